@@ -1,0 +1,77 @@
+/** The sandbox's persisted state: plain JSON, versioned, one file. */
+
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface MutabilityExclusionFilter {
+  filterType: 'WILDCARD';
+  filter: string;
+}
+
+export interface ImageRecord {
+  /** sha256 of the manifest bytes, `sha256:<hex>`. */
+  digest: string;
+  /** Tags in the order they were pushed; empty for an untagged image. */
+  tags: string[];
+  /** Epoch seconds (fractional). */
+  pushedAt: number;
+  /** Compressed size: the sum of the layer sizes in the manifest (ECR's imageSizeInBytes). */
+  sizeInBytes: number;
+  manifestMediaType: string;
+  artifactMediaType?: string;
+  /** The manifest exactly as pushed, so BatchGetImage can answer without the registry. */
+  manifest: string;
+  lastPulledAt?: number;
+}
+
+export interface RepositoryRecord {
+  name: string;
+  createdAt: number;
+  imageTagMutability: TagMutability;
+  imageTagMutabilityExclusionFilters?: MutabilityExclusionFilter[];
+  scanOnPush: boolean;
+  encryption: { encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE'; kmsKey?: string };
+  tags: Tag[];
+  policyText?: string;
+  lifecyclePolicyText?: string;
+  /** Images by digest. */
+  images: Record<string, ImageRecord>;
+}
+
+export interface RegionState {
+  repositories: Record<string, RepositoryRecord>;
+}
+
+export interface IssuedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  userName: string;
+}
+
+export interface SandboxState {
+  version: 1;
+  accountId: string;
+  credentials: IssuedCredentials;
+  /** HMAC key that signs the registry passwords GetAuthorizationToken hands out. */
+  tokenSecret: string;
+  regions: Record<string, RegionState>;
+}
+
+export function isSandboxState(value: unknown): value is SandboxState {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Partial<SandboxState>;
+  return (
+    v.version === 1 &&
+    typeof v.accountId === 'string' &&
+    typeof v.tokenSecret === 'string' &&
+    !!v.credentials &&
+    typeof v.credentials.accessKeyId === 'string' &&
+    typeof v.credentials.secretAccessKey === 'string' &&
+    !!v.regions &&
+    typeof v.regions === 'object'
+  );
+}

@@ -1,0 +1,26 @@
+/** Fixed facts about the sandbox's pretend AWS account. */
+
+/** The sandbox account id: AWS's own documentation example, so lesson text and screens agree. */
+export const SANDBOX_ACCOUNT_ID = '123456789012';
+/** The IAM user the sandbox's issued access key belongs to. */
+export const SANDBOX_USER_NAME = 'ecr-learner';
+export const DEFAULT_REGION = 'us-east-1';
+/** ECR authorization tokens are valid for 12 hours. */
+export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
+/** The registry image the sandbox runs; overridable where no public registry is reachable. */
+export const REGISTRY_IMAGE_ENV = 'ECR_WORKBOOK_REGISTRY_IMAGE';
+export const DEFAULT_REGISTRY_IMAGE = 'registry:2';
+/** Control-plane request bodies larger than this are refused before parsing. */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+/** Largest manifest ECR accepts (BatchGetImage's imageManifest is at most 4 MiB). */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
+
+/** The registry image to run: the override variable, else registry:2. */
+export function registryImage(env: NodeJS.ProcessEnv = process.env): string {
+  return env[REGISTRY_IMAGE_ENV]?.trim() || DEFAULT_REGISTRY_IMAGE;
+}
+
+export function userArn(accountId: string = SANDBOX_ACCOUNT_ID, userName: string = SANDBOX_USER_NAME): string {
+  return `arn:aws:iam::${accountId}:user/${userName}`;
+}

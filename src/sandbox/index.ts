@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { EcrBackend } from './backend/ecr.js';
+import { SandboxStore } from './backend/store.js';
+import type { IssuedCredentials } from './backend/types.js';
+import { DEFAULT_REGION, registryImage, TOKEN_TTL_SECONDS } from './config.js';
+import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
+import { createRegistryProxy } from './registry/proxy.js';
+import { SandboxServer } from './server.js';
+
+export interface SandboxOptions {
+  /** The sandbox's own folder (state.json, registry storage). */
+  dir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Address to listen on: 127.0.0.1 unless the user chose otherwise. */
+  host?: string;
+  region?: string;
+  tokenTtlSeconds?: number;
+  /** The registry image; defaults to the override variable, else registry:2. */
+  registryImage?: string;
+  /** Start without the registry container (API-only tests). */
+  withoutRegistry?: boolean;
+  deniedActions?: Iterable<string>;
+  /** Progress lines for a spinner while the slow parts start. */
+  onProgress?: (message: string) => void;
+  /** Warnings the caller should show (a corrupt state file moved aside, say). */
+  onWarning?: (message: string) => void;
+}
+
+export interface RunningSandbox {
+  port: number;
+  /** `http://localhost:PORT`: the ECR and STS endpoint. */
+  endpoint: string;
+  /** `localhost:PORT`: the registry host for docker. */
+  registryHost: string;
+  region: string;
+  accountId: string;
+  credentials: IssuedCredentials;
+  store: SandboxStore;
+  backend: EcrBackend;
+  registry?: RegistryUpstream;
+  stop(): Promise<void>;
+}
+
+/** Starts a sandbox in this process: the HTTP server first, then the registry container. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const region = options.region ?? DEFAULT_REGION;
+  const listenHost = options.host ?? '127.0.0.1';
+  const { store, report } = await SandboxStore.open(options.dir);
+  if (report.corrupt) {
+    options.onWarning?.(
+      `The sandbox state file was unreadable (${report.corrupt.reason}); it was moved to ${report.corrupt.movedTo} and the sandbox starts empty.`,
+    );
+  }
+  let port = options.port ?? 0;
+  const backend = new EcrBackend(store, { registryHost: () => `localhost:${port}` });
+  const server = new SandboxServer({
+    backend,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS,
+    extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
+    deniedActions: new Set(options.deniedActions ?? []),
+  });
+  options.onProgress?.('starting the API server');
+  port = await server.listen(port, listenHost);
+
+  let registry: RegistryUpstream | undefined;
+  let proxy: ReturnType<typeof createRegistryProxy> | undefined;
+  if (!options.withoutRegistry) {
+    const image = options.registryImage ?? registryImage();
+    options.onProgress?.(`starting the registry container (${image})`);
+    try {
+      registry = await startRegistryContainer(image, path.join(options.dir, 'registry'));
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    proxy = createRegistryProxy({ backend, upstream: registry, region });
+    server.setRegistry(proxy);
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    port,
+    endpoint: `http://localhost:${port}`,
+    registryHost: `localhost:${port}`,
+    region,
+    accountId: store.state.accountId,
+    credentials: store.state.credentials,
+    store,
+    backend,
+    registry,
+    stop() {
+      stopped ??= (async () => {
+        await server.close();
+        await proxy?.close();
+        await registry?.stop();
+        await store.save();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function isLoopbackAddress(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}

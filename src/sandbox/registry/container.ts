@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { StartedTestContainer } from 'testcontainers';
+
+/** The registry container's address as seen from the sandbox process. */
+export interface RegistryUpstream {
+  host: string;
+  port: number;
+  containerId: string;
+  stop(): Promise<void>;
+}
+
+const LABEL = 'io.ecr-workbook.sandbox';
+
+/** A stable label value per state directory, so a restarted sandbox finds its old container. */
+export function containerLabel(storageDir: string): string {
+  return crypto.createHash('sha256').update(storageDir).digest('hex').slice(0, 16);
+}
+
+/**
+ * Starts the distribution registry (`registry:2` or the override image) with testcontainers,
+ * its storage bind-mounted from `storageDir` so images survive restarts. A container left
+ * behind by a sandbox that was killed is removed first: two registries must never share
+ * one storage folder.
+ */
+export async function startRegistryContainer(image: string, storageDir: string): Promise<RegistryUpstream> {
+  // The sandbox removes its own containers (on stop, and stale ones at start), so testcontainers'
+  // reaper, an image of its own that offline machines cannot pull, is off unless asked for.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // testcontainers is heavy to load; only the sandbox needs it.
+  const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
+  await fs.mkdir(storageDir, { recursive: true });
+  const label = containerLabel(storageDir);
+  const client = await getContainerRuntimeClient();
+  const stale = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL}=${label}`] } });
+  await Promise.all(stale.map((info) => client.container.dockerode.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
+
+  let container = new GenericContainer(image)
+    .withExposedPorts(5000)
+    .withBindMounts([{ source: storageDir, target: '/var/lib/registry', mode: 'rw' }])
+    .withEnvironment({
+      REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY: '/var/lib/registry',
+      REGISTRY_STORAGE_DELETE_ENABLED: 'true',
+      // Upload URLs come back relative, so they stay on the sandbox's own host and port.
+      REGISTRY_HTTP_RELATIVEURLS: 'true',
+      REGISTRY_LOG_LEVEL: 'warn',
+      OTEL_TRACES_EXPORTER: 'none',
+    })
+    .withLabels({ [LABEL]: label })
+    .withWaitStrategy(Wait.forHttp('/v2/', 5000).forStatusCode(200))
+    .withStartupTimeout(60_000);
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    // Files in the bind mount then belong to the learner, who can delete them without sudo.
+    container = container.withUser(`${process.getuid()}:${process.getgid!()}`);
+  }
+  let started: StartedTestContainer;
+  try {
+    started = await container.start();
+  } catch (error) {
+    throw new RegistryStartError(image, error as Error);
+  }
+  return {
+    host: started.getHost(),
+    port: started.getMappedPort(5000),
+    containerId: started.getId(),
+    stop: async () => {
+      await started.stop({ timeout: 2_000, remove: true }).catch(() => undefined);
+    },
+  };
+}
+
+/** The registry could not start: says which image and what to do. */
+export class RegistryStartError extends Error {
+  constructor(
+    readonly image: string,
+    readonly causeError: Error,
+  ) {
+    const reason = causeError.message || String(causeError);
+    let hint = 'Check that Docker is running (`docker info`).';
+    if (/no such image|pull access denied|not found|manifest unknown|failed to resolve|lookup|dial tcp/i.test(reason)) {
+      hint = `The image '${image}' is not available locally and could not be pulled. Pull it with \`docker pull ${image}\`, or build a local one with scripts/build-registry-image.sh and set ECR_WORKBOOK_REGISTRY_IMAGE to its name.`;
+    } else if (/ENOENT|ECONNREFUSED|Could not find a working container runtime|docker\.sock/i.test(reason)) {
+      hint = 'Docker does not seem to be running. Start Docker Desktop (or `sudo systemctl start docker`) and try again.';
+    }
+    super(`The sandbox's registry container (${image}) did not start: ${reason.split('\n')[0]}\n${hint}`);
+    this.name = 'RegistryStartError';
+  }
+}

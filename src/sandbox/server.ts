@@ -1,0 +1,240 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError, errors } from './api/errors.js';
+import { ECR_OPERATIONS, operations, type ApiContext } from './api/operations.js';
+import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from './api/protocol.js';
+import { verifySigV4, type SigV4Result } from './auth/sigv4.js';
+import type { EcrBackend } from './backend/ecr.js';
+import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { hostAllowed } from './host-guard.js';
+import { sendCallerIdentity, sendStsError } from './sts.js';
+
+/** Serves `/v2/…`; provided by the registry proxy. */
+export interface RegistryFrontend {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+/** Serves the browser console (GET pages and its form posts). */
+export interface ConsoleFrontend {
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+export interface SandboxServerOptions {
+  backend: EcrBackend;
+  registry?: RegistryFrontend;
+  console?: ConsoleFrontend;
+  tokenTtlSeconds: number;
+  /** A non-loopback host name the user asked to serve on (--host). */
+  extraHost?: string;
+  /** IAM actions (e.g. `ecr:CreateRepository`) the sandbox answers with AccessDenied, for tests. */
+  deniedActions?: Set<string>;
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads a whole request body, refusing more than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sigV4Error(result: Exclude<SigV4Result, { ok: true }>): AwsError {
+  switch (result.kind) {
+    case 'missing':
+      return errors.missingAuthenticationToken();
+    case 'unknown-key':
+      return errors.unrecognizedClient();
+    case 'malformed':
+      return errors.incompleteSignature(result.message);
+    case 'bad-signature':
+    case 'expired':
+    case 'wrong-service':
+      return errors.invalidSignature(result.message);
+  }
+}
+
+/** The one HTTP server of the sandbox: ECR API, STS, registry and console on one port. */
+export class SandboxServer {
+  readonly http: http.Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  /** Attaches the registry once its container is up; until then /v2/ answers 503. */
+  setRegistry(registry: RegistryFrontend): void {
+    this.options.registry = registry;
+  }
+
+  constructor(private readonly options: SandboxServerOptions) {
+    this.http = http.createServer((req, res) => this.route(req, res));
+    this.http.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    // Large pushes stream for a long time; only idle sockets time out.
+    this.http.requestTimeout = 0;
+    this.http.headersTimeout = 60_000;
+    this.http.keepAliveTimeout = 30_000;
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve((this.http.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.http.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    if (!hostAllowed(req.headers.host, this.options.extraHost)) {
+      const body = `The ECR sandbox only answers requests addressed to localhost (this one was for '${req.headers.host ?? ''}').\n`;
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) {
+      if (this.options.registry) this.options.registry.handle(req, res);
+      else sendRegistryUnavailable(res);
+      return;
+    }
+    if (req.method === 'POST' && req.headers['x-amz-target']) {
+      void this.handleEcr(req, res);
+      return;
+    }
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (req.method === 'POST' && (url === '/' || url.startsWith('/?')) && contentType.startsWith('application/x-www-form-urlencoded')) {
+      void this.handleSts(req, res);
+      return;
+    }
+    if (this.options.console?.handle(req, res)) return;
+    if (req.method === 'GET' && (url === '/' || url === '/health')) {
+      const body = JSON.stringify({ service: 'ecr-workbook sandbox', accountId: this.options.backend.accountId, ok: true });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    const body = 'Not found. The ECR sandbox serves the ECR API (POST / with X-Amz-Target), STS (POST /) and the registry (/v2/).\n';
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  private proxyEndpoint(req: IncomingMessage): string {
+    return `http://${this.options.backend.env.registryHost()}`;
+  }
+
+  private async handleEcr(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestId();
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(req, MAX_API_BODY_BYTES);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.setHeader('Connection', 'close');
+          throw errors.payloadTooLarge(MAX_API_BODY_BYTES);
+        }
+        throw error;
+      }
+      const backend = this.options.backend;
+      const creds = backend.store.state.credentials;
+      const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', (akid) =>
+        akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
+      );
+      if (!auth.ok) throw sigV4Error(auth);
+      const target = String(req.headers['x-amz-target']);
+      const operation = target.startsWith(`${ECR_TARGET_PREFIX}.`) ? target.slice(ECR_TARGET_PREFIX.length + 1) : undefined;
+      if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
+      const handler = operations[operation];
+      if (!handler) throw errors.notImplemented(operation);
+      if (this.options.deniedActions?.has(`ecr:${operation}`)) {
+        const arn = `arn:aws:iam::${backend.accountId}:user/${creds.userName}`;
+        throw errors.accessDenied(
+          `User: ${arn} is not authorized to perform: ecr:${operation} on resource: ${operation === 'GetAuthorizationToken' ? '*' : `arn:aws:ecr:${auth.region}:${backend.accountId}:repository/*`} because no identity-based policy allows the ecr:${operation} action`,
+        );
+      }
+      const input = parseJsonBody(body);
+      const api: ApiContext = {
+        backend,
+        region: auth.region,
+        accessKeyId: auth.accessKeyId,
+        tokenTtlSeconds: this.options.tokenTtlSeconds,
+        proxyEndpoint: this.proxyEndpoint(req),
+      };
+      const output = await handler(api, input);
+      sendJson(res, id, output);
+    } catch (error) {
+      const awsError = toAwsError(error);
+      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
+      sendJsonError(res, id, awsError);
+    }
+  }
+
+  private async handleSts(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestId();
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_API_BODY_BYTES);
+    } catch {
+      res.setHeader('Connection', 'close');
+      sendStsError(res, id, 413, 'RequestEntityTooLarge', 'The request body is too large.');
+      return;
+    }
+    const params = new URLSearchParams(body.toString('utf8'));
+    const backend = this.options.backend;
+    const creds = backend.store.state.credentials;
+    const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'sts', (akid) =>
+      akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
+    );
+    if (!auth.ok) {
+      if (auth.kind === 'missing') sendStsError(res, id, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+      else if (auth.kind === 'unknown-key') sendStsError(res, id, 403, 'InvalidClientTokenId', auth.message);
+      else if (auth.kind === 'malformed') sendStsError(res, id, 400, 'IncompleteSignature', auth.message);
+      else sendStsError(res, id, 403, 'SignatureDoesNotMatch', auth.message);
+      return;
+    }
+    const action = params.get('Action');
+    if (action === 'GetCallerIdentity') {
+      sendCallerIdentity(res, id, backend.accountId, creds);
+      return;
+    }
+    sendStsError(
+      res,
+      id,
+      400,
+      'InvalidAction',
+      action ? `The ECR sandbox's STS implements only GetCallerIdentity, not ${action}.` : 'Could not find operation: the Action parameter is missing.',
+    );
+  }
+}
+
+function sendRegistryUnavailable(res: ServerResponse): void {
+  const body = JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'The sandbox registry is not running.', detail: {} }] });
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
