@@ -1,0 +1,52 @@
+/** The environment a shell needs to point the aws CLI and SDKs at the sandbox. */
+export interface SandboxEnvInput {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  registryHost: string;
+}
+
+export type ShellKind = 'sh' | 'fish' | 'powershell';
+
+/** Variables to set; AWS_SESSION_TOKEN and AWS_PROFILE are cleared so they cannot override the keys. */
+export function sandboxEnvVars(input: SandboxEnvInput): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: input.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: input.secretAccessKey,
+    // CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION first.
+    AWS_REGION: input.region,
+    AWS_DEFAULT_REGION: input.region,
+    AWS_ENDPOINT_URL_ECR: input.endpoint,
+    AWS_ENDPOINT_URL_STS: input.endpoint,
+    ECR_WORKBOOK_REGISTRY: input.registryHost,
+  };
+}
+
+export const CLEARED_VARS = ['AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+
+function shQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Shell text that sets the sandbox variables, for `eval "$(ecr-workbook sandbox env)"`. */
+export function renderShellEnv(vars: Record<string, string>, shell: ShellKind): string {
+  const lines: string[] = [];
+  if (shell === 'sh') {
+    for (const [k, v] of Object.entries(vars)) lines.push(`export ${k}=${shQuote(v)}`);
+    lines.push(`unset ${CLEARED_VARS.join(' ')}`);
+    lines.push('# Run this command to configure your shell:');
+    lines.push('# eval "$(ecr-workbook sandbox env)"');
+  } else if (shell === 'fish') {
+    for (const [k, v] of Object.entries(vars)) lines.push(`set -gx ${k} ${shQuote(v)};`);
+    lines.push(`set -e ${CLEARED_VARS.join(' ')};`);
+    lines.push('# Run this command to configure your shell:');
+    lines.push('# ecr-workbook sandbox env --shell fish | source');
+  } else {
+    for (const [k, v] of Object.entries(vars)) lines.push(`$Env:${k} = "${v.replace(/[`"$]/g, '`$&')}"`);
+    for (const k of CLEARED_VARS) lines.push(`Remove-Item Env:${k} -ErrorAction SilentlyContinue`);
+    lines.push('# Run this command to configure your shell:');
+    lines.push('# ecr-workbook sandbox env --shell powershell | Invoke-Expression');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { STSClient } from '@aws-sdk/client-sts';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+
+/** A fresh temp folder, removed by the returned cleanup. */
+export function tempDir(prefix = 'ecrwb-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Starts a sandbox on a free port in a temp folder. Call `stop()` (e.g. in afterAll). */
+export async function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox & { dir: string }> {
+  const dir = options.dir ?? tempDir('ecrwb-sandbox-');
+  const sandbox = await startSandbox({ region: 'us-east-1', ...options, dir });
+  return Object.assign(sandbox, { dir });
+}
+
+/** SDK v3 ECR client for the sandbox, with its issued credentials (or others, to test failures). */
+export function ecrClient(sandbox: RunningSandbox, overrides: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): ECRClient {
+  return new ECRClient({
+    endpoint: sandbox.endpoint,
+    region: overrides.region ?? sandbox.region,
+    credentials: {
+      accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
+      secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
+    },
+    maxAttempts: 1,
+  });
+}
+
+export function stsClient(sandbox: RunningSandbox, overrides: { accessKeyId?: string; secretAccessKey?: string } = {}): STSClient {
+  return new STSClient({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: {
+      accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
+      secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
+    },
+    maxAttempts: 1,
+  });
+}
+
+/**
+ * An environment for running the real `aws` and `docker` CLIs against the sandbox that never
+ * touches the real ~/.aws or ~/.docker: HOME, DOCKER_CONFIG and the AWS files point into `dir`.
+ */
+export function isolatedCliEnv(sandbox: RunningSandbox, dir: string = tempDir('ecrwb-home-')): NodeJS.ProcessEnv {
+  fs.mkdirSync(path.join(dir, 'docker'), { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    HOME: dir,
+    DOCKER_CONFIG: path.join(dir, 'docker'),
+    AWS_CONFIG_FILE: path.join(dir, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'aws-credentials'),
+    AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+    AWS_REGION: sandbox.region,
+    AWS_DEFAULT_REGION: sandbox.region,
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
+  if (process.env.PYENV_ROOT) env.PYENV_ROOT = process.env.PYENV_ROOT;
+  return env;
+}
+
+export interface AwsCli {
+  /** Absolute path of the executable. */
+  path: string;
+  /** `aws-cli/2.9.19 …` */
+  version: string;
+  major: 1 | 2;
+  /** Whether it reads AWS_ENDPOINT_URL_ECR / _STS (v1 ≥ 1.29, v2 ≥ 2.13). */
+  readsEndpointEnv: boolean;
+}
+
+function readsEndpointEnv(version: string): boolean {
+  const m = /aws-cli\/(\d+)\.(\d+)\./.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major === 1 ? minor >= 29 : major === 2 ? minor >= 13 : major > 2;
+}
+
+/** Every distinct `aws` CLI on PATH (and Debian's /usr/bin/aws), v1 and v2 alike. */
+export function installedAwsClis(): AwsCli[] {
+  const candidates = new Set<string>();
+  try {
+    for (const line of execFileSync('bash', ['-c', 'type -ap aws'], { encoding: 'utf8' }).split('\n')) {
+      if (line.trim()) candidates.add(line.trim());
+    }
+  } catch {
+    /* none on PATH */
+  }
+  if (fs.existsSync('/usr/bin/aws')) candidates.add('/usr/bin/aws');
+  const clis: AwsCli[] = [];
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    let version: string;
+    try {
+      version = execFileSync(candidate, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    } catch {
+      continue;
+    }
+    if (seen.has(version)) continue;
+    seen.add(version);
+    const major = version.startsWith('aws-cli/1.') ? 1 : 2;
+    clis.push({ path: candidate, version, major, readsEndpointEnv: readsEndpointEnv(version) });
+  }
+  return clis;
+}
+
+/** Whether a docker daemon answers. */
+export function dockerAvailable(): boolean {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes a build context that needs no network (FROM scratch plus a file of `sizeBytes`
+ * random-ish bytes, or a small text file), so `docker build` works offline.
+ */
+export function scratchBuildContext(dir: string, content: string | { sizeBytes: number } = 'hello from ecr-workbook\n'): string {
+  fs.mkdirSync(dir, { recursive: true });
+  if (typeof content === 'string') fs.writeFileSync(path.join(dir, 'payload.txt'), content);
+  else {
+    const fd = fs.openSync(path.join(dir, 'payload.txt'), 'w');
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (let written = 0; written < content.sizeBytes; written += chunk.length) {
+      for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
+      fs.writeSync(fd, chunk, 0, Math.min(chunk.length, content.sizeBytes - written));
+    }
+    fs.closeSync(fd);
+  }
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY payload.txt /payload.txt\n');
+  return dir;
+}
