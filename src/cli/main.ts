@@ -14,7 +14,7 @@ function packageVersion(): string {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ExitError(`--port must be a number from 1 to 65535, not '${value}'.`, EXIT.unable);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port must be a number from 1 to 65535 (or 0 for any free port), not '${value}'.`, EXIT.unable);
   return port;
 }
 
@@ -30,7 +30,9 @@ export function buildProgram(): Command {
     .description('Learn Amazon ECR by doing: lessons you follow in your own shell, checked against real AWS or a local ECR sandbox.')
     .version(packageVersion(), '-v, --version')
     .showSuggestionAfterError()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    // Set before subcommands are added so they inherit it: usage errors come back to run().
+    .exitOverride();
 
   const sandbox = program
     .command('sandbox')
@@ -48,7 +50,7 @@ Typical use:
   sandbox
     .command('up')
     .description('start the sandbox in the background (or report the one already running)')
-    .addOption(new Option('-p, --port <port>', 'port to serve on').argParser(parsePort))
+    .addOption(new Option('-p, --port <port>', 'port to serve on (default 5123; 0 picks a free one)').argParser(parsePort))
     .option('-r, --region <region>', 'the region whose registry the sandbox serves', 'us-east-1')
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (exposes the sandbox to your network)')
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of registry login tokens (default 12 hours, like ECR)').argParser(parseSeconds))
@@ -80,7 +82,6 @@ Typical use:
 /** Runs the CLI with `argv` and returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -47,7 +47,8 @@ export async function startRegistryContainer(image: string, storageDir: string):
       OTEL_TRACES_EXPORTER: 'none',
     })
     .withLabels({ [LABEL]: label })
-    .withWaitStrategy(Wait.forHttp('/v2/', 5000).forStatusCode(200))
+    // The HTTP wait polls once per read timeout (1 s by default): poll faster, start sooner.
+    .withWaitStrategy(Wait.forHttp('/v2/', 5000).forStatusCode(200).withReadTimeout(200))
     .withStartupTimeout(60_000);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     // Files in the bind mount then belong to the learner, who can delete them without sudo.

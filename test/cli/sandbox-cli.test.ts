@@ -1,0 +1,118 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../../src/sandbox/runtime.js';
+import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
+  const home = tempDir('ecrwb-cli-');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ECR_WORKBOOK_HOME: path.join(home, 'state'),
+    HOME: home,
+    DOCKER_CONFIG: path.join(home, 'docker'),
+    AWS_CONFIG_FILE: path.join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
+    NO_COLOR: '1',
+  };
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+  });
+
+  afterAll(() => {
+    cli('sandbox', 'down');
+  });
+
+  it('says the sandbox is not running, with exit 1 and the command to start it', () => {
+    const status = cli('sandbox', 'status');
+    expect(status.status).toBe(1);
+    expect(status.stdout).toContain('not running');
+    expect(status.stdout).toContain('ecr-workbook sandbox up');
+    const envCmd = cli('sandbox', 'env');
+    expect(envCmd.status).toBe(1);
+    expect(envCmd.stderr).toContain('ecr-workbook sandbox up');
+    expect(envCmd.stdout).toBe('');
+  });
+
+  it('refuses a bad --port with exit 2 and says what is allowed', () => {
+    const result = cli('sandbox', 'up', '--port', 'abc');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--port must be a number from 1 to 65535');
+  });
+
+  it('starts in the background, reports the port, and is idempotent', () => {
+    const up = cli('sandbox', 'up', '--port', String(port), '--json');
+    expect(up.stderr).toBe('');
+    expect(up.status).toBe(0);
+    const started = JSON.parse(up.stdout);
+    expect(started).toMatchObject({ running: true, alreadyRunning: false, port, endpoint: `http://localhost:${port}`, registryHost: `localhost:${port}` });
+
+    const again = cli('sandbox', 'up', '--port', String(port), '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ alreadyRunning: true, pid: started.pid });
+
+    const other = cli('sandbox', 'up', '--port', String(port + 1));
+    expect(other.status).toBe(2);
+    expect(other.stderr).toContain(`already running on port ${port}`);
+
+    const status = cli('sandbox', 'status', '--json');
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, port, repositories: 0 });
+  });
+
+  it('prints exports that the real aws CLIs use unchanged after eval', () => {
+    const printed = cli('sandbox', 'env');
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toContain(`export AWS_ENDPOINT_URL_ECR=http://localhost:${port}`);
+    expect(printed.stdout).toMatch(/export AWS_ACCESS_KEY_ID=AKIA[A-Z2-7]{16}\n/);
+    const clis = installedAwsClis();
+    expect(clis.length).toBeGreaterThan(0);
+    clis.forEach((awsCli, i) => {
+      // CLIs too old to read AWS_ENDPOINT_URL_* need the endpoint on the command line.
+      const endpoint = awsCli.readsEndpointEnv ? '' : '--endpoint-url "$AWS_ENDPOINT_URL_ECR"';
+      const script = `eval "$(node ${BIN} sandbox env)" && "${awsCli.path}" ecr create-repository ${endpoint} --repository-name cli-test-${i} --output json`;
+      const out = execFileSync('bash', ['-c', script], { env, encoding: 'utf8' });
+      expect(JSON.parse(out).repository.repositoryUri, awsCli.version).toBe(`localhost:${port}/cli-test-${i}`);
+    });
+    const status = JSON.parse(cli('sandbox', 'status', '--json').stdout);
+    expect(status.repositories).toBe(clis.length);
+  });
+
+  it('prints fish, PowerShell and JSON forms', () => {
+    expect(cli('sandbox', 'env', '--shell', 'fish').stdout).toContain(`set -gx AWS_ENDPOINT_URL_STS http://localhost:${port};`);
+    expect(cli('sandbox', 'env', '--shell', 'powershell').stdout).toContain(`$Env:AWS_ENDPOINT_URL_ECR = "http://localhost:${port}"`);
+    expect(JSON.parse(cli('sandbox', 'env', '--json').stdout)).toMatchObject({ AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' });
+    const bad = cli('sandbox', 'env', '--shell', 'tcsh');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are sh, fish, powershell');
+  });
+
+  it('stops cleanly: no process, no container, state kept for next time', () => {
+    const { pid, containerId } = JSON.parse(cli('sandbox', 'status', '--json').stdout);
+    const down = cli('sandbox', 'down', '--json');
+    expect(down.status).toBe(0);
+    expect(JSON.parse(down.stdout)).toEqual({ stopped: true, port });
+    expect(processAlive(pid)).toBe(false);
+    const containers = execFileSync('docker', ['ps', '-aq', '--no-trunc'], { encoding: 'utf8' });
+    expect(containers).not.toContain(containerId);
+    const status = cli('sandbox', 'status');
+    expect(status.status).toBe(1);
+    expect(status.stdout).toMatch(/holds \d+ repositories/);
+  });
+});
