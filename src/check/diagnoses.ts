@@ -1,0 +1,140 @@
+/**
+ * Every diagnosis a check can give, in one place: what most likely went wrong and what to do
+ * next. Ids are stable (tests and `check --json` use them).
+ */
+import type { Diagnosis } from './types.js';
+
+const d = (id: string, mistake: string, fix: string): Diagnosis => ({ id, mistake, fix });
+
+export const diagnoses = {
+  noCredentials: () =>
+    d(
+      'no-credentials',
+      'No AWS credentials were found: no access key in the environment and no profile with keys.',
+      'Run `aws configure --profile <name>` with your access key id and secret, then `export AWS_PROFILE=<name>` (or pass --profile).',
+    ),
+  invalidCredentials: (detail: string) =>
+    d(
+      'invalid-credentials',
+      `AWS refused the credentials: ${detail}`,
+      'The access key id or secret is wrong (a typo, or a deleted key). Run `aws configure` again with the right pair, then `aws sts get-caller-identity`.',
+    ),
+  expiredCredentials: () =>
+    d(
+      'expired-credentials',
+      'Your credentials have expired (an SSO session or temporary role credentials).',
+      'Run `aws sso login` (or refresh your temporary credentials), then check again.',
+    ),
+  accessDenied: (detail: string) =>
+    d('access-denied', `AWS denied the call: ${detail}`, 'Your IAM user or role lacks the ECR permission named above. Ask your admin for it (`ecr-workbook iam-policy` prints what the course needs).'),
+  throttled: () => d('throttled', 'AWS is throttling requests (too many in a short time).', 'Wait a few seconds and check again.'),
+  unreachable: (what: string, detail: string) =>
+    d('unreachable', `Could not reach ${what}: ${detail}`, 'Check your network (and, for the sandbox, that `ecr-workbook sandbox status` says it is running).'),
+  dockerDown: (detail: string) => d('docker-down', detail, 'Start Docker, then check again.'),
+
+  repositoryMissing: (name: string, region: string) =>
+    d(
+      'repository-missing',
+      `There is no repository named '${name}' in ${region}. ECR never creates repositories on push: you create them first.`,
+      `Create it: aws ecr create-repository --repository-name ${name} --region ${region}`,
+    ),
+  repositoryInOtherRegion: (name: string, region: string, found: string[]) =>
+    d(
+      'repository-in-other-region',
+      `'${name}' exists, but in ${found.join(', ')}, not in ${region}. Repositories belong to one region, and your CLI's default region decided where it went.`,
+      `Use one region throughout: pass --region ${region} (or set AWS_REGION=${region}), and create the repository there; delete the stray one with: aws ecr delete-repository --repository-name ${name} --region ${found[0]} --force`,
+    ),
+  scanOnPushWrong: (name: string, want: boolean) =>
+    d(
+      'scan-on-push-wrong',
+      `Scan on push is ${want ? 'off' : 'on'} for '${name}', and the lesson asked for it ${want ? 'on' : 'off'}.`,
+      `aws ecr put-image-scanning-configuration --repository-name ${name} --image-scanning-configuration scanOnPush=${want}`,
+    ),
+  tagMutabilityWrong: (name: string, have: string, want: string) =>
+    d(
+      'tag-mutability-wrong',
+      `Tag mutability of '${name}' is ${have}, and the lesson asked for ${want}.`,
+      `aws ecr put-image-tag-mutability --repository-name ${name} --image-tag-mutability ${want}`,
+    ),
+
+  notLoggedIn: (host: string) =>
+    d(
+      'not-logged-in',
+      `Docker has no login for ${host}, so a push would fail with "no basic auth credentials".`,
+      `aws ecr get-login-password --region <region> | docker login --username AWS --password-stdin ${host}`,
+    ),
+  loggedInOtherHost: (host: string, others: string[]) =>
+    d(
+      'logged-in-other-host',
+      `Docker is logged in to ${others.join(', ')}, but not to ${host}. The registry host names the account and region: a login for one does not cover another.`,
+      `Log in to the right host: aws ecr get-login-password | docker login --username AWS --password-stdin ${host}`,
+    ),
+  usernameNotAws: (host: string, username: string) =>
+    d(
+      'username-not-aws',
+      `The login for ${host} uses the username '${username}'. ECR accepts only the username AWS, whatever your IAM user is called.`,
+      `aws ecr get-login-password | docker login --username AWS --password-stdin ${host}`,
+    ),
+  tokenExpired: (host: string) =>
+    d(
+      'token-expired',
+      `The login for ${host} has expired: ECR login tokens last 12 hours (less with temporary credentials).`,
+      `Log in again: aws ecr get-login-password | docker login --username AWS --password-stdin ${host}`,
+    ),
+  loginRejected: (host: string, detail: string) =>
+    d(
+      'login-rejected',
+      `The registry at ${host} rejects the stored login (${detail}): the password is not an ECR token for this registry (another region's token, or a typed password).`,
+      `Log in with a fresh token from the same region as the host: aws ecr get-login-password --region <region> | docker login --username AWS --password-stdin ${host}`,
+    ),
+  credentialHelperBroken: (helper: string, detail: string) =>
+    d(
+      'credential-helper-broken',
+      `Docker's credential helper '${helper}' failed: ${detail}`,
+      `Install docker-credential-${helper}, or remove "credsStore"/"credHelpers" for this host from your docker config.json so logins are stored there.`,
+    ),
+
+  imageNotBuilt: (image: string, similar: string[]) =>
+    d(
+      'image-not-built',
+      `There is no local image '${image}'.${similar.length ? ` There is ${similar.join(', ')}: a different name or tag.` : ''}`,
+      `Build it from the lesson's folder: docker build -t ${image} .`,
+    ),
+  tagMissing: (target: string, source: string) =>
+    d('tag-missing', `There is no local tag '${target}'. Docker decides where to push from the tag's host part.`, `docker tag ${source} ${target}`),
+  taggedOtherHost: (target: string, found: string[]) =>
+    d(
+      'tagged-other-host',
+      `The image is tagged ${found.join(', ')}, not '${target}': another registry host (account or region) or repository name.`,
+      `docker tag ${found[0]} ${target}`,
+    ),
+  tagPointsElsewhere: (target: string, source: string) =>
+    d(
+      'tag-points-elsewhere',
+      `'${target}' points at a different image than '${source}' (you rebuilt after tagging?).`,
+      `Tag the current build again: docker tag ${source} ${target}`,
+    ),
+  pushedToDockerHub: (source: string, target: string) =>
+    d(
+      'pushed-to-docker-hub',
+      `'${source}' has no registry host, so \`docker push ${source}\` goes to Docker Hub (docker.io/library/...), which refuses it: "denied: requested access to the resource is denied".`,
+      `Tag it with the repository URI and push that: docker tag ${source} ${target} && docker push ${target}`,
+    ),
+  notPushed: (target: string) => d('not-pushed', `The repository has no image tagged as in '${target}' yet.`, `docker push ${target}`),
+  digestMismatch: (target: string, remote: string, local: string) =>
+    d(
+      'digest-mismatch',
+      `The registry's '${target}' is ${remote}, but your local image is ${local}: they are different images (rebuilt after pushing, or pushed from elsewhere).`,
+      `Push your current image under a new tag (an IMMUTABLE repository will not let you overwrite the old one): docker tag ${target} <uri>:v2 && docker push <uri>:v2`,
+    ),
+  notPulledBack: (target: string) =>
+    d('not-pulled-back', `'${target}' has not been pulled from the registry since it was pushed.`, `Remove the local copy and pull it back: docker rmi ${target} && docker pull ${target}`),
+  repositoryStillThere: (name: string, images: number, bytes: number) =>
+    d(
+      'repository-still-there',
+      `'${name}' still exists with ${images} image(s), ${(bytes / 1e6).toFixed(1)} MB: storage costs $0.10 per GB-month on AWS until it is deleted.`,
+      `aws ecr delete-repository --repository-name ${name} --force`,
+    ),
+  quizNotPassed: (correct: number, total: number, needed: number) =>
+    d('quiz-not-passed', `${correct} of ${total} answers are right; ${needed} are needed.`, 'Re-read the explanations and answer the questions again from the lesson menu.'),
+};

@@ -1,0 +1,128 @@
+/**
+ * Targets turn the learner's choices (sandbox or aws, region, profile, learner prefix) into a
+ * CheckContext: the same checks then run against either. SDK clients are built lazily.
+ */
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { sandboxHome } from '../paths.js';
+import type { CheckContext } from '../check/types.js';
+
+export type TargetName = 'sandbox' | 'aws';
+
+/** Commercial regions a repository made in the wrong region is looked for in. */
+export const COMMON_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
+  'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
+];
+
+export const DEFAULT_REPOSITORY = 'demo-app';
+export const DEFAULT_TAG = 'v1';
+/** The named profile lesson 02 has a sandbox learner create. */
+export const SANDBOX_PROFILE = 'ecr-workbook';
+
+export interface TargetOptions {
+  target: TargetName;
+  region?: string;
+  profile?: string;
+  /** Prefix for a shared account: `alice` gives `alice/demo-app`. */
+  learner?: string;
+  repo?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The sandbox's folder (tests); defaults to the state directory's. */
+  sandboxDir?: string;
+}
+
+/** What a target resolved to, for rendering lessons and building contexts. */
+export interface ResolvedTarget {
+  target: TargetName;
+  region: string;
+  accountId: string;
+  registryHost: string;
+  repositoryName: string;
+  /** The ECR/STS endpoint override (sandbox only). */
+  endpoint?: string;
+  profile?: string;
+  /** Credentials the checks read ECR state with. */
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /**
+   * The learner's own credentials, as their aws CLI resolves them (profile, environment, SSO):
+   * what STS checks. In the sandbox these differ from `credentials` until lesson 02 is done.
+   */
+  learnerCredentials: AwsCredentialIdentityProvider;
+}
+
+/** The default credential chain for a profile (or AWS_PROFILE, or the environment's keys). */
+export async function learnerChain(profile: string | undefined): Promise<AwsCredentialIdentityProvider> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  // An explicit profile makes the chain skip environment keys, as `aws --profile` does.
+  return defaultProvider(profile ? { profile } : {});
+}
+
+export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo'>): string {
+  const base = options.repo ?? DEFAULT_REPOSITORY;
+  return options.learner ? `${options.learner}/${base}` : base;
+}
+
+/** Builds SDK clients for a resolved target. */
+export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string): Promise<ECRClient>; sts(): Promise<STSClient> } {
+  const ecrClients = new Map<string, ECRClient>();
+  let sts: STSClient | undefined;
+  const common = { credentials: resolved.credentials, ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}), maxAttempts: 3 };
+  return {
+    async ecr(region = resolved.region) {
+      let client = ecrClients.get(region);
+      if (!client) {
+        const { ECRClient } = await import('@aws-sdk/client-ecr');
+        client = new ECRClient({ ...common, region });
+        ecrClients.set(region, client);
+      }
+      return client;
+    },
+    async sts() {
+      if (!sts) {
+        const { STSClient } = await import('@aws-sdk/client-sts');
+        sts = new STSClient({ ...common, credentials: resolved.learnerCredentials, region: resolved.region });
+      }
+      return sts;
+    },
+  };
+}
+
+/** The check context for a resolved target. */
+export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = process.env, extra: Partial<CheckContext> = {}): CheckContext {
+  const clients = clientFactory(resolved);
+  return {
+    region: resolved.region,
+    registryHost: resolved.registryHost,
+    repositoryName: resolved.repositoryName,
+    repositoryUri: `${resolved.registryHost}/${resolved.repositoryName}`,
+    tag: DEFAULT_TAG,
+    localImage: `${DEFAULT_REPOSITORY}:${DEFAULT_TAG}`,
+    ecr: clients.ecr,
+    sts: clients.sts,
+    otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
+    env,
+    ...extra,
+  };
+}
+
+/** Resolves the sandbox target: starts the sandbox when it is not running. */
+export async function resolveSandbox(options: TargetOptions, onProgress?: (m: string) => void): Promise<ResolvedTarget> {
+  const { sandboxUp, sandboxCredentials } = await import('../sandbox/control.js');
+  const dir = options.sandboxDir ?? sandboxHome();
+  const { runtime } = await sandboxUp({ dir, onProgress });
+  const credentials = await sandboxCredentials(dir);
+  if (!credentials) throw new Error(`The sandbox in ${dir} has no credentials in its state file.`);
+  return {
+    target: 'sandbox',
+    region: options.region ?? runtime.region,
+    accountId: runtime.accountId,
+    registryHost: runtime.registryHost,
+    repositoryName: repositoryNameFor(options),
+    endpoint: runtime.endpoint,
+    profile: options.profile,
+    credentials,
+    learnerCredentials: await learnerChain(options.profile ?? options.env?.AWS_PROFILE ?? SANDBOX_PROFILE),
+  };
+}
