@@ -30,28 +30,49 @@ export interface SandboxServerOptions {
   deniedActions?: Set<string>;
 }
 
-class BodyTooLarge extends Error {}
+/** A body over the limit; `drained` when it was read to its end (the connection is still usable). */
+class BodyTooLarge extends Error {
+  constructor(readonly drained: boolean) {
+    super('request body too large');
+  }
+}
 
-/** Reads a whole request body, refusing more than `limit` bytes. */
+/** Bodies up to this many times the limit are read and discarded, so the client sees the 413. */
+const DISCARD_FACTOR = 16;
+
+/**
+ * Reads a whole request body, refusing more than `limit` bytes. An oversized body is still
+ * read to its end (up to 16 × limit, discarded) before the refusal: a client that writes its
+ * whole body before reading, as fetch does, then gets the 413 instead of a reset connection.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const discardLimit = limit * DISCARD_FACTOR;
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLarge());
+    if (Number.isFinite(declared) && declared > discardLimit) {
+      req.pause();
+      reject(new BodyTooLarge(false));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let tooLarge = false;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
+      if (size > discardLimit) {
+        req.off('data', onData);
         req.pause();
+        reject(new BodyTooLarge(false));
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => (tooLarge ? reject(new BodyTooLarge(true)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -144,7 +165,7 @@ export class SandboxServer {
     res.end(body);
   }
 
-  private proxyEndpoint(req: IncomingMessage): string {
+  private proxyEndpoint(): string {
     return `http://${this.options.backend.env.registryHost()}`;
   }
 
@@ -156,7 +177,8 @@ export class SandboxServer {
         body = await readBody(req, MAX_API_BODY_BYTES);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
-          res.setHeader('Connection', 'close');
+          // Unread bytes would be parsed as the next request: close instead.
+          if (!error.drained) res.setHeader('Connection', 'close');
           throw errors.payloadTooLarge(MAX_API_BODY_BYTES);
         }
         throw error;
@@ -182,9 +204,10 @@ export class SandboxServer {
       const api: ApiContext = {
         backend,
         region: auth.region,
+        operation,
         accessKeyId: auth.accessKeyId,
         tokenTtlSeconds: this.options.tokenTtlSeconds,
-        proxyEndpoint: this.proxyEndpoint(req),
+        proxyEndpoint: this.proxyEndpoint(),
       };
       const output = await handler(api, input);
       sendJson(res, id, output);
@@ -200,8 +223,8 @@ export class SandboxServer {
     let body: Buffer;
     try {
       body = await readBody(req, MAX_API_BODY_BYTES);
-    } catch {
-      res.setHeader('Connection', 'close');
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge) || !error.drained) res.setHeader('Connection', 'close');
       sendStsError(res, id, 413, 'RequestEntityTooLarge', 'The request body is too large.');
       return;
     }

@@ -1,6 +1,10 @@
 /**
  * ECR control-plane errors, one factory per AWS error shape, with ECR's exact codes and
  * wording. Serialized in one place (api/protocol.ts) as `{"__type","message"}`.
+ *
+ * Where a message was captured from real ECR (moto, localstack snapshots, issue reports,
+ * docs/shared/ecr-facts.md) it is copied verbatim; the few marked "sandbox wording" have no
+ * public capture, so they follow ECR's style and say what to fix.
  */
 export class AwsError extends Error {
   constructor(
@@ -13,12 +17,21 @@ export class AwsError extends Error {
   }
 }
 
-const repoInRegistry = (name: string, registryId: string) =>
-  `The repository with name '${name}' does not exist in the registry with id '${registryId}'`;
+/** An image id as ECR prints it in messages: `{imageDigest:'null', imageTag:'v9'}`. */
+function imageIdText(imageId: { imageDigest?: string; imageTag?: string }): string {
+  return `{imageDigest:'${imageId.imageDigest ?? 'null'}', imageTag:'${imageId.imageTag ?? 'null'}'}`;
+}
+
+/** `Invalid parameter at '<member>' failed to satisfy constraint: '<rule>'`: ECR's one shape for bad input. */
+const invalidParameter = (member: string, rule: string) =>
+  new AwsError('InvalidParameterException', `Invalid parameter at '${member}' failed to satisfy constraint: '${rule}'`);
 
 export const errors = {
   repositoryNotFound: (name: string, registryId: string) =>
-    new AwsError('RepositoryNotFoundException', repoInRegistry(name, registryId)),
+    new AwsError(
+      'RepositoryNotFoundException',
+      `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
+    ),
   repositoryAlreadyExists: (name: string, registryId: string) =>
     new AwsError(
       'RepositoryAlreadyExistsException',
@@ -32,7 +45,7 @@ export const errors = {
   imageNotFound: (imageId: { imageDigest?: string; imageTag?: string }, name: string, registryId: string) =>
     new AwsError(
       'ImageNotFoundException',
-      `The image with imageId {imageDigest:'${imageId.imageDigest ?? 'null'}', imageTag:'${imageId.imageTag ?? 'null'}'} does not exist within the repository with name '${name}' in the registry with id '${registryId}'`,
+      `The image with imageId ${imageIdText(imageId)} does not exist within the repository with name '${name}' in the registry with id '${registryId}'`,
     ),
   repositoryPolicyNotFound: (name: string, registryId: string) =>
     new AwsError(
@@ -44,14 +57,60 @@ export const errors = {
       'LifecyclePolicyNotFoundException',
       `Lifecycle policy does not exist for the repository with name '${name}' in the registry with id '${registryId}'`,
     ),
-  /** `Invalid parameter at '<member>' failed to satisfy constraint: '<rule>'`. */
-  invalidParameter: (member: string, rule: string) =>
-    new AwsError('InvalidParameterException', `Invalid parameter at '${member}' failed to satisfy constraint: '${rule}'`),
+  scanNotFound: (imageId: { imageDigest?: string; imageTag?: string }, name: string, registryId: string) =>
+    new AwsError(
+      'ScanNotFoundException',
+      `Image scan does not exist for the image with '${imageIdText(imageId)}' in the repository with name '${name}' in the registry with id '${registryId}'`,
+    ),
+
+  invalidParameter,
   invalidParameterMessage: (message: string) => new AwsError('InvalidParameterException', message),
+  /** An imageId with neither digest nor tag, where the whole call fails (DescribeImages, StartImageScan). */
+  missingDigestAndTag: () =>
+    new AwsError('InvalidParameterException', 'Invalid request parameters: both tag and digest cannot be null'),
+  /** A digest that is not `<algorithm>:<hex>`, where the whole call fails. */
+  invalidImageDigest: () =>
+    new AwsError(
+      'InvalidParameterException',
+      "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+    ),
+  /** Sandbox wording: the API reference says these cannot be combined, no capture of the text. */
+  paginationWithList: (listMember: string) =>
+    new AwsError(
+      'InvalidParameterException',
+      `Invalid parameter at 'nextToken' failed to satisfy constraint: 'nextToken and maxResults cannot be used together with ${listMember}'`,
+    ),
+  invalidNextToken: () => invalidParameter('nextToken', 'The pagination token is not valid.'),
+  invalidArn: () => invalidParameter('resourceArn', 'Invalid ARN'),
+  /** Captured from real ECR (aws-cdk#35246); the filters-without-exclusion case copies its shape. */
+  exclusionFiltersRequired: (mutability: string) =>
+    invalidParameter(
+      'imageTagMutabilityExclusionFilters',
+      `ImageTagMutabilityExclusionFilters can't be null when imageTagMutability is set as ${mutability}`,
+    ),
+  exclusionFiltersNotAllowed: (mutability: string) =>
+    invalidParameter(
+      'imageTagMutabilityExclusionFilters',
+      `ImageTagMutabilityExclusionFilters are not allowed when imageTagMutability is set as ${mutability}`,
+    ),
+  /** Sandbox wording: real ECR refuses a KMS key with AES256 encryption. */
+  kmsKeyWithoutKms: () =>
+    invalidParameter('encryptionConfiguration', 'kmsKey can only be specified when encryptionType is KMS or KMS_DSSE'),
+  invalidRepositoryPolicy: () => invalidParameter('PolicyText', 'Invalid repository policy provided'),
+  lifecyclePolicyInvalid: (detail: string) => invalidParameter('LifecyclePolicyText', `Lifecycle policy validation failure: ${detail}`),
+
+  /** Sandbox wording throughout: the exception's documented meaning, made specific. */
   invalidTagParameter: (message: string) => new AwsError('InvalidTagParameterException', message),
-  tooManyTags: (message: string) => new AwsError('TooManyTagsException', message),
+  /** The model's documentation text for TooManyTagsException. */
+  tooManyTags: () =>
+    new AwsError(
+      'TooManyTagsException',
+      'The list of tags on the repository is over the limit. The maximum number of tags that can be applied to a repository is 50.',
+    ),
   validation: (message: string) => new AwsError('ValidationException', message),
   limitExceeded: (message: string) => new AwsError('LimitExceededException', message),
+  /** StartImageScan more than once per image per 24 hours (scan on push counts). */
+  scanQuotaExceeded: () => new AwsError('LimitExceededException', 'The scan quota per image has been exceeded. Wait and try again.'),
   server: (message: string) => new AwsError('ServerException', message, 500),
 
   // Protocol-level errors (shared by every AWS JSON service).

@@ -145,13 +145,16 @@ export function verifySigV4(
   }
   const skew = amzDate.getTime() - now.getTime();
   if (Math.abs(skew) > MAX_SKEW_MS) {
-    const bound = new Date(now.getTime() + (skew < 0 ? -MAX_SKEW_MS : MAX_SKEW_MS));
-    const relation = skew < 0 ? 'earlier' : 'later';
-    const sign = skew < 0 ? '-' : '+';
+    // AWS's two wordings: a request signed too long ago has expired, one signed too far
+    // ahead is "not yet current".
+    const bound = formatAmzDate(new Date(now.getTime() + (skew < 0 ? -MAX_SKEW_MS : MAX_SKEW_MS)));
     return {
       ok: false,
       kind: 'expired',
-      message: `Signature expired: ${amzDateRaw} is now ${relation} than ${formatAmzDate(bound)} (${formatAmzDate(now)} ${sign} 15 min.)`,
+      message:
+        skew < 0
+          ? `Signature expired: ${amzDateRaw} is now earlier than ${bound} (${formatAmzDate(now)} - 15 min.)`
+          : `Signature not yet current: ${amzDateRaw} is still later than ${bound} (${formatAmzDate(now)} + 15 min.)`,
     };
   }
 
@@ -162,7 +165,9 @@ export function verifySigV4(
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
   const query = q < 0 ? '' : req.url.slice(q + 1);
-  const payloadHash = headerValue(req.headers, 'x-amz-content-sha256') ?? sha256Hex(req.body);
+  // Always the hash of the bytes received: trusting a client-sent x-amz-content-sha256 would
+  // let a tampered body pass with the original hash and signature.
+  const payloadHash = sha256Hex(req.body);
   let decodedPath: string;
   try {
     decodedPath = decodeURIComponent(path);

@@ -1,6 +1,10 @@
+import crypto from 'node:crypto';
 import { errors } from '../api/errors.js';
+import { userArn } from '../config.js';
+import { normalizeLifecyclePolicy } from './lifecycle-policy.js';
+import { normalizeRepositoryPolicy } from './repository-policy.js';
 import type { SandboxStore } from './store.js';
-import type { RepositoryRecord, Tag, TagMutability } from './types.js';
+import type { ImageRecord, MutabilityExclusionFilter, RepositoryRecord, Tag, TagMutability } from './types.js';
 
 /** Where the backend learns the registry host that repository URIs name. */
 export interface BackendEnvironment {
@@ -14,11 +18,74 @@ export type ImagesRemovedHook = (region: string, repositoryName: string, digests
 /** The per-request context every operation gets: the region the request was signed for. */
 export interface RequestContext {
   region: string;
+  /** The ECR operation being served, for AccessDenied wording (`ecr:<operation>`). */
+  operation?: string;
+}
+
+/** An image identifier as the API takes and returns it. */
+export interface ImageId {
+  imageDigest?: string;
+  imageTag?: string;
+}
+
+/** One entry of BatchGetImage's / BatchDeleteImage's `failures`. */
+export interface ImageFailure {
+  imageId: ImageId;
+  failureCode: string;
+  failureReason: string;
+}
+
+/** DescribeImages/ListImages filter.tagStatus. */
+export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY';
+
+/** What the sandbox says wherever real ECR would report a vulnerability scan. */
+export const SCAN_UNAVAILABLE = {
+  status: 'FINDINGS_UNAVAILABLE',
+  description:
+    'The ECR sandbox has no vulnerability scanner: scan on push is recorded, but no scan runs here. Run this lesson against real AWS to see findings.',
+} as const;
+
+/** BatchDeleteImage's digest check (moto copies it from real ECR); the '-' is moved last so it is literal. */
+const IMAGE_DIGEST_RE = /^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$/;
+const REPOSITORY_ARN_RE = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):([0-9]{12}):repository\/(.+)$/;
+/** Documented tag character set: letters, numbers, spaces and + - = . _ : / @. */
+const TAG_CHARACTERS_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_TAGS = 50;
+const SCAN_QUOTA_SECONDS = 24 * 60 * 60;
+
+const FAILURE_REASONS = {
+  MissingDigestAndTag: 'Invalid request parameters: both tag and digest cannot be null',
+  InvalidImageDigest: "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+  ImageNotFound: 'Requested image not found',
+  ImageTagDoesNotMatchDigest: 'Invalid request parameters: given tag does not map to the given digest',
+} as const;
+
+/** A request imageId resolved against a repository: an image (and the tag it named), or why not. */
+type Resolved = { image: ImageRecord; tag?: string } | { failure: ImageFailure };
+
+const nowSeconds = () => Date.now() / 1000;
+
+/** Copies only the members the caller gave (failures echo the imageId as sent). */
+const echo = (id: ImageId): ImageId => ({
+  ...(id.imageDigest !== undefined ? { imageDigest: id.imageDigest } : {}),
+  ...(id.imageTag !== undefined ? { imageTag: id.imageTag } : {}),
+});
+
+/** The child digests an image index / manifest list names (empty for a plain image). */
+function referencedDigests(image: ImageRecord): string[] {
+  try {
+    const manifest = JSON.parse(image.manifest) as { manifests?: Array<{ digest?: unknown }> };
+    if (!Array.isArray(manifest.manifests)) return [];
+    return manifest.manifests.map((m) => m.digest).filter((d): d is string => typeof d === 'string');
+  } catch {
+    return [];
+  }
 }
 
 /**
  * ECR's state and every rule, with no HTTP inside: the API handlers and the registry proxy
- * both call into it. Methods mutate the store and await its save before answering.
+ * both call into it. Methods validate everything before they mutate, then mutate the store
+ * and await its save before answering, so a refused call changes nothing.
  */
 export class EcrBackend {
   onImagesRemoved: ImagesRemovedHook = () => {};
@@ -32,10 +99,12 @@ export class EcrBackend {
     return this.store.state.accountId;
   }
 
+  /** The ARN of a repository in a region. */
   repositoryArn(region: string, name: string): string {
     return `arn:aws:ecr:${region}:${this.accountId}:repository/${name}`;
   }
 
+  /** `localhost:PORT/<name>`: what docker tags and pushes. */
   repositoryUri(name: string): string {
     return `${this.env.registryHost()}/${name}`;
   }
@@ -61,7 +130,7 @@ export class EcrBackend {
       repositoryUri: this.repositoryUri(repo.name),
       createdAt: repo.createdAt,
       imageTagMutability: repo.imageTagMutability,
-      ...(repo.imageTagMutabilityExclusionFilters
+      ...(repo.imageTagMutabilityExclusionFilters?.length
         ? { imageTagMutabilityExclusionFilters: repo.imageTagMutabilityExclusionFilters }
         : {}),
       imageScanningConfiguration: { scanOnPush: repo.scanOnPush },
@@ -69,27 +138,73 @@ export class EcrBackend {
     };
   }
 
+  /** Repositories of a region in creation order (the order pagination walks). */
+  listRepositories(region: string): RepositoryRecord[] {
+    const repos = Object.values(this.store.state.regions[region]?.repositories ?? {});
+    return repos.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
+  }
+
+  /** A repository's images oldest push first (the order DescribeImages/ListImages walk). */
+  listImages(repo: RepositoryRecord): ImageRecord[] {
+    return Object.values(repo.images).sort((a, b) => a.pushedAt - b.pushedAt || (a.digest < b.digest ? -1 : 1));
+  }
+
+  // ---------------------------------------------------------------- registry and repositories
+
+  /**
+   * A registryId other than the sandbox's account is another AWS account's registry: the
+   * learner's user has no resource-based policy there, so ECR answers AccessDenied (the usual
+   * result of a wrong account id in a script).
+   */
+  private checkRegistry(ctx: RequestContext, registryId: string | undefined, resource: string): void {
+    if (registryId === undefined || registryId === this.accountId) return;
+    const action = `ecr:${ctx.operation ?? '*'}`;
+    const user = userArn(this.accountId, this.store.state.credentials.userName);
+    throw errors.accessDenied(
+      `User: ${user} is not authorized to perform: ${action} on resource: arn:aws:ecr:${ctx.region}:${registryId}:repository/${resource} because no resource-based policy allows the ${action} action`,
+    );
+  }
+
+  /** The named repository of the caller's registry, after the registryId check. */
+  private repository(ctx: RequestContext, registryId: string | undefined, name: string): RepositoryRecord {
+    this.checkRegistry(ctx, registryId, name);
+    return this.requireRepository(ctx.region, name);
+  }
+
+  /** CreateRepository: every input is checked before anything is written (atomic with its tags). */
   async createRepository(
     ctx: RequestContext,
     input: {
       repositoryName: string;
+      registryId?: string;
       imageTagMutability?: TagMutability;
+      imageTagMutabilityExclusionFilters?: MutabilityExclusionFilter[];
       scanOnPush?: boolean;
       tags?: Tag[];
       encryption?: RepositoryRecord['encryption'];
     },
   ): Promise<RepositoryRecord> {
+    this.checkRegistry(ctx, input.registryId, input.repositoryName);
+    const tags = input.tags ?? [];
+    this.checkTags(tags);
+    if (tags.length > MAX_TAGS) throw errors.tooManyTags();
+    const imageTagMutability = input.imageTagMutability ?? 'MUTABLE';
+    this.checkMutability(imageTagMutability, input.imageTagMutabilityExclusionFilters);
+    const encryption = this.encryption(ctx.region, input.encryption);
     const region = this.store.region(ctx.region);
     if (region.repositories[input.repositoryName]) {
       throw errors.repositoryAlreadyExists(input.repositoryName, this.accountId);
     }
     const repo: RepositoryRecord = {
       name: input.repositoryName,
-      createdAt: Date.now() / 1000,
-      imageTagMutability: input.imageTagMutability ?? 'MUTABLE',
+      createdAt: nowSeconds(),
+      imageTagMutability,
+      ...(input.imageTagMutabilityExclusionFilters
+        ? { imageTagMutabilityExclusionFilters: input.imageTagMutabilityExclusionFilters }
+        : {}),
       scanOnPush: input.scanOnPush ?? false,
-      encryption: input.encryption ?? { encryptionType: 'AES256' },
-      tags: input.tags ?? [],
+      encryption,
+      tags: tags.map((t) => ({ Key: t.Key, Value: t.Value })),
       images: {},
     };
     region.repositories[repo.name] = repo;
@@ -97,9 +212,481 @@ export class EcrBackend {
     return repo;
   }
 
-  /** Repositories of a region in creation order (the order pagination walks). */
-  listRepositories(region: string): RepositoryRecord[] {
-    const repos = Object.values(this.store.state.regions[region]?.repositories ?? {});
-    return repos.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
+  /** KMS without a key uses the AWS managed key for ECR; a key with AES256 is refused. */
+  private encryption(region: string, requested: RepositoryRecord['encryption'] | undefined): RepositoryRecord['encryption'] {
+    if (!requested || requested.encryptionType === 'AES256') {
+      if (requested?.kmsKey !== undefined) throw errors.kmsKeyWithoutKms();
+      return { encryptionType: 'AES256' };
+    }
+    return {
+      encryptionType: requested.encryptionType,
+      kmsKey: requested.kmsKey ?? `arn:aws:kms:${region}:${this.accountId}:key/${crypto.randomUUID()}`,
+    };
+  }
+
+  /** Exclusion filters go with, and only with, the *_WITH_EXCLUSION settings. */
+  private checkMutability(mutability: TagMutability, filters: MutabilityExclusionFilter[] | undefined): void {
+    const withExclusion = mutability === 'IMMUTABLE_WITH_EXCLUSION' || mutability === 'MUTABLE_WITH_EXCLUSION';
+    if (withExclusion && !filters?.length) throw errors.exclusionFiltersRequired(mutability);
+    if (!withExclusion && filters !== undefined) throw errors.exclusionFiltersNotAllowed(mutability);
+  }
+
+  /** DescribeRepositories: the named ones (any missing fails the call) or all of the region. */
+  describeRepositories(ctx: RequestContext, input: { registryId?: string; repositoryNames?: string[] }): RepositoryRecord[] {
+    this.checkRegistry(ctx, input.registryId, '*');
+    if (!input.repositoryNames) return this.listRepositories(ctx.region);
+    return [...new Set(input.repositoryNames)].map((name) => this.requireRepository(ctx.region, name));
+  }
+
+  /** DeleteRepository: refuses a repository with images unless forced; forced, the images go too. */
+  async deleteRepository(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; force?: boolean },
+  ): Promise<RepositoryRecord> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    const digests = Object.keys(repo.images);
+    if (digests.length > 0 && !input.force) throw errors.repositoryNotEmpty(repo.name, this.accountId);
+    delete this.store.region(ctx.region).repositories[repo.name];
+    await this.store.save();
+    this.notifyImagesRemoved(ctx.region, repo.name, digests);
+    return repo;
+  }
+
+  /** PutImageTagMutability: MUTABLE/IMMUTABLE clear the exclusion filters. */
+  async putImageTagMutability(
+    ctx: RequestContext,
+    input: {
+      registryId?: string;
+      repositoryName: string;
+      imageTagMutability: TagMutability;
+      imageTagMutabilityExclusionFilters?: MutabilityExclusionFilter[];
+    },
+  ): Promise<RepositoryRecord> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    this.checkMutability(input.imageTagMutability, input.imageTagMutabilityExclusionFilters);
+    repo.imageTagMutability = input.imageTagMutability;
+    if (input.imageTagMutabilityExclusionFilters) repo.imageTagMutabilityExclusionFilters = input.imageTagMutabilityExclusionFilters;
+    else delete repo.imageTagMutabilityExclusionFilters;
+    await this.store.save();
+    return repo;
+  }
+
+  /** PutImageScanningConfiguration: scanOnPush defaults to false when omitted. */
+  async putImageScanningConfiguration(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; scanOnPush?: boolean },
+  ): Promise<RepositoryRecord> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    repo.scanOnPush = input.scanOnPush ?? false;
+    await this.store.save();
+    return repo;
+  }
+
+  // ---------------------------------------------------------------- images
+
+  /** The API's ImageDetail for one image: one per digest, imageTags left out when untagged. */
+  describeImage(repo: RepositoryRecord, image: ImageRecord): Record<string, unknown> {
+    const scanned = repo.scanOnPush || image.scanRequestedAt !== undefined;
+    return {
+      registryId: this.accountId,
+      repositoryName: repo.name,
+      imageDigest: image.digest,
+      // Real ECR omits imageTags for an untagged image rather than sending [].
+      ...(image.tags.length > 0 ? { imageTags: [...image.tags] } : {}),
+      imageSizeInBytes: image.sizeInBytes,
+      imagePushedAt: image.pushedAt,
+      ...(scanned ? { imageScanStatus: { ...SCAN_UNAVAILABLE } } : {}),
+      imageManifestMediaType: image.manifestMediaType,
+      ...(image.artifactMediaType ? { artifactMediaType: image.artifactMediaType } : {}),
+      ...(image.lastPulledAt !== undefined ? { lastRecordedPullTime: image.lastPulledAt } : {}),
+    };
+  }
+
+  /**
+   * DescribeImages: the listed images (any missing fails the call with ImageNotFoundException)
+   * or all of them, filtered by tag status; one ImageRecord per digest.
+   */
+  describeImages(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageIds?: ImageId[]; tagStatus?: TagStatus; imageStatus?: string },
+  ): { repo: RepositoryRecord; images: ImageRecord[] } {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    let images: ImageRecord[];
+    if (input.imageIds) {
+      const found = new Map<string, ImageRecord>();
+      for (const id of input.imageIds) {
+        const image = this.requireImage(repo, id);
+        found.set(image.digest, image);
+      }
+      images = [...found.values()];
+    } else {
+      images = this.listImages(repo);
+    }
+    // The sandbox never archives images, so only ACTIVE (or ANY) images exist.
+    if (input.imageStatus === 'ARCHIVED' || input.imageStatus === 'ACTIVATING') images = [];
+    return { repo, images: images.filter((image) => this.matchesTagStatus(image.tags.length > 0, input.tagStatus)) };
+  }
+
+  /** ListImages: one entry per (digest, tag); an untagged image once, with its digest only. */
+  listImageIds(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; tagStatus?: TagStatus; imageStatus?: string },
+  ): ImageId[] {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    if (input.imageStatus === 'ARCHIVED' || input.imageStatus === 'ACTIVATING') return [];
+    const ids: ImageId[] = [];
+    for (const image of this.listImages(repo)) {
+      if (image.tags.length === 0) {
+        if (this.matchesTagStatus(false, input.tagStatus)) ids.push({ imageDigest: image.digest });
+      } else if (this.matchesTagStatus(true, input.tagStatus)) {
+        for (const tag of image.tags) ids.push({ imageDigest: image.digest, imageTag: tag });
+      }
+    }
+    return ids;
+  }
+
+  private matchesTagStatus(tagged: boolean, tagStatus: TagStatus | undefined): boolean {
+    return tagStatus === 'TAGGED' ? tagged : tagStatus === 'UNTAGGED' ? !tagged : true;
+  }
+
+  /** Resolves an imageId where a miss fails the whole call (DescribeImages, scans). */
+  private requireImage(repo: RepositoryRecord, id: ImageId): ImageRecord {
+    if (id.imageDigest === undefined && id.imageTag === undefined) throw errors.missingDigestAndTag();
+    if (id.imageDigest !== undefined && !IMAGE_DIGEST_RE.test(id.imageDigest)) throw errors.invalidImageDigest();
+    const image =
+      id.imageDigest !== undefined ? repo.images[id.imageDigest] : this.listImages(repo).find((i) => i.tags.includes(id.imageTag!));
+    if (!image || (id.imageTag !== undefined && !image.tags.includes(id.imageTag))) {
+      throw errors.imageNotFound(id, repo.name, this.accountId);
+    }
+    return image;
+  }
+
+  /** Resolves an imageId where a miss is a per-id failure (BatchGetImage, BatchDeleteImage). */
+  private resolveImageId(repo: RepositoryRecord, id: ImageId): Resolved {
+    const failure = (failureCode: keyof typeof FAILURE_REASONS): Resolved => ({
+      failure: { imageId: echo(id), failureCode, failureReason: FAILURE_REASONS[failureCode] },
+    });
+    if (id.imageDigest === undefined && id.imageTag === undefined) return failure('MissingDigestAndTag');
+    if (id.imageDigest !== undefined && !IMAGE_DIGEST_RE.test(id.imageDigest)) return failure('InvalidImageDigest');
+    if (id.imageTag !== undefined) {
+      const image = Object.values(repo.images).find((i) => i.tags.includes(id.imageTag!));
+      if (!image) return failure('ImageNotFound');
+      // An existing tag on another digest is a mismatch; a missing tag is simply not found.
+      if (id.imageDigest !== undefined && image.digest !== id.imageDigest) return failure('ImageTagDoesNotMatchDigest');
+      return { image, tag: id.imageTag };
+    }
+    const image = repo.images[id.imageDigest!];
+    return image ? { image } : failure('ImageNotFound');
+  }
+
+  /** Every (digest, tag) pair of an image, or the digest alone when it is untagged. */
+  private pairs(image: ImageRecord): ImageId[] {
+    return image.tags.length > 0
+      ? image.tags.map((tag) => ({ imageDigest: image.digest, imageTag: tag }))
+      : [{ imageDigest: image.digest }];
+  }
+
+  /**
+   * BatchGetImage: a tag names one (digest, tag) image; a bare digest returns one entry per
+   * tag it carries (as localstack's ECR tests record), the digest alone when untagged.
+   */
+  batchGetImage(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageIds: ImageId[] },
+  ): { images: Record<string, unknown>[]; failures: ImageFailure[] } {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    const images: Record<string, unknown>[] = [];
+    const failures: ImageFailure[] = [];
+    const seen = new Set<string>();
+    for (const id of input.imageIds) {
+      const resolved = this.resolveImageId(repo, id);
+      if ('failure' in resolved) {
+        failures.push(resolved.failure);
+        continue;
+      }
+      const { image, tag } = resolved;
+      for (const imageId of tag !== undefined ? [{ imageDigest: image.digest, imageTag: tag }] : this.pairs(image)) {
+        const key = `${imageId.imageDigest}\n${imageId.imageTag ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        images.push({
+          registryId: this.accountId,
+          repositoryName: repo.name,
+          imageId,
+          imageManifest: image.manifest,
+          imageManifestMediaType: image.manifestMediaType,
+        });
+      }
+    }
+    return { images, failures };
+  }
+
+  /**
+   * BatchDeleteImage. Every id is resolved against the repository as it was when the call
+   * arrived (so a digest and one of its tags in one call delete once, as real ECR does), then:
+   * a tag removes that tag, and the image when it was the last; a digest removes the image and
+   * all its tags. An image still listed by a surviving manifest list stays, with a failure.
+   */
+  async batchDeleteImage(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageIds: ImageId[] },
+  ): Promise<{ imageIds: ImageId[]; failures: ImageFailure[] }> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    const failures: ImageFailure[] = [];
+    const resolved: Array<{ id: ImageId; image: ImageRecord; tag?: string }> = [];
+    const plan = new Map<string, { image: ImageRecord; whole: boolean; tags: Set<string> }>();
+    for (const id of input.imageIds) {
+      const r = this.resolveImageId(repo, id);
+      if ('failure' in r) {
+        failures.push(r.failure);
+        continue;
+      }
+      resolved.push({ id, ...r });
+      const entry = plan.get(r.image.digest) ?? { image: r.image, whole: false, tags: new Set<string>() };
+      if (r.tag === undefined) entry.whole = true;
+      else entry.tags.add(r.tag);
+      plan.set(r.image.digest, entry);
+    }
+
+    const doomed = new Set(
+      [...plan.values()].filter((e) => e.whole || e.image.tags.every((t) => e.tags.has(t))).map((e) => e.image.digest),
+    );
+    const blocked = new Map<string, string[]>();
+    for (const other of Object.values(repo.images)) {
+      if (doomed.has(other.digest)) continue;
+      for (const child of referencedDigests(other)) {
+        if (doomed.has(child)) blocked.set(child, [...(blocked.get(child) ?? []), other.digest]);
+      }
+    }
+
+    const imageIds: ImageId[] = [];
+    const seen = new Set<string>();
+    for (const { id, image, tag } of resolved) {
+      const parents = blocked.get(image.digest);
+      if (parents) {
+        failures.push({
+          imageId: echo(id),
+          failureCode: 'ImageReferencedByManifestList',
+          failureReason: `Requested image referenced by manifest list: [${parents.join(', ')}]`,
+        });
+        continue;
+      }
+      for (const pair of tag !== undefined ? [{ imageDigest: image.digest, imageTag: tag }] : this.pairs(image)) {
+        const key = `${pair.imageDigest}\n${pair.imageTag ?? ''}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          imageIds.push(pair);
+        }
+      }
+    }
+
+    const removed: string[] = [];
+    for (const { image, tags } of plan.values()) {
+      if (blocked.has(image.digest)) continue;
+      if (doomed.has(image.digest)) {
+        delete repo.images[image.digest];
+        removed.push(image.digest);
+      } else {
+        image.tags = image.tags.filter((t) => !tags.has(t));
+      }
+    }
+    if (imageIds.length > 0) await this.store.save();
+    this.notifyImagesRemoved(ctx.region, repo.name, removed);
+    return { imageIds, failures };
+  }
+
+  /** Tells the registry side which manifests left the books; its failure never fails the API call. */
+  private notifyImagesRemoved(region: string, repositoryName: string, digests: string[]): void {
+    if (digests.length === 0) return;
+    const report = (error: unknown) =>
+      console.error(`[sandbox] could not remove registry content of ${repositoryName}: ${(error as Error)?.message ?? error}`);
+    try {
+      const result: unknown = this.onImagesRemoved(region, repositoryName, digests);
+      if (result instanceof Promise) result.catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  // ---------------------------------------------------------------- scanning
+
+  /** The image an imageId names, for StartImageScan / DescribeImageScanFindings. */
+  private scanTarget(ctx: RequestContext, input: { registryId?: string; repositoryName: string; imageId: ImageId }) {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    const image = this.requireImage(repo, input.imageId);
+    const imageId: ImageId = { imageDigest: image.digest, ...(input.imageId.imageTag ? { imageTag: input.imageId.imageTag } : {}) };
+    return { repo, image, imageId };
+  }
+
+  /**
+   * StartImageScan: ECR allows one scan per image per 24 hours, scan on push included. The
+   * sandbox records the request and says plainly that no scanner runs.
+   */
+  async startImageScan(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageId: ImageId },
+  ): Promise<Record<string, unknown>> {
+    const { repo, image, imageId } = this.scanTarget(ctx, input);
+    const now = nowSeconds();
+    const lastScan = Math.max(image.scanRequestedAt ?? -Infinity, repo.scanOnPush ? image.pushedAt : -Infinity);
+    if (now - lastScan < SCAN_QUOTA_SECONDS) throw errors.scanQuotaExceeded();
+    image.scanRequestedAt = now;
+    await this.store.save();
+    return { registryId: this.accountId, repositoryName: repo.name, imageId, imageScanStatus: { ...SCAN_UNAVAILABLE } };
+  }
+
+  /** DescribeImageScanFindings: ScanNotFound before any scan; afterwards, no findings, honestly. */
+  describeImageScanFindings(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageId: ImageId },
+  ): Record<string, unknown> {
+    const { repo, image, imageId } = this.scanTarget(ctx, input);
+    if (!repo.scanOnPush && image.scanRequestedAt === undefined) {
+      throw errors.scanNotFound(input.imageId, repo.name, this.accountId);
+    }
+    return { registryId: this.accountId, repositoryName: repo.name, imageId, imageScanStatus: { ...SCAN_UNAVAILABLE } };
+  }
+
+  // ---------------------------------------------------------------- tags
+
+  /**
+   * Tag rules (user guide, ecr-using-tags): key 1–128 and value 0–256 characters of the
+   * documented set, `aws:` reserved, keys unique within one request.
+   */
+  private checkTags(tags: Tag[]): void {
+    const keys = new Set<string>();
+    for (const { Key, Value } of tags) {
+      this.checkTagKey(Key);
+      if (Value.length > 256) {
+        throw errors.invalidTagParameter(`Invalid tag value for key '${Key}': tag values can have a maximum length of 256 characters.`);
+      }
+      if (!TAG_CHARACTERS_RE.test(Value)) {
+        throw errors.invalidTagParameter(
+          `Invalid tag value for key '${Key}': tag values can contain only letters, numbers, spaces and the characters + - = . _ : / @.`,
+        );
+      }
+      if (keys.has(Key)) throw errors.invalidTagParameter(`Invalid tag key '${Key}': the key appears more than once; tag keys must be unique.`);
+      keys.add(Key);
+    }
+  }
+
+  private checkTagKey(key: string): void {
+    if (key.length === 0) throw errors.invalidTagParameter('Invalid tag key: tag keys must be at least 1 character long.');
+    if (key.length > 128) {
+      throw errors.invalidTagParameter(`Invalid tag key '${key}': tag keys can have a maximum character length of 128 characters.`);
+    }
+    if (key.toLowerCase().startsWith('aws:')) {
+      throw errors.invalidTagParameter(`Invalid tag key '${key}': the 'aws:' prefix is reserved for use by AWS.`);
+    }
+    if (!TAG_CHARACTERS_RE.test(key)) {
+      throw errors.invalidTagParameter(
+        `Invalid tag key '${key}': tag keys can contain only letters, numbers, spaces and the characters + - = . _ : / @.`,
+      );
+    }
+  }
+
+  /**
+   * The repository a resource ARN names. Only repository ARNs can be tagged; another account's
+   * ARN is AccessDenied, another region's is not found here (the repository is not in this
+   * region's registry).
+   */
+  private repositoryByArn(ctx: RequestContext, arn: string): RepositoryRecord {
+    const match = REPOSITORY_ARN_RE.exec(arn);
+    if (!match) throw errors.invalidArn();
+    const [, region, account, name] = match as unknown as [string, string, string, string];
+    this.checkRegistry(ctx, account, name);
+    if (region !== ctx.region) throw errors.repositoryNotFound(name, this.accountId);
+    return this.requireRepository(ctx.region, name);
+  }
+
+  /** TagResource: adds tags, overwriting the value of keys the repository already has. */
+  async tagResource(ctx: RequestContext, input: { resourceArn: string; tags: Tag[] }): Promise<void> {
+    const repo = this.repositoryByArn(ctx, input.resourceArn);
+    this.checkTags(input.tags);
+    const merged = new Map(repo.tags.map((t) => [t.Key, t.Value]));
+    for (const t of input.tags) merged.set(t.Key, t.Value);
+    if (merged.size > MAX_TAGS) throw errors.tooManyTags();
+    repo.tags = [...merged].map(([Key, Value]) => ({ Key, Value }));
+    await this.store.save();
+  }
+
+  /** UntagResource: removes the keys; keys the repository does not have are ignored. */
+  async untagResource(ctx: RequestContext, input: { resourceArn: string; tagKeys: string[] }): Promise<void> {
+    const repo = this.repositoryByArn(ctx, input.resourceArn);
+    for (const key of input.tagKeys) this.checkTagKey(key);
+    const remove = new Set(input.tagKeys);
+    repo.tags = repo.tags.filter((t) => !remove.has(t.Key));
+    await this.store.save();
+  }
+
+  /** ListTagsForResource. */
+  listTagsForResource(ctx: RequestContext, input: { resourceArn: string }): Tag[] {
+    return this.repositoryByArn(ctx, input.resourceArn).tags.map((t) => ({ ...t }));
+  }
+
+  // ---------------------------------------------------------------- policies
+
+  /** SetRepositoryPolicy: stored (and echoed) the way ECR reformats it. `force` has no lock-out check to skip here. */
+  async setRepositoryPolicy(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; policyText: string },
+  ): Promise<RepositoryRecord> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    repo.policyText = normalizeRepositoryPolicy(input.policyText);
+    await this.store.save();
+    return repo;
+  }
+
+  /** GetRepositoryPolicy. */
+  getRepositoryPolicy(ctx: RequestContext, input: { registryId?: string; repositoryName: string }): RepositoryRecord & { policyText: string } {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    if (repo.policyText === undefined) throw errors.repositoryPolicyNotFound(repo.name, this.accountId);
+    return repo as RepositoryRecord & { policyText: string };
+  }
+
+  /** DeleteRepositoryPolicy: returns the policy it removed. */
+  async deleteRepositoryPolicy(ctx: RequestContext, input: { registryId?: string; repositoryName: string }): Promise<string> {
+    const repo = this.getRepositoryPolicy(ctx, input);
+    const policyText = repo.policyText;
+    delete (repo as RepositoryRecord).policyText;
+    await this.store.save();
+    return policyText;
+  }
+
+  /** PutLifecyclePolicy: validated and stored as compact JSON. The sandbox never expires images by it. */
+  async putLifecyclePolicy(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; lifecyclePolicyText: string },
+  ): Promise<RepositoryRecord> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    repo.lifecyclePolicyText = normalizeLifecyclePolicy(input.lifecyclePolicyText);
+    repo.lifecyclePolicyUpdatedAt = nowSeconds();
+    await this.store.save();
+    return repo;
+  }
+
+  /**
+   * GetLifecyclePolicy. lastEvaluatedAt is when the policy was put: the sandbox does not run
+   * lifecycle evaluations, so that is the last time it looked at the policy.
+   */
+  getLifecyclePolicy(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string },
+  ): { repo: RepositoryRecord; lifecyclePolicyText: string; lastEvaluatedAt: number } {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    if (repo.lifecyclePolicyText === undefined) throw errors.lifecyclePolicyNotFound(repo.name, this.accountId);
+    return { repo, lifecyclePolicyText: repo.lifecyclePolicyText, lastEvaluatedAt: repo.lifecyclePolicyUpdatedAt ?? repo.createdAt };
+  }
+
+  /** DeleteLifecyclePolicy: returns the policy it removed. */
+  async deleteLifecyclePolicy(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string },
+  ): Promise<{ repo: RepositoryRecord; lifecyclePolicyText: string; lastEvaluatedAt: number }> {
+    const found = this.getLifecyclePolicy(ctx, input);
+    delete found.repo.lifecyclePolicyText;
+    delete found.repo.lifecyclePolicyUpdatedAt;
+    await this.store.save();
+    return found;
   }
 }

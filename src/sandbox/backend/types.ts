@@ -26,6 +26,8 @@ export interface ImageRecord {
   /** The manifest exactly as pushed, so BatchGetImage can answer without the registry. */
   manifest: string;
   lastPulledAt?: number;
+  /** Epoch seconds of the last StartImageScan (the sandbox records the request; no scanner runs). */
+  scanRequestedAt?: number;
 }
 
 export interface RepositoryRecord {
@@ -38,6 +40,8 @@ export interface RepositoryRecord {
   tags: Tag[];
   policyText?: string;
   lifecyclePolicyText?: string;
+  /** Epoch seconds the lifecycle policy was last put (GetLifecyclePolicy's lastEvaluatedAt). */
+  lifecyclePolicyUpdatedAt?: number;
   /** Images by digest. */
   images: Record<string, ImageRecord>;
 }

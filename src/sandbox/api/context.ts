@@ -1,0 +1,18 @@
+import type { EcrBackend } from '../backend/ecr.js';
+import type { Input } from './validate.js';
+
+/** What every operation handler gets besides its input. */
+export interface ApiContext {
+  backend: EcrBackend;
+  /** The region the request was signed for: repositories are kept per region. */
+  region: string;
+  /** The operation being served (`CreateRepository`), for AccessDenied wording. */
+  operation: string;
+  accessKeyId: string;
+  tokenTtlSeconds: number;
+  /** `http://localhost:PORT`: GetAuthorizationToken's proxyEndpoint. */
+  proxyEndpoint: string;
+}
+
+/** A thin handler: validate and shape parameters, call the backend, shape the output. No rules here. */
+export type OperationHandler = (api: ApiContext, input: Input) => Promise<unknown>;

@@ -1,0 +1,29 @@
+import { issueToken } from '../../auth/token.js';
+import type { OperationHandler } from '../context.js';
+import { errors } from '../errors.js';
+import { optionalStringList, REGISTRY_ID_PATTERN } from '../validate.js';
+
+/**
+ * GetAuthorizationToken: one token for the caller's registry, valid for the sandbox's TTL.
+ * registryIds is deprecated (a token covers every registry the principal can reach), so only
+ * its shape is checked.
+ */
+export const GetAuthorizationToken: OperationHandler = async (api, input) => {
+  const registryIds = optionalStringList(input, 'registryIds', 1, 10);
+  if (registryIds?.some((id) => !/^[0-9]{12}$/.test(id))) {
+    // Real ECR's wording for a bad list element (aws-actions/amazon-ecr-login#27).
+    throw errors.invalidParameter(
+      'registryIds',
+      `Member must satisfy constraint: [Member must satisfy regular expression pattern: ${REGISTRY_ID_PATTERN}]`,
+    );
+  }
+  const state = api.backend.store.state;
+  const token = issueToken(
+    state.tokenSecret,
+    { region: api.region, accessKeyId: api.accessKeyId, accountId: state.accountId },
+    api.tokenTtlSeconds,
+  );
+  return {
+    authorizationData: [{ authorizationToken: token.authorizationToken, expiresAt: token.expiresAt, proxyEndpoint: api.proxyEndpoint }],
+  };
+};

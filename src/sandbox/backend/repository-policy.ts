@@ -1,0 +1,68 @@
+import { errors } from '../api/errors.js';
+
+/**
+ * Repository (resource-based IAM) policy rules. ECR answers every malformed policy with one
+ * message, "Invalid repository policy provided" (moto copies it from real ECR), so the checks
+ * here only decide yes or no.
+ */
+
+const POLICY_VERSIONS = new Set(['2012-10-17', '2008-10-17']);
+const TOP_LEVEL_KEYS = new Set(['Version', 'Id', 'Statement']);
+const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const isStringOrStringList = (value: unknown): boolean =>
+  (typeof value === 'string' && value.length > 0) ||
+  (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0));
+
+function statementValid(statement: unknown): boolean {
+  if (!isObject(statement)) return false;
+  if (Object.keys(statement).some((key) => !STATEMENT_KEYS.has(key))) return false;
+  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') return false;
+  // Exactly one of each pair; a resource-based policy must name who it applies to.
+  if ((statement.Action === undefined) === (statement.NotAction === undefined)) return false;
+  if (!isStringOrStringList(statement.Action ?? statement.NotAction)) return false;
+  if ((statement.Principal === undefined) === (statement.NotPrincipal === undefined)) return false;
+  const principal = statement.Principal ?? statement.NotPrincipal;
+  if (principal !== '*' && !(isObject(principal) && Object.values(principal).every(isStringOrStringList))) return false;
+  if (statement.Condition !== undefined && !isObject(statement.Condition)) return false;
+  return true;
+}
+
+/**
+ * Checks a repository policy and returns it as ECR stores and echoes it: re-serialized in
+ * Jackson's default pretty-print style (the CLI examples show `"Version" : "2008-10-17"` and
+ * `[ {` on one line whatever the caller sent).
+ */
+export function normalizeRepositoryPolicy(policyText: string): string {
+  let policy: unknown;
+  try {
+    policy = JSON.parse(policyText);
+  } catch {
+    throw errors.invalidRepositoryPolicy();
+  }
+  if (!isObject(policy)) throw errors.invalidRepositoryPolicy();
+  if (Object.keys(policy).some((key) => !TOP_LEVEL_KEYS.has(key))) throw errors.invalidRepositoryPolicy();
+  if (typeof policy.Version !== 'string' || !POLICY_VERSIONS.has(policy.Version)) throw errors.invalidRepositoryPolicy();
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  if (statements.length === 0 || !statements.every(statementValid)) throw errors.invalidRepositoryPolicy();
+  return jacksonPretty(policy);
+}
+
+/** JSON in Jackson's DefaultPrettyPrinter layout: objects indented by two, arrays inline. */
+export function jacksonPretty(value: unknown, level = 0): string {
+  if (Array.isArray(value)) {
+    // Jackson's array indenter is inline: it adds spaces, never newlines or nesting.
+    return value.length === 0 ? '[ ]' : `[ ${value.map((item) => jacksonPretty(item, level)).join(', ')} ]`;
+  }
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return '{ }';
+    const inner = '  '.repeat(level + 1);
+    const entries = keys.map((key) => `\n${inner}${JSON.stringify(key)} : ${jacksonPretty(value[key], level + 1)}`);
+    return `{${entries.join(',')}\n${'  '.repeat(level)}}`;
+  }
+  return JSON.stringify(value);
+}
