@@ -5,7 +5,7 @@ import { fail, pass, type Check } from '../src/check/types.js';
 const check: Check = async (ctx, params) => {
   const score = ctx.quizScore;
   const total = score?.total ?? 0;
-  const needed = typeof params.minimumCorrect === 'number' ? params.minimumCorrect : Math.max(1, Math.ceil(total * 0.75));
+  const needed = typeof params.minCorrect === 'number' ? params.minCorrect : total;
   if (!score || score.answered < total || total === 0) {
     return fail('the knowledge check is not answered yet', diagnoses.quizNotPassed(score?.correct ?? 0, total, needed), [
       `Answered: ${score?.answered ?? 0} of ${total}`,

@@ -1,0 +1,378 @@
+/**
+ * Turns lesson text into what a learner copies and pastes: placeholders filled for their target,
+ * target-specific blocks chosen, and `--endpoint-url` added where their aws CLI needs it.
+ */
+import { stripVTControlCharacters } from 'node:util';
+import { Marked, type Tokens } from 'marked';
+import { markedTerminal } from 'marked-terminal';
+import * as messages from './messages.js';
+import { solutionFor, type QuizQuestion, type Step, type Target } from './schema.js';
+import { PLACEHOLDERS, SANDBOX_PLACEHOLDERS, type TemplateVars } from './vars.js';
+import type { Lesson } from './load.js';
+
+/**
+ * `{{name}}` with an identifier inside. Go templates in docker commands (`{{.Id}}`,
+ * `{{index .RepoDigests 0}}`) never match because they always carry a dot or a space.
+ */
+export const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** What a learner's commands are rendered for. */
+export interface RenderContext {
+  target: Target;
+  vars: TemplateVars;
+  /**
+   * The sandbox endpoint, set only when the learner's aws CLI ignores `AWS_ENDPOINT_URL_*`
+   * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`aws sts` command carries `--endpoint-url`.
+   */
+  endpointUrl?: string;
+}
+
+/** A template used a placeholder that does not exist, or one with no value for this target. */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly placeholder: string,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+const KNOWN = new Set<string>([...PLACEHOLDERS, ...SANDBOX_PLACEHOLDERS]);
+
+/** The placeholder names a text uses, in order of appearance (duplicates kept). */
+export function placeholdersIn(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER_PATTERN)].map((m) => m[1] ?? '');
+}
+
+/** Whether `name` is a placeholder lessons may use at all. */
+export function isKnownPlaceholder(name: string): boolean {
+  return KNOWN.has(name);
+}
+
+export interface TemplateOptions {
+  /** Shell-quote values that need it (a path with a space), for text that is a command. */
+  quote?: boolean;
+}
+
+/** Fills `{{placeholders}}`; throws TemplateError for an unknown one or one without a value. */
+export function renderTemplate(text: string, vars: TemplateVars, options: TemplateOptions = {}): string {
+  return text.replace(PLACEHOLDER_PATTERN, (_match, name: string) => {
+    if (!KNOWN.has(name)) throw new TemplateError(messages.unknownPlaceholder(name, PLACEHOLDERS), name);
+    const value = (vars as Partial<Record<string, string>>)[name];
+    if (value === undefined) throw new TemplateError(messages.placeholderWithoutValue(name), name);
+    return options.quote ? shellQuote(value) : value;
+  });
+}
+
+/**
+ * `aws ecr` / `aws sts` where a command starts: at a line start, or after `|`, `||`, `&&`, `;`,
+ * `(`, `$(` or a backtick. That covers `aws ecr get-login-password … | docker login …`.
+ */
+const AWS_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts)(?=[ \t]|\\?$)/gm;
+/** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
+const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
+
+/** Adds `--endpoint-url <url>` right after `aws ecr`/`aws sts` in every command of `text` that lacks one. */
+export function insertEndpointUrl(text: string, endpointUrl: string): string {
+  const url = shellQuote(endpointUrl);
+  return text.replace(AWS_COMMAND, (match, lead: string, space: string, service: string, offset: number) => {
+    const rest = COMMAND_REST.exec(text.slice(offset + match.length))?.[0] ?? '';
+    if (/(^|\s)--endpoint-url(\s|=|$)/.test(rest)) return match;
+    return `${lead}${space}aws ${service} --endpoint-url ${url}`;
+  });
+}
+
+/** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag if needed. */
+export function renderCommand(cmd: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
+  const rendered = renderTemplate(cmd, ctx.vars, { quote: true });
+  return ctx.endpointUrl ? insertEndpointUrl(rendered, ctx.endpointUrl) : rendered;
+}
+
+/** Quotes a word for a POSIX shell only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface AwsCliVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+/** Parses `aws --version` output (`aws-cli/2.9.19 Python/3.11.2 …`); undefined when it is not one. */
+export function parseAwsCliVersion(output: string): AwsCliVersion | undefined {
+  const m = /(?:^|\s)aws-cli\/(\d+)\.(\d+)(?:\.(\d+))?/.exec(output);
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+}
+
+/**
+ * Whether this aws CLI reads `AWS_ENDPOINT_URL_ECR` / `_STS` (v1 ≥ 1.29, v2 ≥ 2.13). An
+ * unknown version counts as "no": an extra `--endpoint-url` is harmless, a missing one sends
+ * the learner's sandbox commands to real AWS.
+ */
+export function readsEndpointEnv(version: AwsCliVersion | string | undefined): boolean {
+  const v = typeof version === 'string' ? parseAwsCliVersion(version) : version;
+  if (!v) return false;
+  if (v.major === 1) return v.minor >= 29;
+  if (v.major === 2) return v.minor >= 13;
+  return v.major > 2;
+}
+
+/** The `endpointUrl` for a RenderContext: the sandbox endpoint when the learner's CLI needs the flag. */
+export function endpointUrlFor(target: Target, sandboxEndpoint: string | undefined, cliVersion: AwsCliVersion | string | undefined): string | undefined {
+  if (target !== 'sandbox' || !sandboxEndpoint) return undefined;
+  return readsEndpointEnv(cliVersion) ? undefined : sandboxEndpoint;
+}
+
+const BLOCK_MARKER = /^[ \t]*<!--[ \t]*(\/?)(sandbox|aws)[ \t]*-->[ \t]*$/;
+
+export interface BodySegment {
+  text: string;
+  /** Set inside a `<!-- sandbox -->` or `<!-- aws -->` block. */
+  target?: Target;
+  /** Line number of the segment's first line (the body's first line is `firstLine`). */
+  line: number;
+}
+
+/**
+ * Splits a body into plain text and target blocks. Throws nothing: problems (unclosed,
+ * nested, stray markers) come back in `problems` so the loader can report them all.
+ */
+export function splitTargetBlocks(body: string, firstLine = 1): { segments: BodySegment[]; problems: string[] } {
+  const segments: BodySegment[] = [];
+  const problems: string[] = [];
+  const open: { target: Target; line: number }[] = [];
+  let lines: string[] = [];
+  let start = firstLine;
+  const flush = (next: number) => {
+    if (lines.length) segments.push({ text: lines.join('\n'), target: open.at(-1)?.target, line: start });
+    lines = [];
+    start = next;
+  };
+  body.split('\n').forEach((line, i) => {
+    const n = firstLine + i;
+    const m = BLOCK_MARKER.exec(line);
+    if (!m) {
+      lines.push(line);
+      return;
+    }
+    flush(n + 1);
+    const target = m[2] as Target;
+    const outer = open.at(-1);
+    if (m[1] !== '/') {
+      if (outer) problems.push(messages.blockNested(target, n, outer.target));
+      open.push({ target, line: n });
+    } else if (outer?.target === target) {
+      open.pop();
+    } else {
+      problems.push(messages.blockStrayClose(target, n));
+    }
+  });
+  flush(0);
+  for (const block of open.reverse()) problems.push(messages.blockNotClosed(block.target, block.line));
+  return { segments, problems };
+}
+
+/**
+ * The body with only the blocks for `target` kept. Each marker line becomes an empty line, so
+ * text on either side of a removed block never runs together into one paragraph.
+ */
+export function selectTarget(body: string, target: Target): string {
+  const out: string[] = [];
+  const open: Target[] = [];
+  for (const line of body.split('\n')) {
+    const m = BLOCK_MARKER.exec(line);
+    if (m) {
+      if (m[1] !== '/') open.push(m[2] as Target);
+      else if (open.at(-1) === m[2]) open.pop();
+      out.push('');
+    } else if (open.every((t) => t === target)) {
+      out.push(line);
+    }
+  }
+  return out.join('\n');
+}
+
+const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'zsh', 'console']);
+const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([\w+-]*)/;
+
+/**
+ * Fills placeholders in markdown for one learner. Commands are rendered as commands (values
+ * shell-quoted, `--endpoint-url` added when the CLI needs it): fenced shell blocks, and inline
+ * code. Prose, and code that is not shell (a Dockerfile, JSON output), get the plain values.
+ */
+export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
+  const out: string[] = [];
+  let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
+  for (const line of markdown.split('\n')) {
+    if (fence) {
+      const close = FENCE.exec(line);
+      if (close && close[2]?.startsWith(fence.marker) && close[3] === '') {
+        const code = fence.lines.join('\n');
+        if (fence.lines.length) out.push(fence.shell ? renderCommand(code, ctx) : renderTemplate(code, ctx.vars));
+        out.push(line);
+        fence = undefined;
+      } else {
+        fence.lines.push(line);
+      }
+      continue;
+    }
+    const open = FENCE.exec(line);
+    if (open) {
+      fence = { marker: open[2] ?? '```', shell: SHELL_LANGS.has((open[3] ?? '').toLowerCase()), lines: [] };
+      out.push(line);
+      continue;
+    }
+    out.push(
+      line
+        .split(/(`[^`\n]+`)/)
+        .map((part, i) => (i % 2 === 1 ? renderInlineCode(part, ctx) : renderTemplate(part, ctx.vars)))
+        .join(''),
+    );
+  }
+  // An unclosed fence runs to the end, as in CommonMark.
+  if (fence) out.push(fence.shell ? renderCommand(fence.lines.join('\n'), ctx) : renderTemplate(fence.lines.join('\n'), ctx.vars));
+  return out.join('\n');
+}
+
+function renderInlineCode(span: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
+  const code = renderTemplate(span.slice(1, -1), ctx.vars, { quote: true });
+  // Inline code is a command to copy only when it carries options; `aws ecr get-login-password`
+  // alone in a sentence names the command and stays as written.
+  const isCommand = /^aws[ \t]+(ecr|sts)[ \t]/.test(code) && /\s--[a-z]/.test(code);
+  return `\`${ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code}\``;
+}
+
+/** A lesson as markdown for one learner: title, time, objectives, then the body for their target. */
+export function renderLesson(lesson: Pick<Lesson, 'title' | 'minutes' | 'objectives' | 'body'>, ctx: RenderContext): string {
+  const body = renderMarkdown(selectTarget(lesson.body, ctx.target), ctx);
+  const objectives = lesson.objectives.map((o) => `- ${renderMarkdown(o, ctx)}`).join('\n');
+  const parts = [
+    `# ${renderTemplate(lesson.title, ctx.vars)}`,
+    `*${messages.lessonMinutes(lesson.minutes)}* ${messages.lessonObjectivesIntro}`,
+    objectives,
+    body.trim(),
+  ];
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** A step's hints for one learner, gentle first; commands in inline code get the endpoint flag. */
+export function renderHints(step: Pick<Step, 'hints'>, ctx: RenderContext): string[] {
+  return step.hints.map((hint) => renderMarkdown(hint, ctx));
+}
+
+/** A step's reference solution for one learner: ready-to-run shell commands. */
+export function renderSolution(step: Pick<Step, 'solution'>, ctx: RenderContext): string[] {
+  return solutionFor(step, ctx.target).map((cmd) => renderCommand(cmd, ctx));
+}
+
+export interface RenderedStep {
+  id: string;
+  title: string;
+  check: string;
+  params: Record<string, unknown>;
+  hints: string[];
+  solution: string[];
+}
+
+/** Everything about a step the runner shows or passes on, rendered for one learner. */
+export function renderStep(step: Pick<Step, 'id' | 'title' | 'check' | 'params' | 'hints' | 'solution'>, ctx: RenderContext): RenderedStep {
+  return {
+    id: step.id,
+    title: renderTemplate(step.title, ctx.vars),
+    check: step.check,
+    params: renderParams(step, ctx.vars),
+    hints: renderHints(step, ctx),
+    solution: renderSolution(step, ctx),
+  };
+}
+
+/** A step's check params with string values templated (`{{image}}` → `demo-app:v1`). */
+export function renderParams(step: Pick<Step, 'params'>, vars: TemplateVars): Record<string, unknown> {
+  return renderValue(step.params ?? {}, vars) as Record<string, unknown>;
+}
+
+function renderValue(value: unknown, vars: TemplateVars): unknown {
+  if (typeof value === 'string') return renderTemplate(value, vars);
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, vars));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, vars)]));
+  }
+  return value;
+}
+
+/** Quiz questions are shown as written; this is the markdown for one, choices numbered from 1. */
+export function renderQuizQuestion(q: QuizQuestion, index: number): string {
+  return [`**${index + 1}. ${q.question}**`, q.choices.map((c, i) => `${i + 1}. ${c}`).join('\n')].join('\n\n');
+}
+
+/** Whether to colour output: never with a non-empty NO_COLOR (no-color.org), else only on a TTY. */
+export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTTY: boolean = process.stdout.isTTY === true): boolean {
+  if (env.NO_COLOR) return false;
+  return isTTY;
+}
+
+export interface TerminalOptions {
+  /** Colours and styles; false gives plain text with no escape sequences at all. */
+  color?: boolean;
+  /** Wrap paragraphs at this width (code blocks are never wrapped). */
+  width?: number;
+}
+
+const identity = (s: string): string => s;
+const COLON_MARKER = '*#COLON|*';
+const PLAIN_STYLES = Object.fromEntries(
+  ['code', 'blockquote', 'html', 'heading', 'firstHeading', 'hr', 'listitem', 'table', 'paragraph', 'strong', 'em', 'codespan', 'del', 'link', 'href'].map((k) => [k, identity]),
+);
+
+/** Markdown → text for a terminal, via marked + marked-terminal. */
+export function toTerminal(markdown: string, options: TerminalOptions = {}): string {
+  const color = options.color ?? colorEnabled();
+  const width = options.width ?? 80;
+  const marked = new Marked();
+  marked.use(
+    markedTerminal({
+      ...(color ? {} : PLAIN_STYLES),
+      width,
+      reflowText: true,
+      // Without colour the `#` prefixes are what shows a heading is a heading.
+      showSectionPrefix: !color,
+      emoji: false,
+      tab: 2,
+    }),
+  );
+  // marked-terminal prints a tight list item's text token raw, so `code` and **bold** inside
+  // list items would show their markdown; parse their inline tokens as marked itself does.
+  marked.use({
+    renderer: {
+      text(token) {
+        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+      },
+      // A table wider than the terminal wraps into unreadable boxes: show it row by row instead,
+      // each row's first cell as a label and the other cells under their column names.
+      table(token) {
+        const cellWidth = (i: number) => Math.max(...[token.header[i], ...token.rows.map((r) => r[i])].map((c) => c?.text.length ?? 0));
+        const total = token.header.reduce((sum, _h, i) => sum + cellWidth(i) + 3, 1);
+        if (total <= width) return false;
+        const inline = (cell: Tokens.TableCell | undefined) => (cell ? this.parser.parseInline(cell.tokens) : '');
+        const rows = token.rows.map((row) => {
+          const lines = [inline(row[0])];
+          row.slice(1).forEach((cell, i) => {
+            const name = inline(token.header[i + 1]);
+            lines.push(`  ${name ? `${name}: ` : ''}${inline(cell)}`);
+          });
+          return lines.join('\n');
+        });
+        // marked-terminal hides ':' in inline code behind a marker that only its own block
+        // renderers put back; this block renderer has to do the same.
+        return `${rows.join('\n\n').replaceAll(COLON_MARKER, ':')}\n\n`;
+      },
+    },
+  });
+  const out = marked.parse(markdown, { async: false });
+  // marked-terminal still emits syntax highlighting and OSC 8 hyperlinks when the global
+  // chalk level or the terminal allow them, whatever the styles say: strip for a hard guarantee.
+  return color ? out : stripVTControlCharacters(out);
+}

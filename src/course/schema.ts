@@ -1,0 +1,214 @@
+/**
+ * The lesson front matter, as data: what a lesson file may say and what each check accepts.
+ * Lessons are validated against these schemas when the course loads (and in the lint test),
+ * so a typo in a lesson fails loudly in CI instead of confusing a learner.
+ */
+import { z } from 'zod';
+
+/** Lesson ids, step ids and check ids: lowercase words joined by single dashes. */
+export const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+const kebab = () => z.string().regex(KEBAB_CASE, { error: 'must be kebab-case (lowercase letters and digits joined by dashes)' });
+const text = () => z.string().trim().min(1, { error: 'must not be empty' });
+const noParams = () => z.strictObject({});
+const wholeNumber = (min: number) =>
+  z
+    .int({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
+    .min(min, { error: `must be at least ${min}` });
+
+/**
+ * Every check a lesson may name, with the parameters it accepts. The check itself lives in
+ * `checks/<id>.ts`. Keep params to what the lesson asked the learner to choose: everything the
+ * target knows (region, registry, repository name, tag) reaches a check through its context.
+ * String params are templates, rendered with the same placeholders as the lesson text.
+ */
+export const CHECK_PARAMS = {
+  /** The lesson's quiz was answered; `minCorrect` (default: every question) answers were right. */
+  'knowledge-check': z.strictObject({
+    minCorrect: wholeNumber(1).optional(),
+  }),
+  /** STS GetCallerIdentity succeeds with the learner's profile and region. */
+  'caller-identity': noParams(),
+  /** The repository exists with exactly these settings. */
+  'repository-configured': z.strictObject({
+    scanOnPush: z.boolean(),
+    imageTagMutability: z.enum(['MUTABLE', 'IMMUTABLE']),
+  }),
+  /** docker holds a credential for the registry, user AWS, and the registry accepts it now. */
+  'docker-logged-in': noParams(),
+  /** A local image with this reference exists (usually `{{image}}`, i.e. `demo-app:v1`). */
+  'image-built': z.strictObject({ image: text() }),
+  /** `{{repositoryUri}}:{{tag}}` exists locally and is the same image as `{{image}}`. */
+  'image-tagged': noParams(),
+  /** The repository holds `{{tag}}` with the same digest as the local image. */
+  'image-pushed': noParams(),
+  /** The learner looked up the pushed image's digest, size and push time. */
+  'image-verified': noParams(),
+  /** Nothing the course created is left: no repository `{{repo}}`, so no images either. */
+  'repository-deleted': noParams(),
+} as const;
+
+export type CheckId = keyof typeof CHECK_PARAMS;
+/** The params object a given check receives (after templating). */
+export type CheckParams<C extends CheckId> = z.infer<(typeof CHECK_PARAMS)[C]>;
+
+/** Whether `id` names a check the course knows. */
+export function isCheckId(id: string): id is CheckId {
+  return Object.prototype.hasOwnProperty.call(CHECK_PARAMS, id);
+}
+
+/** The two places a learner can run the course. */
+export const TARGETS = ['sandbox', 'aws'] as const;
+export type Target = (typeof TARGETS)[number];
+
+const commands = () => z.array(text()).min(1, { error: 'must have at least 1' });
+
+/** A reference solution differs by target only where it must (credentials, offline builds). */
+const TargetSolution = z.strictObject({ sandbox: commands(), aws: commands() });
+
+/**
+ * `solution` is either one list of commands for both targets or `{sandbox: [...], aws: [...]}`.
+ * A hand-written choice instead of z.union, so a mistake inside a list gets its own precise
+ * path and message rather than zod's "no union member matched".
+ */
+const Solution = z.unknown().transform((value, ctx): string[] | z.infer<typeof TargetSolution> => {
+  const schema = Array.isArray(value) ? z.array(text()) : value !== null && typeof value === 'object' ? TargetSolution : undefined;
+  if (!schema) {
+    const message = value === undefined ? 'is required' : 'must be a list of commands, or {sandbox: [...], aws: [...]}';
+    ctx.addIssue({ code: 'custom', message, input: value });
+    return z.NEVER;
+  }
+  const parsed = schema.safeParse(value, { error: courseErrorMap });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+export const StepSchema = z
+  .strictObject({
+    /** Unique across the whole course; progress is keyed by it. */
+    id: kebab(),
+    title: text(),
+    /** Names `checks/<check>.ts`. */
+    check: kebab(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    /** Gentle first, specific last: the runner reveals them one at a time. */
+    hints: z.array(text()).min(2, { error: 'must have at least 2' }),
+    /** Shell commands, templated. Empty only for a knowledge check, whose answers are in `quiz`. */
+    solution: Solution,
+  })
+  .superRefine((step, ctx) => {
+    if (!isCheckId(step.check)) {
+      ctx.addIssue({ code: 'custom', path: ['check'], message: `unknown check '${step.check}' (known: ${Object.keys(CHECK_PARAMS).join(', ')})` });
+      return;
+    }
+    const parsed = CHECK_PARAMS[step.check].safeParse(step.params ?? {}, { error: courseErrorMap });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message });
+      }
+    }
+    const empty = Array.isArray(step.solution) && step.solution.length === 0;
+    if (empty && step.check !== 'knowledge-check') {
+      ctx.addIssue({ code: 'custom', path: ['solution'], message: 'must have at least 1' });
+    }
+  });
+
+export const QuizQuestionSchema = z
+  .strictObject({
+    question: text(),
+    choices: z.array(text()).min(2, { error: 'must have at least 2' }),
+    /** Index into `choices` (0-based). */
+    answer: wholeNumber(0),
+    /** Shown after the learner answers, right or wrong: the teaching happens here. */
+    explanation: text(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.answer >= q.choices.length) {
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: `must be an index into choices (0 to ${q.choices.length - 1})` });
+    }
+  });
+
+export const LessonFrontMatterSchema = z
+  .strictObject({
+    /** Must equal the file name's slug: `03-create-repository.md` → `create-repository`. */
+    id: kebab(),
+    title: text(),
+    minutes: wholeNumber(1),
+    objectives: z.array(text()).min(1, { error: 'must have at least 1' }),
+    steps: z.array(StepSchema).min(1, { error: 'must have at least 1' }),
+    quiz: z.array(QuizQuestionSchema).min(1, { error: 'must have at least 1' }).optional(),
+  })
+  .superRefine((lesson, ctx) => {
+    lesson.steps.forEach((step, i) => {
+      if (step.check !== 'knowledge-check') return;
+      if (!lesson.quiz) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'check'], message: 'knowledge-check needs a quiz in the same lesson' });
+        return;
+      }
+      const min = (step.params as { minCorrect?: number } | undefined)?.minCorrect;
+      if (min !== undefined && min > lesson.quiz.length) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'params', 'minCorrect'], message: `must be at most ${lesson.quiz.length} (the number of questions)` });
+      }
+    });
+  });
+
+export type Step = z.infer<typeof StepSchema>;
+export type Solution = Step['solution'];
+export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
+export type LessonFrontMatter = z.infer<typeof LessonFrontMatterSchema>;
+
+/** The commands of a step's reference solution for one target. */
+export function solutionFor(step: Pick<Step, 'solution'>, target: Target): string[] {
+  return Array.isArray(step.solution) ? step.solution : step.solution[target];
+}
+
+/** `steps[0].hints`: a zod issue path the way a lesson author reads it. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+/** One zod issue as a short phrase for lesson authors ("must have at least 2", "is required"). */
+export function describeIssue(issue: z.core.$ZodIssue | z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+    case 'too_small':
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${String(issue.minimum)}`;
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${String(issue.minimum)} characters`;
+      return `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${String(issue.maximum)}`;
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      if (issue.input === undefined) return 'is required';
+      return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    default:
+      return issue.message ?? 'is not valid';
+  }
+}
+
+/** A per-parse zod error map that words every issue with describeIssue. */
+export function courseErrorMap(issue: z.core.$ZodRawIssue): string {
+  return describeIssue(issue);
+}

@@ -1,0 +1,257 @@
+/**
+ * The learner's progress: one small versioned JSON file, `<state dir>/progress.json`.
+ *
+ * ```json
+ * { "version": 1, "target": "sandbox", "region": "us-east-1", "profile": "ecr-workbook",
+ *   "learner": "alice", "currentStep": "push-image",
+ *   "steps": { "create-repository": { "status": "passed", "at": "2025-…Z", "attempts": 2,
+ *                                     "evidence": { … } } },
+ *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } } }
+ * ```
+ *
+ * `currentStep` is only the step the learner picked; which step is current is computed from
+ * it and the course order (see nextStep). A skipped step is never counted as passed.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import * as messages from '../course/messages.js';
+import { TARGETS, type Target } from '../course/schema.js';
+import { stateHome } from '../paths.js';
+import { readJsonFile, writeFileAtomic } from '../util/atomic-file.js';
+
+export const PROGRESS_VERSION = 1;
+export const PROGRESS_FILE = 'progress.json';
+
+const StepStatus = z.enum(['passed', 'skipped', 'failed']);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+const StepProgressSchema = z.object({
+  status: StepStatus,
+  /** When the status was last set (ISO 8601). */
+  at: z.string(),
+  /** How many times the step was checked (a skip is not an attempt). */
+  attempts: z.int().min(0),
+  /** What the last check saw: digests, repository settings… JSON only. */
+  evidence: z.unknown().optional(),
+});
+export type StepProgress = z.infer<typeof StepProgressSchema>;
+
+const QuizResultSchema = z.object({
+  /** The chosen choice index per question, in question order. */
+  answers: z.array(z.int().min(0)),
+  correct: z.int().min(0),
+  total: z.int().min(0),
+  at: z.string(),
+});
+export type QuizResult = z.infer<typeof QuizResultSchema>;
+
+const ProgressSchema = z.object({
+  version: z.literal(PROGRESS_VERSION),
+  target: z.enum(TARGETS),
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  learner: z.string().optional(),
+  currentStep: z.string().optional(),
+  steps: z.record(z.string(), StepProgressSchema),
+  /** Keyed by lesson id. */
+  quiz: z.record(z.string(), QuizResultSchema).optional(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+/** Settings remembered between runs; `undefined` forgets one. */
+export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner'>>;
+
+/** Where progress lives: `<state dir>/progress.json`. */
+export function progressFile(home: string = stateHome()): string {
+  return path.join(home, PROGRESS_FILE);
+}
+
+/** A progress with nothing done yet. */
+export function emptyProgress(target: Target = 'sandbox'): Progress {
+  return { version: PROGRESS_VERSION, target, steps: {} };
+}
+
+function isProgress(value: unknown): value is Progress {
+  return ProgressSchema.safeParse(value).success;
+}
+
+/** Whether the step counts as done for moving on: passed or skipped. */
+export function isDone(progress: Progress, stepId: string): boolean {
+  const status = progress.steps[stepId]?.status;
+  return status === 'passed' || status === 'skipped';
+}
+
+/** Whether the step was passed; skipping is not passing. */
+export function isPassed(progress: Progress, stepId: string): boolean {
+  return progress.steps[stepId]?.status === 'passed';
+}
+
+/**
+ * The step to work on, given the course order: the first step not passed or skipped, starting
+ * at the step the learner picked (if any) and wrapping round to the start, as rustlings does.
+ * Undefined when every step is done.
+ */
+export function nextStep(progress: Progress, order: readonly string[]): string | undefined {
+  const picked = progress.currentStep ? order.indexOf(progress.currentStep) : -1;
+  const start = Math.max(picked, 0);
+  for (let i = 0; i < order.length; i++) {
+    const id = order[(start + i) % order.length];
+    if (id !== undefined && !isDone(progress, id)) return id;
+  }
+  return undefined;
+}
+
+/** Counts for a status line: passed, skipped, failed, not started (over the course order). */
+export function summarize(progress: Progress, order: readonly string[]): Record<StepStatus | 'pending', number> {
+  const counts = { passed: 0, skipped: 0, failed: 0, pending: 0 };
+  for (const id of order) counts[progress.steps[id]?.status ?? 'pending']++;
+  return counts;
+}
+
+export interface ProgressStoreOptions {
+  /** The state dir; defaults to stateHome() (ECR_WORKBOOK_HOME, XDG_STATE_HOME, ~/.local/state). */
+  home?: string;
+  /** The target a fresh progress starts with. */
+  target?: Target;
+  /** The clock, for tests. */
+  now?: () => Date;
+  /** Told when a later re-read finds the file corrupt (open() returns the first warning itself). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Reads and writes progress.json. Every change re-reads the file, applies itself and writes
+ * atomically: `watch` in one terminal and `check` in another then never undo each other.
+ */
+export class ProgressStore {
+  private constructor(
+    readonly file: string,
+    private current: Progress,
+    private readonly target: Target,
+    private readonly now: () => Date,
+    private readonly onWarning: (message: string) => void,
+  ) {}
+
+  /**
+   * Opens the store. A missing file is a fresh start. An unreadable one is moved aside (by
+   * readJsonFile) and `warning` says so in words for the learner.
+   */
+  static async open(options: ProgressStoreOptions = {}): Promise<{ store: ProgressStore; warning?: string }> {
+    const file = progressFile(options.home);
+    const target = options.target ?? 'sandbox';
+    const store = new ProgressStore(file, emptyProgress(target), target, options.now ?? (() => new Date()), options.onWarning ?? (() => {}));
+    const warning = await store.reload();
+    return { store, warning };
+  }
+
+  /** The progress as last read or written. */
+  get progress(): Progress {
+    return this.current;
+  }
+
+  /** Re-reads the file; returns a warning when it was corrupt (and has been moved aside). */
+  async reload(): Promise<string | undefined> {
+    const read = await readJsonFile(this.file, isProgress);
+    if (read.kind === 'ok') {
+      this.current = ProgressSchema.parse(read.value);
+      return undefined;
+    }
+    this.current = emptyProgress(this.target);
+    return read.kind === 'corrupt' ? messages.progressCorrupt(read.movedTo, read.reason) : undefined;
+  }
+
+  /** Records a passing check. */
+  markPassed(stepId: string, evidence?: unknown): Promise<Progress> {
+    return this.update((p) => this.setStep(p, stepId, 'passed', true, evidence));
+  }
+
+  /** Records that the learner chose to skip the step; it is done but never passed. */
+  markSkipped(stepId: string): Promise<Progress> {
+    return this.update((p) => this.setStep(p, stepId, 'skipped', false, undefined));
+  }
+
+  /**
+   * Records a failing check. A step already passed stays passed (only its attempts grow):
+   * progress is what the learner achieved, and clean-up makes earlier checks fail on purpose.
+   */
+  markFailed(stepId: string, evidence?: unknown): Promise<Progress> {
+    return this.update((p) => {
+      const prior = p.steps[stepId];
+      if (prior?.status === 'passed') p.steps[stepId] = { ...prior, attempts: prior.attempts + 1 };
+      else this.setStep(p, stepId, 'failed', true, evidence);
+    });
+  }
+
+  /** Records the learner's quiz answers for a lesson. */
+  recordQuiz(lessonId: string, result: Omit<QuizResult, 'at'>): Promise<Progress> {
+    return this.update((p) => {
+      p.quiz = { ...p.quiz, [lessonId]: { ...result, at: this.now().toISOString() } };
+    });
+  }
+
+  /** The learner picked a step (or `undefined`: back to "first not done"). */
+  setCurrentStep(stepId: string | undefined): Promise<Progress> {
+    return this.update((p) => {
+      if (stepId === undefined) delete p.currentStep;
+      else p.currentStep = stepId;
+    });
+  }
+
+  /** Remembers target, region, profile, learner; an `undefined` value forgets that setting. */
+  setSettings(settings: ProgressSettings): Promise<Progress> {
+    return this.update((p) => {
+      for (const [key, value] of Object.entries(settings) as [keyof ProgressSettings, string | undefined][]) {
+        if (value === undefined) {
+          if (key !== 'target') delete p[key];
+        } else if (key === 'target') p.target = value as Target;
+        else p[key] = value;
+      }
+    });
+  }
+
+  /** The step to work on in this course order (see nextStep). */
+  currentStep(order: readonly string[]): string | undefined {
+    return nextStep(this.current, order);
+  }
+
+  /** Forgets one step's result, so the learner can do it again. */
+  resetStep(stepId: string): Promise<Progress> {
+    return this.update((p) => {
+      delete p.steps[stepId];
+    });
+  }
+
+  /** Starts over: forgets every step, quiz and pick; keeps target, region, profile and learner. */
+  reset(): Promise<Progress> {
+    return this.update((p) => {
+      p.steps = {};
+      delete p.quiz;
+      delete p.currentStep;
+    });
+  }
+
+  private setStep(p: Progress, stepId: string, status: StepStatus, attempt: boolean, evidence: unknown): void {
+    const prior = p.steps[stepId];
+    const next: StepProgress = { status, at: this.now().toISOString(), attempts: (prior?.attempts ?? 0) + (attempt ? 1 : 0) };
+    if (evidence !== undefined) next.evidence = evidence;
+    p.steps[stepId] = next;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private update(change: (p: Progress) => void): Promise<Progress> {
+    // One change at a time within this process, so concurrent calls cannot lose each other.
+    const run = this.queue.then(async () => {
+      // A corrupt file found here was already moved aside; the change then starts from empty.
+      const warning = await this.reload();
+      if (warning) this.onWarning(warning);
+      const next = structuredClone(this.current);
+      change(next);
+      await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+      this.current = next;
+      return next;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { emptyProgress, isDone, isPassed, nextStep, progressFile, ProgressStore, summarize, type Progress } from '../../src/progress/store.js';
+
+const ORDER = ['knowledge-check', 'caller-identity', 'create-repository', 'docker-login', 'build-image'];
+
+let home: string;
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-progress-'));
+  vi.stubEnv('ECR_WORKBOOK_HOME', home);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+/** A clock that moves one second per call, from a fixed start. */
+function clock(start = Date.parse('2025-01-02T03:04:05.000Z')): () => Date {
+  let t = start;
+  return () => new Date((t += 1000));
+}
+
+describe('ProgressStore', () => {
+  it('lives in progress.json under the state dir (ECR_WORKBOOK_HOME)', async () => {
+    expect(progressFile()).toBe(path.join(home, 'progress.json'));
+    const { store, warning } = await ProgressStore.open();
+    expect(store.file).toBe(path.join(home, 'progress.json'));
+    expect(warning).toBeUndefined();
+    expect(store.progress).toEqual({ version: 1, target: 'sandbox', steps: {} });
+    // Opening alone writes nothing.
+    expect(fs.existsSync(store.file)).toBe(false);
+  });
+
+  it('round-trips through the file', async () => {
+    const { store } = await ProgressStore.open({ now: clock() });
+    await store.setSettings({ target: 'aws', region: 'eu-west-1', profile: 'course', learner: 'alice' });
+    await store.markFailed('caller-identity', { reason: 'no credentials' });
+    await store.markPassed('caller-identity', { account: '111122223333' });
+    await store.markSkipped('knowledge-check');
+    await store.recordQuiz('why-ecr', { answers: [0, 2, 1, 1], correct: 4, total: 4 });
+    await store.setCurrentStep('build-image');
+
+    const written = JSON.parse(fs.readFileSync(store.file, 'utf8')) as Progress;
+    expect(written).toEqual({
+      version: 1,
+      target: 'aws',
+      region: 'eu-west-1',
+      profile: 'course',
+      learner: 'alice',
+      currentStep: 'build-image',
+      steps: {
+        'caller-identity': { status: 'passed', at: '2025-01-02T03:04:07.000Z', attempts: 2, evidence: { account: '111122223333' } },
+        'knowledge-check': { status: 'skipped', at: '2025-01-02T03:04:08.000Z', attempts: 0 },
+      },
+      quiz: { 'why-ecr': { answers: [0, 2, 1, 1], correct: 4, total: 4, at: '2025-01-02T03:04:09.000Z' } },
+    });
+    const { store: again } = await ProgressStore.open();
+    expect(again.progress).toEqual(written);
+    expect(store.progress).toEqual(written);
+  });
+
+  it('counts attempts and never lets a failed re-check undo a pass', async () => {
+    const { store } = await ProgressStore.open();
+    await store.markFailed('create-repository');
+    await store.markFailed('create-repository');
+    expect(store.progress.steps['create-repository']).toMatchObject({ status: 'failed', attempts: 2 });
+    await store.markPassed('create-repository');
+    expect(store.progress.steps['create-repository']).toMatchObject({ status: 'passed', attempts: 3 });
+    // After clean-up (lesson 09) this check fails by design; the pass stays.
+    await store.markFailed('create-repository', { found: 'nothing' });
+    expect(store.progress.steps['create-repository']).toMatchObject({ status: 'passed', attempts: 4 });
+    expect(store.progress.steps['create-repository']?.evidence).toBeUndefined();
+  });
+
+  it('writes atomically: whole JSON, a trailing newline, no temp files left, owner-only', async () => {
+    const { store } = await ProgressStore.open();
+    await Promise.all(ORDER.map((id) => store.markPassed(id)));
+    expect(Object.keys((await ProgressStore.open()).store.progress.steps).sort()).toEqual([...ORDER].sort());
+    for (let i = 0; i < 20; i++) await store.markFailed('docker-login');
+    expect(fs.readdirSync(home)).toEqual(['progress.json']);
+    const text = fs.readFileSync(store.file, 'utf8');
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(() => JSON.parse(text)).not.toThrow();
+    if (process.platform !== 'win32') expect(fs.statSync(store.file).mode & 0o777).toBe(0o600);
+  });
+
+  it('re-reads before each change, so two processes do not undo each other', async () => {
+    const { store: watch } = await ProgressStore.open();
+    const { store: check } = await ProgressStore.open();
+    await watch.markPassed('caller-identity');
+    await check.markPassed('create-repository');
+    const { store: fresh } = await ProgressStore.open();
+    expect(Object.keys(fresh.progress.steps).sort()).toEqual(['caller-identity', 'create-repository']);
+  });
+
+  it('moves a corrupt file aside, says so, and starts fresh', async () => {
+    fs.writeFileSync(progressFile(), '{"version":1,"steps":');
+    const { store, warning } = await ProgressStore.open();
+    expect(store.progress).toEqual(emptyProgress());
+    const moved = fs.readdirSync(home).filter((f) => f.startsWith('progress.json.corrupt-'));
+    expect(moved).toHaveLength(1);
+    expect(fs.readFileSync(path.join(home, moved[0]!), 'utf8')).toBe('{"version":1,"steps":');
+    expect(fs.existsSync(progressFile())).toBe(false);
+    expect(warning).toContain(path.join(home, moved[0]!));
+    expect(warning).toMatch(/^Your progress file could not be read: it is not valid JSON \(/);
+    expect(warning).toContain('ecr-workbook check');
+    await store.markPassed('caller-identity');
+    expect((await ProgressStore.open()).store.progress.steps['caller-identity']?.status).toBe('passed');
+  });
+
+  it('treats valid JSON of the wrong shape (another version) as corrupt', async () => {
+    fs.writeFileSync(progressFile(), JSON.stringify({ version: 2, target: 'sandbox', steps: {} }));
+    const { warning, store } = await ProgressStore.open({ target: 'aws' });
+    expect(warning).toMatch(/does not have the expected shape/);
+    expect(store.progress).toEqual({ version: 1, target: 'aws', steps: {} });
+  });
+
+  it('reports corruption found by a later change through onWarning', async () => {
+    const warnings: string[] = [];
+    const { store } = await ProgressStore.open({ onWarning: (m) => warnings.push(m) });
+    await store.markPassed('caller-identity');
+    fs.writeFileSync(store.file, 'not json');
+    await store.markPassed('create-repository');
+    expect(warnings).toHaveLength(1);
+    expect(Object.keys(store.progress.steps)).toEqual(['create-repository']);
+  });
+
+  it('resets progress but keeps the settings', async () => {
+    const { store } = await ProgressStore.open();
+    await store.setSettings({ target: 'aws', region: 'us-west-2' });
+    await store.markPassed('caller-identity');
+    await store.recordQuiz('why-ecr', { answers: [0], correct: 1, total: 4 });
+    await store.setCurrentStep('docker-login');
+    await store.reset();
+    expect(store.progress).toEqual({ version: 1, target: 'aws', region: 'us-west-2', steps: {} });
+  });
+
+  it('forgets one step, a setting, or the picked step', async () => {
+    const { store } = await ProgressStore.open();
+    await store.markPassed('caller-identity');
+    await store.markPassed('create-repository');
+    await store.resetStep('caller-identity');
+    expect(Object.keys(store.progress.steps)).toEqual(['create-repository']);
+    await store.setSettings({ region: 'us-west-2', learner: 'bob' });
+    await store.setSettings({ learner: undefined });
+    expect(store.progress.learner).toBeUndefined();
+    expect(store.progress.region).toBe('us-west-2');
+    await store.setCurrentStep('build-image');
+    await store.setCurrentStep(undefined);
+    expect(store.progress.currentStep).toBeUndefined();
+  });
+});
+
+describe('current step', () => {
+  const progress = (steps: Record<string, 'passed' | 'skipped' | 'failed'>, currentStep?: string): Progress => ({
+    ...emptyProgress(),
+    ...(currentStep ? { currentStep } : {}),
+    steps: Object.fromEntries(Object.entries(steps).map(([id, status]) => [id, { status, at: '2025-01-01T00:00:00.000Z', attempts: 1 }])),
+  });
+
+  it('is the first step, at the start', () => {
+    expect(nextStep(emptyProgress(), ORDER)).toBe('knowledge-check');
+  });
+
+  it('is the first step not passed or skipped, in course order', () => {
+    expect(nextStep(progress({ 'knowledge-check': 'passed', 'caller-identity': 'skipped' }), ORDER)).toBe('create-repository');
+    expect(nextStep(progress({ 'knowledge-check': 'passed', 'caller-identity': 'failed' }), ORDER)).toBe('caller-identity');
+    // Done out of order: the earliest gap comes first.
+    expect(nextStep(progress({ 'caller-identity': 'passed', 'create-repository': 'passed' }), ORDER)).toBe('knowledge-check');
+  });
+
+  it('starts from a picked step and wraps round to earlier gaps', () => {
+    expect(nextStep(progress({}, 'docker-login'), ORDER)).toBe('docker-login');
+    expect(nextStep(progress({ 'docker-login': 'passed' }, 'docker-login'), ORDER)).toBe('build-image');
+    expect(nextStep(progress({ 'docker-login': 'passed', 'build-image': 'passed' }, 'docker-login'), ORDER)).toBe('knowledge-check');
+    // A pick that is no longer in the course is ignored.
+    expect(nextStep(progress({ 'knowledge-check': 'passed' }, 'removed-step'), ORDER)).toBe('caller-identity');
+  });
+
+  it('is undefined when every step is done', () => {
+    expect(nextStep(progress(Object.fromEntries(ORDER.map((id) => [id, 'passed' as const]))), ORDER)).toBeUndefined();
+    expect(nextStep(emptyProgress(), [])).toBeUndefined();
+  });
+
+  it('never counts a skipped step as passed', async () => {
+    const { store } = await ProgressStore.open();
+    await store.markSkipped('caller-identity');
+    expect(isPassed(store.progress, 'caller-identity')).toBe(false);
+    expect(isDone(store.progress, 'caller-identity')).toBe(true);
+    expect(store.progress.steps['caller-identity']?.attempts).toBe(0);
+    expect(summarize(store.progress, ORDER)).toEqual({ passed: 0, skipped: 1, failed: 0, pending: 4 });
+    expect(store.currentStep(ORDER)).toBe('knowledge-check');
+    await store.markPassed('knowledge-check');
+    expect(store.currentStep(ORDER)).toBe('create-repository');
+    // Checking a skipped step later records the real result.
+    await store.markPassed('caller-identity');
+    expect(summarize(store.progress, ORDER)).toEqual({ passed: 2, skipped: 0, failed: 0, pending: 3 });
+  });
+});
