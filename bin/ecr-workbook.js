@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI lives in dist/ (built by `npm install` through `prepare`).
+// A closed pipe (`ecr-workbook lessons | head`) is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 import('../dist/src/cli/main.js').then(
   async (cli) => {
     process.exitCode = await cli.run(process.argv);

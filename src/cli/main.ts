@@ -34,6 +34,54 @@ export function buildProgram(): Command {
     // Set before subcommands are added so they inherit it: usage errors come back to run().
     .exitOverride();
 
+  program
+    .addOption(new Option('--target <target>', 'where the course runs: the local sandbox or real AWS (remembered)').choices(['sandbox', 'aws']))
+    .option('--region <region>', 'AWS region (remembered)')
+    .option('--profile <profile>', 'AWS CLI profile the lessons use (remembered; default ecr-workbook)')
+    .option('--repo <name>', 'repository name the course uses (default demo-app)')
+    .option('--learner <name>', 'prefix for a shared account: --learner alice gives alice/demo-app (remembered)')
+    .addHelpText(
+      'after',
+      `
+Without a command, the interactive workbook opens (it needs a terminal).
+Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
+    )
+    .allowExcessArguments()
+    .action(async (_opts, cmd: Command) => {
+      if (cmd.args.length > 0) throw new ExitError(`ecr-workbook: unknown command '${cmd.args[0]}'. See the commands with: ecr-workbook --help`, EXIT.unable);
+      return (await import('./commands/interactive.js')).interactive(cmd.optsWithGlobals());
+    });
+
+  const course = (name: string) => async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const mod = await import('./commands/course.js');
+    return (mod[name as keyof typeof mod] as (...a: unknown[]) => Promise<void>)(...args.slice(0, -2), cmd.optsWithGlobals());
+  };
+
+  program.command('check [step]').description('check a step against real state (default: the current step); exit 0 pass, 1 not yet, 2 could not check').option('--json', 'print the result as JSON').action(course('check'));
+  program.command('watch').description('re-check the current step every 2 s until it passes, then move on (keys: h hint, s skip, q quit)').action(async (_o, cmd: Command) => (await import('./commands/interactive.js')).watchCommand(cmd.optsWithGlobals()));
+  program
+    .command('hint [step]')
+    .description('show hints for a step, gentle first')
+    .addOption(new Option('--level <n>', 'how many hints to show').argParser((v) => Number.parseInt(v, 10)))
+    .option('--all', 'show every hint')
+    .option('--json', 'print as JSON')
+    .action(course('hint'));
+  program.command('solution [step]').description("show a step's reference commands, rendered for your target").option('--json', 'print as JSON').action(course('solution'));
+  program.command('skip [step]').description('skip a step (recorded as skipped, never as passed)').option('--json', 'print as JSON').action(course('skip'));
+  program.command('status').description('your progress: a bar per lesson and the next step').option('--json', 'print as JSON').action(course('status'));
+  program.command('lessons').description('list the lessons').option('--json', 'print as JSON').action(course('lessons'));
+  program.command('lesson [id]').description('show a lesson rendered for your target (default: the current one)').option('--json', 'print the markdown as JSON').action(course('lesson'));
+  program.command('reset').description('forget your progress (your AWS or sandbox resources are not touched)').option('-y, --yes', 'do not ask').option('--json', 'print as JSON').action(course('reset'));
+  program
+    .command('course')
+    .description('for lesson authors')
+    .command('check')
+    .description('lint the course; then replay every reference solution against a fresh sandbox (fail before, pass after)')
+    .option('--static', 'only the schema and cross-reference checks (no docker needed)')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts) => (await import('./commands/interactive.js')).courseCheck(opts));
+
   const sandbox = program
     .command('sandbox')
     .description('run a local ECR (API, STS and registry on one localhost port) that the real aws and docker CLIs use unchanged')

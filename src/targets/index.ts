@@ -56,7 +56,8 @@ export interface ResolvedTarget {
 export async function learnerChain(profile: string | undefined): Promise<AwsCredentialIdentityProvider> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   // An explicit profile makes the chain skip environment keys, as `aws --profile` does.
-  return defaultProvider(profile ? { profile } : {});
+  // ignoreCache: the learner edits ~/.aws while the workbook runs (watch), so re-read the files.
+  return defaultProvider({ ...(profile ? { profile } : {}), ignoreCache: true });
 }
 
 export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo'>): string {
@@ -124,5 +125,36 @@ export async function resolveSandbox(options: TargetOptions, onProgress?: (m: st
     profile: options.profile,
     credentials,
     learnerCredentials: await learnerChain(options.profile ?? options.env?.AWS_PROFILE ?? SANDBOX_PROFILE),
+  };
+}
+
+/** Thrown when the AWS target cannot be resolved (no region, no credentials): says what to do. */
+export class TargetError extends Error {}
+
+/**
+ * Resolves the AWS target: the learner's default credential chain (environment, profile, SSO),
+ * the region from --region, AWS_REGION or the profile, and the account from STS.
+ */
+export async function resolveAws(options: Omit<TargetOptions, 'target'>): Promise<ResolvedTarget> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { awsRegistryHost } = await import('../course/vars.js');
+  const credentials = await learnerChain(options.profile);
+  const sts = new STSClient({ credentials, ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}) });
+  let region: string;
+  try {
+    region = await sts.config.region();
+  } catch {
+    throw new TargetError('No AWS region is set. Pass --region (for example --region us-east-1), set AWS_REGION, or run `aws configure set region <region>` for your profile.');
+  }
+  const who = await sts.send(new GetCallerIdentityCommand({}));
+  return {
+    target: 'aws',
+    region,
+    accountId: who.Account!,
+    registryHost: awsRegistryHost(who.Account!, region),
+    repositoryName: repositoryNameFor(options),
+    profile: options.profile,
+    credentials,
+    learnerCredentials: credentials,
   };
 }

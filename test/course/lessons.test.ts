@@ -3,7 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lessonsDir, loadCourse, type Course } from '../../src/course/load.js';
 import { scoreQuiz, quizPassed } from '../../src/course/quiz.js';
-import { PLACEHOLDER_PATTERN, renderLesson, renderStep, toTerminal, type RenderContext } from '../../src/course/render.js';
+import { PLACEHOLDER_PATTERN, renderLesson, renderStep, type RenderContext } from '../../src/course/render.js';
+import { toTerminal } from '../../src/course/terminal.js';
 import { CHECK_PARAMS, isCheckId, solutionFor, TARGETS } from '../../src/course/schema.js';
 import { buildVars } from '../../src/course/vars.js';
 

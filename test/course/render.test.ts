@@ -14,9 +14,9 @@ import {
   selectTarget,
   splitTargetBlocks,
   TemplateError,
-  toTerminal,
   type RenderContext,
 } from '../../src/course/render.js';
+import { toTerminal } from '../../src/course/terminal.js';
 import { awsRegistryHost, buildVars, isRepositoryName, PLACEHOLDERS, repoForLearner, type TemplateVars } from '../../src/course/vars.js';
 
 const URL = 'http://localhost:5123';

@@ -1,0 +1,185 @@
+/** The learner's commands: check, watch, hint, status, lessons, lesson, reset, and the course linter. */
+import { EXIT, ExitError } from '../errors.js';
+import type { SessionOptions } from '../../runner/session.js';
+import { currentStep, lessonOf, openSession, resolveTarget, stepOrder, type Session } from '../../runner/session.js';
+import { formatResult, painter, progressBar } from '../../runner/format.js';
+import type { CourseStep } from '../../course/load.js';
+import { startSpinner } from '../../util/spinner.js';
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
+
+export interface GlobalOptions extends SessionOptions {
+  json?: boolean;
+}
+
+async function session(opts: GlobalOptions): Promise<Session> {
+  const s = await openSession(opts);
+  if (s.warning) warn(s.warning);
+  return s;
+}
+
+function findStepOrExit(s: Session, stepId: string | undefined): CourseStep {
+  if (stepId) {
+    const step = s.course.steps.find((st) => st.id === stepId) ?? s.course.steps.find((st) => st.lessonId === stepId);
+    if (!step) throw new ExitError(`There is no step or lesson '${stepId}'. See the list with: ecr-workbook lessons`, EXIT.unable);
+    return step;
+  }
+  const step = currentStep(s);
+  if (!step) throw new ExitError('Every step is done. Well done! See `ecr-workbook status`, or `ecr-workbook reset` to start again.', EXIT.ok);
+  return step;
+}
+
+/** Resolves the target with a spinner (the sandbox may be starting). */
+async function resolveWithSpinner(s: Session, opts: GlobalOptions) {
+  const quiet = opts.json || !process.stderr.isTTY;
+  let spinner: ReturnType<typeof startSpinner> | undefined;
+  try {
+    return await resolveTarget(s, {
+      ...opts,
+      onProgress: (m) => {
+        spinner ??= startSpinner('starting the ECR sandbox', { quiet });
+        spinner.update(m);
+      },
+    });
+  } catch (error) {
+    spinner?.fail('could not reach the target');
+    throw new ExitError(`${(error as Error).message}`, EXIT.unable);
+  } finally {
+    spinner?.stop();
+  }
+}
+
+/** `check [step]`: exit 0 pass, 1 fail, 2 could not check. */
+export async function check(stepId: string | undefined, opts: GlobalOptions): Promise<void> {
+  const s = await session(opts);
+  const step = findStepOrExit(s, stepId);
+  const resolved = await resolveWithSpinner(s, opts);
+  const { checkStep, renderContext } = await import('../../runner/session.js');
+  const result = await checkStep(s, resolved, step, opts.env);
+  const { renderTemplate } = await import('../../course/render.js');
+  const title = renderTemplate(step.title, (await renderContext(s, resolved)).vars);
+  if (opts.json) {
+    out(JSON.stringify({ step: step.id, lesson: step.lessonId, title, ...result }));
+  } else {
+    out(formatResult(title, result));
+    if (result.status === 'pass') {
+      const next = currentStep(s);
+      if (next) out(`\nNext: ${next.title.replace(/\{\{.*?\}\}/g, '…')} (lesson ${lessonOf(s, next).number}). Run \`ecr-workbook\` to read it, or \`ecr-workbook check\` when you have done it.`);
+      else out('\nThat was the last step of the course. Well done!');
+    } else if (result.status === 'fail') out(`\nA hint: ecr-workbook hint ${step.id}`);
+  }
+  process.exitCode = result.status === 'pass' ? EXIT.ok : result.status === 'fail' ? EXIT.failed : EXIT.unable;
+}
+
+/** `hint [step] [--all]`: the hints, gentle first. */
+export async function hint(stepId: string | undefined, opts: GlobalOptions & { all?: boolean; level?: number }): Promise<void> {
+  const s = await session(opts);
+  const step = findStepOrExit(s, stepId);
+  const resolved = await resolveWithSpinner(s, opts);
+  const { renderContext } = await import('../../runner/session.js');
+  const { renderStep } = await import('../../course/render.js');
+  const rendered = renderStep(step, await renderContext(s, resolved, opts.env));
+  const level = Math.min(Math.max(opts.level ?? 1, 1), rendered.hints.length);
+  const shown = opts.all ? rendered.hints : rendered.hints.slice(0, level);
+  if (opts.json) {
+    out(JSON.stringify({ step: step.id, hints: shown, total: rendered.hints.length }));
+    return;
+  }
+  out(`${painter().bold(rendered.title)}`);
+  shown.forEach((h, i) => out(`  Hint ${i + 1}/${rendered.hints.length}: ${h}`));
+  if (!opts.all && level < rendered.hints.length) out(`\nMore specific: ecr-workbook hint ${step.id} --level ${level + 1}   (or --all)`);
+}
+
+/** `solution [step]`: the reference commands, rendered for the learner's target. */
+export async function solution(stepId: string | undefined, opts: GlobalOptions): Promise<void> {
+  const s = await session(opts);
+  const step = findStepOrExit(s, stepId);
+  const resolved = await resolveWithSpinner(s, opts);
+  const { renderContext } = await import('../../runner/session.js');
+  const { renderStep } = await import('../../course/render.js');
+  const rendered = renderStep(step, await renderContext(s, resolved, opts.env));
+  if (opts.json) out(JSON.stringify({ step: step.id, solution: rendered.solution }));
+  else out([painter().bold(rendered.title), ...rendered.solution.map((c) => `  ${c}`)].join('\n'));
+}
+
+/** `skip [step]`: recorded as skipped, never as passed. */
+export async function skip(stepId: string | undefined, opts: GlobalOptions): Promise<void> {
+  const s = await session(opts);
+  const step = findStepOrExit(s, stepId);
+  await s.store.markSkipped(step.id);
+  if (opts.json) out(JSON.stringify({ step: step.id, status: 'skipped' }));
+  else out(`Skipped '${step.id}' (recorded as skipped, not passed). Come back with: ecr-workbook check ${step.id}`);
+}
+
+/** `status [--json]`: a progress bar per lesson. Fast: no SDK, no sandbox. */
+export async function status(opts: GlobalOptions): Promise<void> {
+  const s = await session(opts);
+  const progress = s.store.progress;
+  const current = currentStep(s);
+  const lessons = s.course.lessons.map((lesson) => {
+    const steps = s.course.steps.filter((st) => st.lessonId === lesson.id).map((st) => ({ id: st.id, status: progress.steps[st.id]?.status ?? 'pending' }));
+    return { number: lesson.number, id: lesson.id, title: lesson.title, steps, passed: steps.filter((x) => x.status === 'passed').length, skipped: steps.filter((x) => x.status === 'skipped').length };
+  });
+  if (opts.json) {
+    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons }));
+    return;
+  }
+  const p = painter();
+  out(`${p.bold('ecr-workbook')}: target ${progress.target}${progress.region ? `, region ${progress.region}` : ''}, profile ${s.settings.profile}${progress.learner ? `, learner ${progress.learner}` : ''}`);
+  for (const l of lessons) {
+    const done = l.passed + l.skipped;
+    const mark = l.passed === l.steps.length ? p.green('✔') : l.skipped > 0 && done === l.steps.length ? p.yellow('~') : current && current.lessonId === l.id ? p.yellow('▶') : ' ';
+    out(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
+  }
+  const total = stepOrder(s.course).length;
+  const passed = lessons.reduce((n, l) => n + l.passed, 0);
+  out(`\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}`);
+}
+
+/** `lessons`: the lesson list with ids. */
+export async function lessons(opts: GlobalOptions): Promise<void> {
+  const s = await session(opts);
+  if (opts.json) {
+    out(JSON.stringify(s.course.lessons.map((l) => ({ number: l.number, id: l.id, title: l.title, minutes: l.minutes, steps: s.course.steps.filter((st) => st.lessonId === l.id).map((st) => st.id) }))));
+    return;
+  }
+  for (const l of s.course.lessons) {
+    const steps = s.course.steps.filter((st) => st.lessonId === l.id);
+    const done = steps.every((st) => s.store.progress.steps[st.id]?.status === 'passed');
+    out(`${done ? '✔' : ' '} ${String(l.number).padStart(2, '0')}  ${l.id.padEnd(22)} ${l.title} (${l.minutes} min)`);
+  }
+  out('\nRead one with: ecr-workbook lesson <id>');
+}
+
+/** `lesson [id]`: the lesson rendered for the learner's target. */
+export async function lesson(id: string | undefined, opts: GlobalOptions): Promise<void> {
+  const s = await session(opts);
+  const lessonRecord = id ? s.course.lessons.find((l) => l.id === id || String(l.number) === id.replace(/^0/, '')) : (() => {
+    const step = currentStep(s);
+    return step ? lessonOf(s, step) : s.course.lessons[0];
+  })();
+  if (!lessonRecord) throw new ExitError(`There is no lesson '${id}'. See the list with: ecr-workbook lessons`, EXIT.unable);
+  const resolved = await resolveWithSpinner(s, opts);
+  const { renderContext } = await import('../../runner/session.js');
+  const { renderLesson, colorEnabled } = await import('../../course/render.js');
+  const { toTerminal } = await import('../../course/terminal.js');
+  const markdown = renderLesson(lessonRecord, await renderContext(s, resolved, opts.env));
+  out(opts.json ? JSON.stringify({ id: lessonRecord.id, markdown }) : toTerminal(markdown, { color: colorEnabled(), width: Math.min(process.stdout.columns ?? 80, 100) }));
+}
+
+/** `reset [--yes]`: forget progress (settings are kept). */
+export async function reset(opts: GlobalOptions): Promise<void> {
+  if (!opts.yes) {
+    if (!process.stdin.isTTY) throw new ExitError('reset forgets all your progress. Run `ecr-workbook reset --yes` to confirm.', EXIT.unable);
+    const { default: Enquirer } = await import('enquirer');
+    const answer = (await Enquirer.prompt({ type: 'confirm', name: 'ok', message: 'Forget all your progress (your AWS or sandbox resources are not touched)?', initial: false })) as { ok: boolean };
+    if (!answer.ok) {
+      out('Nothing was reset.');
+      return;
+    }
+  }
+  const s = await session(opts);
+  await s.store.reset();
+  out(opts.json ? JSON.stringify({ reset: true }) : 'Progress reset. Start again with: ecr-workbook');
+}

@@ -1,0 +1,86 @@
+/** The commands that hold the terminal: the menu, watch mode, and the course replay. */
+import { EXIT, ExitError } from '../errors.js';
+import { openSession, resolveTarget } from '../../runner/session.js';
+import { startSpinner } from '../../util/spinner.js';
+import type { GlobalOptions } from './course.js';
+
+const NON_INTERACTIVE =
+  'The interactive workbook needs a terminal. Without one, use the commands:\n' +
+  '  ecr-workbook status        your progress\n' +
+  '  ecr-workbook lesson        the current lesson\n' +
+  '  ecr-workbook check         check the current step (exit 0 pass, 1 not yet, 2 could not check)\n' +
+  '  ecr-workbook hint          hints for it;  ecr-workbook skip   skip it\n' +
+  '  ecr-workbook watch         re-check until it passes\n' +
+  'Run `ecr-workbook --help` for the rest.';
+
+async function openResolved(opts: GlobalOptions) {
+  const session = await openSession(opts);
+  if (session.warning) process.stderr.write(`warning: ${session.warning}\n`);
+  let spinner: ReturnType<typeof startSpinner> | undefined;
+  try {
+    const resolved = await resolveTarget(session, {
+      ...opts,
+      onProgress: (m) => {
+        spinner ??= startSpinner('starting the ECR sandbox');
+        spinner.update(m);
+      },
+    });
+    spinner?.succeed(`the ECR sandbox is ready`);
+    return { session, resolved };
+  } catch (error) {
+    spinner?.fail('could not reach the target');
+    throw new ExitError((error as Error).message, EXIT.unable);
+  }
+}
+
+/** `ecr-workbook` with no command: the menu, or a pointer to the commands without a TTY. */
+export async function interactive(opts: GlobalOptions): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new ExitError(NON_INTERACTIVE, EXIT.unable);
+  const { session, resolved } = await openResolved(opts);
+  const { runMenu } = await import('../../runner/menu.js');
+  await runMenu(session, resolved);
+}
+
+/** `watch`. */
+export async function watchCommand(opts: GlobalOptions): Promise<void> {
+  const { session, resolved } = await openResolved(opts);
+  const { watch } = await import('../../runner/watch.js');
+  await watch(session, resolved, { env: opts.env });
+}
+
+/** `course check [--static]`: lint, then replay against a fresh sandbox. */
+export async function courseCheck(opts: { static?: boolean; json?: boolean }): Promise<void> {
+  const { lintCourse, replayCourse } = await import('../../runner/course-check.js');
+  const { problems } = await lintCourse();
+  if (problems.length > 0) {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, problems })}\n`);
+    else process.stderr.write(`The course has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    process.exitCode = EXIT.failed;
+    return;
+  }
+  if (opts.static) {
+    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [] })}\n` : 'The course is sound: schema, ids and check references.\n');
+    return;
+  }
+  const { execFileSync } = await import('node:child_process');
+  let awsCli: string;
+  let version: string;
+  try {
+    awsCli = execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
+    version = execFileSync(awsCli, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new ExitError('The replay runs the lessons with the real aws CLI, and none is on PATH. Install it, or run `course check --static`.', EXIT.unable);
+  }
+  const { readsEndpointEnv } = await import('../../course/render.js');
+  const steps = await replayCourse({
+    awsCli,
+    readsEndpointEnv: readsEndpointEnv(version),
+    onStep: (r) => {
+      if (!opts.json) process.stdout.write(`${r.ok ? '✔' : '✖'} ${r.step.padEnd(22)} before: ${r.before.padEnd(5)} after: ${r.after}${r.ok ? '' : `  ${r.afterSummary}`}\n`);
+    },
+  });
+  const ok = steps.every((s) => s.ok);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok, awsCli: version, steps })}\n`);
+  else process.stdout.write(ok ? `Every reference solution turns its check from fail to pass (${version}).\n` : 'Some steps did not go from fail to pass; see above.\n');
+  process.exitCode = ok ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,164 @@
+/**
+ * The authoring linter (`ecr-workbook course check`), as rustlings' `dev check`: the schema
+ * holds, every referenced check exists and every check is referenced, and, against a fresh
+ * sandbox, each step's reference solution turns its check from fail to pass.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { listCheckIds } from '../check/registry.js';
+import type { CheckResult } from '../check/types.js';
+import { readCourse, type Course, type CourseStep } from '../course/load.js';
+import { renderStep, type RenderContext } from '../course/render.js';
+import { scoreQuiz } from '../course/quiz.js';
+import { openSession, checkStep, templateVars, type Session } from './session.js';
+import type { ResolvedTarget } from '../targets/index.js';
+
+/** Static problems: schema and cross-references. Empty when the course is sound. */
+export async function lintCourse(): Promise<{ course?: Course; problems: string[] }> {
+  const { course, problems } = await readCourse();
+  if (!course) return { problems };
+  const checks = listCheckIds();
+  const referenced = new Set(course.steps.map((s) => s.check));
+  for (const step of course.steps) {
+    if (!checks.includes(step.check)) problems.push(`lessons: step '${step.id}' names check '${step.check}', but there is no checks/${step.check}.ts`);
+  }
+  for (const id of checks) if (!referenced.has(id)) problems.push(`checks/${id}.ts is not used by any lesson step`);
+  return { course, problems };
+}
+
+export interface ReplayStep {
+  step: string;
+  before: CheckResult['status'];
+  after: CheckResult['status'];
+  commands: { command: string; code: number; output: string }[];
+  /** Failed before and passed after. */
+  ok: boolean;
+  afterSummary: string;
+  beforeDiagnosis?: string;
+}
+
+export interface ReplayOptions {
+  /** The aws CLI to run the solutions with (a path). */
+  awsCli: string;
+  /** Whether that CLI reads AWS_ENDPOINT_URL_* (else commands get --endpoint-url). */
+  readsEndpointEnv: boolean;
+  /** A repository name of its own, so parallel replays do not share local image names. */
+  repo?: string;
+  onStep?: (result: ReplayStep) => void;
+  /** Where to start the throwaway sandbox and the learner's home. */
+  workDir?: string;
+}
+
+function run(command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * Replays the course against a fresh in-process sandbox with the real docker and aws CLIs,
+ * in a throwaway HOME: check (must fail), run the reference solution, check (must pass).
+ */
+export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]> {
+  const { startSandbox } = await import('../sandbox/index.js');
+  const { learnerChain, repositoryNameFor } = await import('../targets/index.js');
+  const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-replay-'));
+  const home = path.join(work, 'home');
+  fs.mkdirSync(path.join(home, 'docker'), { recursive: true });
+  const sandbox = await startSandbox({ dir: path.join(work, 'sandbox') });
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${path.dirname(options.awsCli)}:${process.env.PATH}`,
+    LANG: 'C.UTF-8',
+    HOME: home,
+    DOCKER_CONFIG: path.join(home, 'docker'),
+    AWS_CONFIG_FILE: path.join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ECR_WORKBOOK_HOME: path.join(work, 'state'),
+    ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+    ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+    // What `eval "$(ecr-workbook sandbox env)"` sets for the endpoints (keys come from the profile).
+    AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
+    AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+  };
+  const results: ReplayStep[] = [];
+  const repo = options.repo ?? 'demo-app';
+  // A build left over from an earlier replay would make the build step pass before it runs.
+  await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+  try {
+    const session: Session = await openSession({ home: path.join(work, 'state'), target: 'sandbox', region: sandbox.region, repo });
+    const resolved: ResolvedTarget = {
+      target: 'sandbox',
+      region: sandbox.region,
+      accountId: sandbox.accountId,
+      registryHost: sandbox.registryHost,
+      repositoryName: repositoryNameFor({ repo }),
+      endpoint: sandbox.endpoint,
+      credentials: sandbox.credentials,
+      learnerCredentials: await withEnv(env, () => learnerChain(session.settings.profile)),
+    };
+    const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
+    for (const step of session.course.steps) {
+      const before = await withEnv(env, () => checkStep(session, resolved, step, env));
+      const commands: ReplayStep['commands'] = [];
+      if (step.check === 'knowledge-check') {
+        const lesson = session.course.lessons.find((l) => l.id === step.lessonId)!;
+        await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
+      } else {
+        for (const command of renderStep(step, ctx).solution) {
+          const r = await run(command, env, work);
+          commands.push({ command, ...r });
+          if (r.code !== 0) break;
+        }
+      }
+      const after = await withEnv(env, () => checkStep(session, resolved, step, env));
+      const result: ReplayStep = {
+        step: step.id,
+        before: before.status,
+        after: after.status,
+        commands,
+        ok: before.status === 'fail' && after.status === 'pass',
+        afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
+        beforeDiagnosis: before.diagnosis?.id,
+      };
+      results.push(result);
+      options.onStep?.(result);
+    }
+  } finally {
+    await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:v1 >/dev/null 2>&1 || true`, env, work);
+    await sandbox.stop();
+  }
+  return results;
+}
+
+/** The local image name the build lesson makes for a repository (`demo-app:v1`). */
+function localImageFor(repo: string): string {
+  return `${repo.split('/').pop()}:v1`;
+}
+
+/**
+ * Runs `fn` with the learner's AWS file locations in process.env: the SDK's credential chain
+ * reads the profile files from there, exactly as the learner's CLI does from theirs.
+ */
+async function withEnv<T>(env: NodeJS.ProcessEnv, fn: () => Promise<T>): Promise<T> {
+  const keys = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'HOME', 'DOCKER_CONFIG'] as const;
+  const saved = keys.map((k) => process.env[k]);
+  keys.forEach((k) => (process.env[k] = env[k]));
+  try {
+    return await fn();
+  } finally {
+    keys.forEach((k, i) => {
+      if (saved[i] === undefined) delete process.env[k];
+      else process.env[k] = saved[i];
+    });
+  }
+}
+
+export type { CourseStep };

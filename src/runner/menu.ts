@@ -1,0 +1,132 @@
+/**
+ * The interactive workbook (`ecr-workbook` / `npm start`): a menu, lessons rendered in the
+ * terminal, and per step: check now, hint, show solution, skip. enquirer prompts; Ctrl-C leaves.
+ */
+import Enquirer from 'enquirer';
+import type { CourseStep, Lesson } from '../course/load.js';
+import { colorEnabled, renderLesson, renderStep, type RenderContext } from '../course/render.js';
+import { toTerminal } from '../course/terminal.js';
+import { scoreQuiz } from '../course/quiz.js';
+import type { ResolvedTarget } from '../targets/index.js';
+import { checkStep, currentStep, lessonOf, renderContext, type Session } from './session.js';
+import { formatResult, painter, progressBar } from './format.js';
+
+class Cancelled extends Error {}
+
+async function ask<T>(question: Record<string, unknown>): Promise<T> {
+  try {
+    const answer = (await Enquirer.prompt({ name: 'value', ...question } as never)) as { value: T };
+    return answer.value;
+  } catch {
+    // enquirer rejects on Ctrl-C / Esc.
+    throw new Cancelled();
+  }
+}
+
+const write = (s = '') => process.stdout.write(`${s}\n`);
+
+/** Runs the menu until the learner quits. */
+export async function runMenu(session: Session, resolved: ResolvedTarget): Promise<void> {
+  const ctx = await renderContext(session, resolved);
+  const p = painter();
+  try {
+    for (;;) {
+      const step = currentStep(session);
+      const choices = [
+        ...(step ? [{ name: 'continue', message: `Continue: lesson ${lessonOf(session, step).number}, ${renderStep(step, ctx).title}` }] : []),
+        { name: 'choose', message: 'Choose a lesson' },
+        { name: 'status', message: 'Status' },
+        { name: 'quit', message: 'Quit' },
+      ];
+      const choice = await ask<string>({ type: 'select', message: step ? 'What next?' : 'The course is complete. What next?', choices });
+      if (choice === 'quit') break;
+      if (choice === 'status') showStatus(session);
+      if (choice === 'continue' && step) await runLesson(session, resolved, ctx, lessonOf(session, step));
+      if (choice === 'choose') {
+        const id = await ask<string>({
+          type: 'select',
+          message: 'Which lesson?',
+          choices: session.course.lessons.map((l) => ({ name: l.id, message: `${String(l.number).padStart(2, '0')} ${l.title}` })),
+        });
+        await runLesson(session, resolved, ctx, session.course.lessons.find((l) => l.id === id)!);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Cancelled)) throw error;
+  }
+  write(p.dim('Bye. Your progress is saved; `ecr-workbook` picks up where you left off.'));
+}
+
+function showStatus(session: Session): void {
+  for (const l of session.course.lessons) {
+    const steps = session.course.steps.filter((s) => s.lessonId === l.id);
+    const passed = steps.filter((s) => session.store.progress.steps[s.id]?.status === 'passed').length;
+    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(passed, steps.length)}`);
+  }
+}
+
+async function runLesson(session: Session, resolved: ResolvedTarget, ctx: RenderContext, lesson: Lesson): Promise<void> {
+  const p = painter();
+  write(toTerminal(renderLesson(lesson, ctx), { color: colorEnabled(), width: Math.min(process.stdout.columns ?? 80, 100) }));
+  for (const step of session.course.steps.filter((s) => s.lessonId === lesson.id)) {
+    if (session.store.progress.steps[step.id]?.status === 'passed') continue;
+    if (step.check === 'knowledge-check' && lesson.quiz) await runQuiz(session, lesson);
+    const done = await runStep(session, resolved, ctx, step);
+    if (!done) return;
+  }
+  write(p.green(`Lesson ${lesson.number} is done.`));
+}
+
+async function runQuiz(session: Session, lesson: Lesson): Promise<void> {
+  const p = painter();
+  const answers: number[] = [];
+  for (const [i, q] of lesson.quiz!.entries()) {
+    const picked = await ask<string>({ type: 'select', message: `${i + 1}. ${q.question}`, choices: q.choices.map((c, j) => ({ name: String(j), message: c })) });
+    const index = Number(picked);
+    answers.push(index);
+    write(index === q.answer ? p.green('  Right.') : p.red(`  Not quite: the answer is "${q.choices[q.answer]}".`));
+    write(`  ${q.explanation}\n`);
+  }
+  const score = scoreQuiz(lesson.quiz!, answers);
+  await session.store.recordQuiz(lesson.id, score);
+}
+
+/** One step's loop; resolves true when it passed or was skipped, false to go back. */
+async function runStep(session: Session, resolved: ResolvedTarget, ctx: RenderContext, step: CourseStep): Promise<boolean> {
+  const p = painter();
+  const rendered = renderStep(step, ctx);
+  let hintLevel = 0;
+  write(`\n${p.bold(`Step: ${rendered.title}`)}`);
+  for (;;) {
+    const action = await ask<string>({
+      type: 'select',
+      message: 'When you have run the commands in your own shell:',
+      choices: [
+        { name: 'check', message: 'Check now' },
+        { name: 'hint', message: hintLevel < rendered.hints.length ? `Hint (${hintLevel + 1} of ${rendered.hints.length})` : 'Hints (all shown)' },
+        { name: 'solution', message: 'Show the solution' },
+        { name: 'skip', message: 'Skip this step (recorded as skipped)' },
+        { name: 'back', message: 'Back to the menu' },
+      ],
+    });
+    if (action === 'back') return false;
+    if (action === 'skip') {
+      await session.store.markSkipped(step.id);
+      write(p.yellow(`Skipped. Come back any time with: ecr-workbook check ${step.id}`));
+      return true;
+    }
+    if (action === 'hint') {
+      rendered.hints.slice(0, Math.min(hintLevel + 1, rendered.hints.length)).forEach((h, i) => write(`  ${p.yellow(`Hint ${i + 1}:`)} ${h}`));
+      hintLevel = Math.min(hintLevel + 1, rendered.hints.length);
+    }
+    if (action === 'solution') {
+      write(p.dim('  Run these in your own shell:'));
+      for (const c of rendered.solution) write(`    ${c}`);
+    }
+    if (action === 'check') {
+      const result = await checkStep(session, resolved, step);
+      write(formatResult(rendered.title, result, p));
+      if (result.status === 'pass') return true;
+    }
+  }
+}
