@@ -1,7 +1,26 @@
-// PLACEHOLDER: a bare pass-through; the registry helper replaces this file with ECR's rules.
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidRepositoryName } from '../api/validate.js';
 import type { EcrBackend } from '../backend/ecr.js';
+import {
+  ANY_MANIFEST_ACCEPT,
+  blobsInUse,
+  findImageByTag,
+  isDigestReference,
+  ManifestParseError,
+  manifestDigest,
+  parseManifest,
+  recordManifestPush,
+  referencedBlobs,
+  tagPushRefusal,
+  type ParsedManifest,
+} from '../backend/images.js';
+import type { RepositoryRecord } from '../backend/types.js';
+import { MAX_MANIFEST_BYTES } from '../config.js';
 import type { RegistryFrontend } from '../server.js';
+import { checkRegistryCredentials } from './auth.js';
+import { API_VERSION_HEADER, RegistryError, registryError, sendRegistryError } from './errors.js';
+import { parseRoute } from './routes.js';
+import { relay, Upstream, UpstreamError, upstreamRequestHeaders } from './upstream.js';
 
 export interface RegistryProxyOptions {
   backend: EcrBackend;
@@ -10,22 +29,279 @@ export interface RegistryProxyOptions {
   region: string;
 }
 
-export function createRegistryProxy(options: RegistryProxyOptions): RegistryFrontend & { close(): Promise<void> } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  return {
-    handle(req: IncomingMessage, res: ServerResponse) {
-      const upstream = http.request(
-        { host: options.upstream.host, port: options.upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
+export interface RegistryProxy extends RegistryFrontend {
+  /** Resolves once the registry clean-up queued by removed images has finished. */
+  settled(): Promise<void>;
+  /** Waits for queued clean-up, then closes the registry connections. */
+  close(): Promise<void>;
+}
+
+/** Docker's tag grammar (distribution's reference.TagRegexp). */
+const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+
+/** Runs tasks one after another per key: manifest pushes and clean-up of one repository never interleave. */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+/** Reads a manifest body, refusing more than ECR's 4 MiB without reading the rest. */
+function readManifestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(registryError('manifestTooLarge', limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        reject(registryError('manifestTooLarge', limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The registry API with ECR's rules in front of a plain distribution registry: Basic auth with
+ * ECR tokens on every request, repositories only as created through the API, immutable tags,
+ * and the sandbox state as the source of truth for tags and images (the registry behind it is
+ * only content-addressed storage: manifests go in by digest, tags never reach it). Blobs and
+ * uploads stream through untouched. Also installs the backend's onImagesRemoved hook, so images
+ * deleted through the API are deleted from the registry too.
+ */
+export function createRegistryProxy(options: RegistryProxyOptions): RegistryProxy {
+  const { backend, region } = options;
+  const upstream = new Upstream(options.upstream.host, options.upstream.port);
+  const queue = new KeyedQueue();
+  const pending = new Set<Promise<void>>();
+  const registryHost = () => backend.env.registryHost();
+
+  function requireRepository(name: string): RepositoryRecord {
+    if (!isValidRepositoryName(name)) throw registryError('nameInvalid', name);
+    const repo = backend.findRepository(region, name);
+    if (!repo) throw registryError('nameUnknown', name, backend.accountId);
+    return repo;
+  }
+
+  function sendJson(res: ServerResponse, head: boolean, value: unknown, extra: Record<string, string> = {}): void {
+    const body = JSON.stringify(value);
+    res.writeHead(200, { ...API_VERSION_HEADER, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...extra });
+    res.end(head ? undefined : body);
+  }
+
+  /** tags/list and _catalog pagination (`n`, `last`), as distribution pages them. */
+  function page(items: string[], url: URL, path: string): { items: string[]; link?: string } {
+    const last = url.searchParams.get('last');
+    const n = Number(url.searchParams.get('n'));
+    let rest = [...items].sort();
+    if (last) rest = rest.filter((item) => item > last);
+    if (!Number.isInteger(n) || n <= 0 || rest.length <= n) return { items: rest };
+    const shown = rest.slice(0, n);
+    return { items: shown, link: `<${path}?last=${encodeURIComponent(shown[shown.length - 1]!)}&n=${n}>; rel="next"` };
+  }
+
+  async function getManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string): Promise<void> {
+    const repo = requireRepository(name);
+    // Tags resolve through the sandbox state, never the registry: a deleted or moved tag is gone at once.
+    const image = isDigestReference(reference) ? repo.images[reference] : findImageByTag(repo, reference);
+    if (!image) throw registryError('manifestUnknown');
+    const headers = upstreamRequestHeaders(req.headers);
+    headers.accept ??= image.manifestMediaType;
+    await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers);
+    if (req.method === 'GET' && res.statusCode === 200) {
+      // ECR's lastRecordedPullTime; a lost update costs nothing, so the answer does not wait for it.
+      image.lastPulledAt = Date.now() / 1000;
+      backend.store.save().catch(() => undefined);
+    }
+  }
+
+  async function putManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string): Promise<void> {
+    requireRepository(name);
+    const body = await readManifestBody(req, MAX_MANIFEST_BYTES);
+    const text = body.toString('utf8');
+    let parsed: ParsedManifest;
+    try {
+      parsed = parseManifest(text, req.headers['content-type']);
+    } catch (error) {
+      if (error instanceof ManifestParseError) throw registryError('manifestNotJson', error.message);
+      throw error;
+    }
+    const digest = manifestDigest(body);
+    const tag = isDigestReference(reference) ? undefined : reference;
+    // The registry gets the manifest by digest, so it never sees (nor checks) the tag.
+    if (tag !== undefined && !TAG_PATTERN.test(tag)) throw registryError('tagNameInvalid', tag);
+    await queue.run(name, async () => {
+      // Checked again inside the queue: a concurrent push or delete may have changed the repository.
+      if (tagPushRefusal(requireRepository(name), tag)) throw registryError('tagInvalid', tag!, name);
+      const answer = await upstream.request(
+        'PUT',
+        `/v2/${name}/manifests/${tag === undefined ? reference : digest}`,
+        { 'content-type': req.headers['content-type'] ?? parsed.mediaType },
+        body,
       );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
+      if (answer.status !== 201) {
+        relay(res, answer);
+        return;
+      }
+      const repo = backend.findRepository(region, name);
+      if (!repo) {
+        // Deleted while the registry stored it: take the manifest back out.
+        removeFromRegistry(name, [digest]);
+        throw registryError('nameUnknown', name, backend.accountId);
+      }
+      const before = structuredClone(repo.images);
+      recordManifestPush(repo, { digest, tag, manifest: text, parsed });
+      try {
+        // Durable before docker hears 201: a push it was told succeeded survives a SIGKILL.
+        await backend.store.save();
+      } catch (error) {
+        // Not recorded, so not pushed: a retry must not meet its own tag as immutable.
+        repo.images = before;
+        throw registryError('stateNotSaved', (error as Error).message);
+      }
+      relay(res, answer);
+    });
+  }
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const head = method === 'HEAD';
+    const url = new URL(req.url ?? '/v2/', 'http://sandbox.invalid');
+    for (const [name, value] of Object.entries(API_VERSION_HEADER)) res.setHeader(name, value);
+    const denied = checkRegistryCredentials(req.headers.authorization, {
+      tokenSecret: backend.store.state.tokenSecret,
+      region,
+      registryHost: registryHost(),
+    });
+    if (denied) throw denied;
+
+    const route = parseRoute(url.pathname);
+    const path = url.pathname + url.search;
+    switch (route.kind) {
+      case 'base':
+        sendJson(res, head, {});
+        return;
+      case 'catalog': {
+        if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);
+        const names = Object.keys(backend.store.state.regions[region]?.repositories ?? {});
+        const { items, link } = page(names, url, '/v2/_catalog');
+        sendJson(res, head, { repositories: items }, link ? { Link: link } : {});
+        return;
+      }
+      case 'tags': {
+        const repo = requireRepository(route.name);
+        if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);
+        const { items, link } = page(
+          Object.values(repo.images).flatMap((image) => image.tags),
+          url,
+          `/v2/${route.name}/tags/list`,
+        );
+        sendJson(res, head, { name: route.name, tags: items }, link ? { Link: link } : {});
+        return;
+      }
+      case 'manifest':
+        if (method === 'GET' || head) return getManifest(req, res, route.name, route.reference);
+        if (method === 'PUT') return putManifest(req, res, route.name, route.reference);
+        requireRepository(route.name);
+        throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
+      case 'blob':
+        requireRepository(route.name);
+        if (method === 'GET' || head) return upstream.forward(req, res, path);
+        throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
+      case 'upload': {
+        requireRepository(route.name);
+        const from = url.searchParams.get('from');
+        if (from !== null && !backend.findRepository(region, from)) {
+          // A mount from a repository the sandbox does not know (deleted, or never created) would
+          // reach content ECR no longer has: start a plain upload instead, as a failed mount does.
+          url.searchParams.delete('mount');
+          url.searchParams.delete('from');
+          return upstream.forward(req, res, url.pathname + url.search);
+        }
+        return upstream.forward(req, res, path);
+      }
+      case 'unknown':
+        throw registryError('notFound', url.pathname);
+    }
+  }
+
+  /** Deletes images from the registry: manifests, then layer links no remaining image uses. Best effort. */
+  function removeFromRegistry(name: string, digests: string[]): void {
+    const task = queue.run(name, async () => {
+      const blobs = new Set<string>();
+      for (const digest of digests) {
+        // Pushed again since it was removed: it stays.
+        if (backend.findRepository(region, name)?.images[digest]) continue;
+        const manifest = await upstream.request('GET', `/v2/${name}/manifests/${digest}`, { accept: ANY_MANIFEST_ACCEPT });
+        if (manifest.status === 200) {
+          try {
+            const contentType = manifest.headers['content-type'];
+            for (const blob of referencedBlobs(parseManifest(manifest.body.toString('utf8'), contentType))) blobs.add(blob);
+          } catch {
+            /* unreadable: delete the manifest alone */
+          }
+        }
+        await upstream.request('DELETE', `/v2/${name}/manifests/${digest}`);
+      }
+      const inUse = blobsInUse(backend.findRepository(region, name));
+      for (const blob of blobs) {
+        if (!inUse.has(blob)) await upstream.request('DELETE', `/v2/${name}/blobs/${blob}`);
+      }
+    });
+    const tracked: Promise<void> = task.catch(() => undefined).finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  }
+
+  backend.onImagesRemoved = (removedRegion, name, digests) => {
+    if (removedRegion === region && digests.length > 0) removeFromRegistry(name, digests);
+  };
+
+  async function settled(): Promise<void> {
+    while (pending.size > 0) await Promise.all([...pending]);
+  }
+
+  return {
+    handle(req, res) {
+      handleRequest(req, res).catch((error: unknown) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        let answer: RegistryError;
+        if (error instanceof RegistryError) answer = error;
+        else if (error instanceof UpstreamError) answer = registryError('registryUnavailable', error.message);
+        else {
+          console.error('[sandbox] registry request failed', error);
+          answer = registryError('internalError', error instanceof Error ? error.message : String(error));
+        }
+        sendRegistryError(res, answer, { registryHost: registryHost(), head: req.method === 'HEAD' });
+      });
     },
+    settled,
     async close() {
-      agent.destroy();
+      await settled();
+      upstream.close();
     },
   };
 }

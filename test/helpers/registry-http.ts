@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { ecrClient } from './sandbox.js';
+
+/** sha256 digest of some bytes, as registries name blobs and manifests. */
+export function sha256Digest(bytes: Uint8Array | string): string {
+  return `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** `Basic <token>` from the sandbox's GetAuthorizationToken (optionally signed for another region). */
+export async function registryAuthorization(sandbox: RunningSandbox, region?: string): Promise<string> {
+  const client = ecrClient(sandbox, region ? { region } : {});
+  try {
+    const out = await client.send(new GetAuthorizationTokenCommand({}));
+    return `Basic ${out.authorizationData![0]!.authorizationToken!}`;
+  } finally {
+    client.destroy();
+  }
+}
+
+export interface PushedImage {
+  digest: string;
+  manifest: string;
+  mediaType: string;
+  layers: Array<{ digest: string; size: number }>;
+  configDigest: string;
+}
+
+/** A registry API client over fetch: the raw HTTP docker speaks, for tests that look at every answer. */
+export class RegistryHttp {
+  constructor(
+    readonly baseUrl: string,
+    public authorization?: string,
+  ) {}
+
+  request(method: string, path: string, init: { headers?: Record<string, string>; body?: RequestInit['body']; auth?: string | null } = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...init.headers };
+    const auth = init.auth === undefined ? this.authorization : init.auth;
+    if (auth) headers.authorization = auth;
+    return fetch(new URL(path, this.baseUrl), { method, headers, body: init.body, redirect: 'manual', duplex: 'half' } as RequestInit);
+  }
+
+  /** Uploads a blob monolithically (POST, then PUT ?digest=) and returns its digest. */
+  async pushBlob(name: string, bytes: Uint8Array): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const start = await this.request('POST', `/v2/${name}/blobs/uploads/`);
+    if (start.status !== 202) throw new Error(`upload start: ${start.status} ${await start.text()}`);
+    const location = start.headers.get('location')!;
+    const sep = location.includes('?') ? '&' : '?';
+    const done = await this.request('PUT', `${location}${sep}digest=${encodeURIComponent(digest)}`, {
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    if (done.status !== 201) throw new Error(`upload finish: ${done.status} ${await done.text()}`);
+    return digest;
+  }
+
+  putManifest(name: string, reference: string, manifest: string, mediaType: string): Promise<Response> {
+    return this.request('PUT', `/v2/${name}/manifests/${reference}`, { headers: { 'content-type': mediaType }, body: manifest });
+  }
+
+  /**
+   * Pushes a small image: random layers of the given sizes, a config, and a manifest (Docker
+   * schema 2 by default, OCI on request) to `reference` (null: by its digest, untagged, as buildx
+   * pushes the children of a multi-arch image). Throws unless the manifest PUT is 201.
+   */
+  async pushImage(name: string, reference: string | null, layerSizes: number[] = [1000], oci = false): Promise<PushedImage> {
+    const layers: Array<{ digest: string; size: number }> = [];
+    for (const size of layerSizes) {
+      const bytes = crypto.randomBytes(size);
+      layers.push({ digest: await this.pushBlob(name, bytes), size });
+    }
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) }, nonce: crypto.randomUUID() }));
+    const configDigest = await this.pushBlob(name, config);
+    const mediaType = oci ? 'application/vnd.oci.image.manifest.v1+json' : 'application/vnd.docker.distribution.manifest.v2+json';
+    const layerType = oci ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType,
+      config: { mediaType: oci ? 'application/vnd.oci.image.config.v1+json' : 'application/vnd.docker.container.image.v1+json', size: config.length, digest: configDigest },
+      layers: layers.map((l) => ({ mediaType: layerType, size: l.size, digest: l.digest })),
+    });
+    const res = await this.putManifest(name, reference ?? sha256Digest(manifest), manifest, mediaType);
+    if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
+    return { digest: sha256Digest(manifest), manifest, mediaType, layers, configDigest };
+  }
+}
+
+/** The `errors[0]` of a registry error answer. */
+export async function registryErrorOf(res: Response): Promise<{ code: string; message: string }> {
+  const body = (await res.json()) as { errors: Array<{ code: string; message: string }> };
+  return body.errors[0]!;
+}
