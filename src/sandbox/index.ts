@@ -6,6 +6,7 @@ import { DEFAULT_REGION, registryImage, TOKEN_TTL_SECONDS } from './config.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
+import { createConsole } from './console/index.js';
 
 export interface SandboxOptions {
   /** The sandbox's own folder (state.json, registry storage). */
@@ -54,9 +55,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
   let port = options.port ?? 0;
   const backend = new EcrBackend(store, { registryHost: () => `localhost:${port}` });
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
   const server = new SandboxServer({
     backend,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS,
+    console: createConsole({ backend, region, tokenTtlSeconds }),
+    tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
     deniedActions: new Set(options.deniedActions ?? []),
   });
