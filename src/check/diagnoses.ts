@@ -61,7 +61,7 @@ export const diagnoses = {
     d(
       'not-logged-in',
       `Docker has no login for ${host}, so a push would fail with "no basic auth credentials".`,
-      `aws ecr get-login-password --region <region> | docker login --username AWS --password-stdin ${host}`,
+      `aws ecr get-login-password --region <region> | docker login --username AWS --password-stdin ${host}  (if docker login answers "401 Unauthorized", the username must be exactly AWS; "400 Bad Request" means the token is from another region than the host)`,
     ),
   loggedInOtherHost: (host: string, others: string[]) =>
     d(
