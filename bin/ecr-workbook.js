@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI lives in dist/ (built by `npm install` through `prepare`).
+// The AWS SDK's notice that its 2027 releases will need Node 22 is for us, not for learners
+// (package-lock pins SDK releases that support Node 20).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // A closed pipe (`ecr-workbook lessons | head`) is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {

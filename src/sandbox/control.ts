@@ -70,9 +70,13 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     return { runtime: existing, alreadyRunning: true };
   }
   await fsp.mkdir(dir, { recursive: true });
+  // Without --port, the port of the last run (docker logins are per host:port), else 5123.
+  const portChosen = options.port !== undefined;
+  options = { ...options, port: options.port ?? (await lastPort(dir)) };
   const daemonOptions: DaemonOptions = {
     dir,
     port: options.port ?? DEFAULT_PORT,
+    anyPortIfBusy: !portChosen,
     host: options.host,
     region: options.region,
     tokenTtlSeconds: options.tokenTtlSeconds,
@@ -110,6 +114,7 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
         reject(new SandboxError(`Could not start the sandbox process: ${error.message}`));
       });
     });
+    await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
     return { runtime, alreadyRunning: false };
   } catch (error) {
     if (child.exitCode === null) child.kill('SIGTERM');
@@ -118,6 +123,16 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     child.removeAllListeners();
     if (child.connected) child.disconnect();
     child.unref();
+  }
+}
+
+/** The port the sandbox last served on, from its log of runs (absent on a first start). */
+async function lastPort(dir: string): Promise<number | undefined> {
+  try {
+    const value = JSON.parse(await fsp.readFile(path.join(dir, 'last-port.json'), 'utf8')) as { port?: unknown };
+    return typeof value.port === 'number' ? value.port : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const sandboxOptions: SandboxOptions = {
     dir: options.dir,
     port: options.port,
+    anyPortIfBusy: options.anyPortIfBusy,
     host: options.host,
     region: options.region,
     tokenTtlSeconds: options.tokenTtlSeconds,

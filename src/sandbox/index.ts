@@ -13,6 +13,8 @@ export interface SandboxOptions {
   dir: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** When `port` is taken, take a free one instead of failing (the default port, not one the user chose). */
+  anyPortIfBusy?: boolean;
   /** Address to listen on: 127.0.0.1 unless the user chose otherwise. */
   host?: string;
   region?: string;
@@ -64,7 +66,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     deniedActions: new Set(options.deniedActions ?? []),
   });
   options.onProgress?.('starting the API server');
-  port = await server.listen(port, listenHost);
+  try {
+    port = await server.listen(port, listenHost);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.anyPortIfBusy) throw error;
+    options.onWarning?.(`Port ${port} is in use; the sandbox takes a free port instead (see \`ecr-workbook sandbox status\`).`);
+    port = await server.listen(0, listenHost);
+  }
 
   let registry: RegistryUpstream | undefined;
   let proxy: ReturnType<typeof createRegistryProxy> | undefined;

@@ -21,6 +21,8 @@ export interface SandboxRuntime {
 export interface DaemonOptions {
   dir: string;
   port?: number;
+  /** The port is the default one, not the user's choice: take another if it is busy. */
+  anyPortIfBusy?: boolean;
   host?: string;
   region?: string;
   tokenTtlSeconds?: number;

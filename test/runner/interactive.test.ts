@@ -1,0 +1,104 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCourse } from '../../src/course/load.js';
+import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
+
+// The interactive workbook driven through a real pseudo-terminal (tmux send-keys and
+// capture-pane), as a learner at a keyboard: lesson 01 (the knowledge check) and lesson 02
+// (configure a profile in a second shell, then "Check now").
+const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
+const socket = `ecrwb-test-${process.pid}`;
+const home = tempDir('ecrwb-tty-');
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: home,
+  ECR_WORKBOOK_HOME: path.join(home, 'state'),
+  DOCKER_CONFIG: path.join(home, 'docker'),
+  AWS_CONFIG_FILE: path.join(home, 'aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
+  TERM: 'xterm-256color',
+  LANG: 'C.UTF-8',
+  ...(process.env.ECR_WORKBOOK_REGISTRY_IMAGE ? { ECR_WORKBOOK_REGISTRY_IMAGE: process.env.ECR_WORKBOOK_REGISTRY_IMAGE } : {}),
+  ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+  TESTCONTAINERS_RYUK_DISABLED: 'true',
+};
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'wb:0');
+const keys = (...k: string[]) => tmux('send-keys', '-t', 'wb:0', ...k);
+
+async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = screen();
+    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${last}`);
+}
+
+describe('the interactive workbook in a terminal', () => {
+  beforeAll(() => {
+    tmux('new-session', '-d', '-s', 'wb', '-x', '160', '-y', '50', `node ${BIN}; echo "[exited $?]"; sleep 600`);
+  });
+
+  afterAll(() => {
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { env });
+    spawnSync(process.execPath, [BIN, 'sandbox', 'down'], { env });
+  });
+
+  it('starts the sandbox by itself and opens the menu', async () => {
+    await waitFor('What next?', 120_000);
+    expect(screen()).toContain('Continue: lesson 1');
+  });
+
+  it('goes through lesson 01: reads it, answers the knowledge check, passes the check', async () => {
+    const course = await loadCourse();
+    const quiz = course.lessons[0]!.quiz!;
+    keys('Enter'); // Continue
+    for (const [i, q] of quiz.entries()) {
+      await waitFor(`${i + 1}. ${q.question.slice(0, 30)}`);
+      for (let d = 0; d < q.answer; d++) keys('Down');
+      keys('Enter');
+      await waitFor(q.explanation.replace(/\s+/g, ' ').slice(0, 25).trim().split(' ').slice(0, 3).join(' '));
+    }
+    await waitFor('Check now');
+    keys('Enter');
+    await waitFor('✔ PASS');
+    await waitFor('Lesson 1 is done.');
+  });
+
+  it('lesson 02: hint, then the learner configures the profile in another shell, then the check passes', async () => {
+    await waitFor('What next?');
+    await waitFor('Continue: lesson 2');
+    keys('Enter');
+    await waitFor('Check now');
+    keys('Enter'); // check before doing anything: not yet
+    await waitFor('✖ NOT YET');
+    expect(screen()).toContain('No AWS credentials were found');
+    keys('Down', 'Enter'); // Hint
+    await waitFor('Hint 1:');
+    // The learner's own shell: the lesson's commands, with the key the sandbox issued.
+    const state = JSON.parse(execFileSync('cat', [path.join(home, 'state', 'sandbox', 'state.json')], { encoding: 'utf8' }));
+    const aws = installedAwsClis()[0]!.path;
+    for (const [k, v] of [['aws_access_key_id', state.credentials.accessKeyId], ['aws_secret_access_key', state.credentials.secretAccessKey], ['region', 'us-east-1']]) {
+      execFileSync(aws, ['configure', 'set', k!, v!, '--profile', 'ecr-workbook'], { env });
+    }
+    keys('Enter'); // each prompt starts on its first choice: "Check now"
+    await waitFor(/✔ PASS.*arn:aws:iam::123456789012:user\/ecr-learner/);
+    await waitFor('Lesson 2 is done.');
+  });
+
+  it('quits cleanly from the menu and saves progress', async () => {
+    await waitFor('What next?');
+    keys('Up', 'Enter'); // the last choice: Quit (the list wraps)
+    await waitFor('[exited 0]');
+    expect(screen()).toContain('Your progress is saved');
+    const status = JSON.parse(execFileSync(process.execPath, [BIN, 'status', '--json'], { env, encoding: 'utf8' }));
+    expect(status.lessons[0].passed).toBe(1);
+    expect(status.lessons[1].passed).toBe(1);
+    expect(status.currentStep).toBe('create-repository');
+  });
+});
