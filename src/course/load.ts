@@ -47,26 +47,8 @@ export class CourseError extends Error {
 const LESSON_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
-/**
- * The `lessons` folder shipped with this package: found by walking up from this module to the
- * package root, so it works from `src/course/` (vitest, tsx) and from `dist/src/course/`.
- */
-export function lessonsDir(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'lessons'))) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'ecr-workbook') return path.join(dir, 'lessons');
-      } catch {
-        /* not our package.json; keep looking */
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(messages.lessonsFolderNotFound(from));
-    dir = parent;
-  }
-}
+export { lessonsDir } from './lessons-dir.js';
+import { lessonsDir } from './lessons-dir.js';
 
 /** Loads and validates the course; throws CourseError listing every problem. */
 export async function loadCourse(dir: string = lessonsDir()): Promise<Course> {

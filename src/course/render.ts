@@ -3,7 +3,8 @@
  * target-specific blocks chosen, and `--endpoint-url` added where their aws CLI needs it.
  */
 import * as messages from './messages.js';
-import { solutionFor, type QuizQuestion, type Step, type Target } from './schema.js';
+import type { QuizQuestion, Step } from './schema.js';
+import { solutionFor, type Target } from './target.js';
 import { PLACEHOLDERS, SANDBOX_PLACEHOLDERS, type TemplateVars } from './vars.js';
 import type { Lesson } from './load.js';
 

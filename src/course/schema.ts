@@ -57,9 +57,8 @@ export function isCheckId(id: string): id is CheckId {
   return Object.prototype.hasOwnProperty.call(CHECK_PARAMS, id);
 }
 
-/** The two places a learner can run the course. */
-export const TARGETS = ['sandbox', 'aws'] as const;
-export type Target = (typeof TARGETS)[number];
+export { TARGETS, type Target } from './target.js';
+import type { Target } from './target.js';
 
 const commands = () => z.array(text()).min(1, { error: 'must have at least 1' });
 
@@ -160,10 +159,7 @@ export type Solution = Step['solution'];
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 export type LessonFrontMatter = z.infer<typeof LessonFrontMatterSchema>;
 
-/** The commands of a step's reference solution for one target. */
-export function solutionFor(step: Pick<Step, 'solution'>, target: Target): string[] {
-  return Array.isArray(step.solution) ? step.solution : step.solution[target];
-}
+export { solutionFor } from './target.js';
 
 /** `steps[0].hints`: a zod issue path the way a lesson author reads it. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -5,7 +5,7 @@
 import type { Target } from './schema.js';
 
 /** Placeholders every lesson text, hint, solution and string param may use. */
-export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets'] as const;
+export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner'] as const;
 
 /**
  * Placeholders with a value only on the sandbox target: the access key the sandbox issued.
@@ -37,6 +37,19 @@ export function isRepositoryName(name: string): boolean {
 /** `alice/demo-app` for learner `alice`: one shared account, one namespace per learner. */
 export function repoForLearner(repo: string, learner?: string): string {
   return learner ? `${learner}/${repo}` : repo;
+}
+
+/** The ownership tag's value when the course runs without --learner (one learner per account). */
+export const DEFAULT_LEARNER = 'default';
+
+/**
+ * Who a repository belongs to, for its ownership tag: its namespace (`alice` for
+ * `alice/demo-app`, which is how --learner names it), else `default`. Derived from the name so
+ * the lesson's tag and `cleanup`'s test of it can never disagree.
+ */
+export function learnerOf(repo: string): string {
+  const slash = repo.lastIndexOf('/');
+  return slash > 0 ? repo.slice(0, slash) : DEFAULT_LEARNER;
 }
 
 /** The private registry host of an account and region (`.amazonaws.com.cn` in China regions). */
@@ -80,6 +93,7 @@ export function buildVars(input: VarsInput): TemplateVars {
     tag,
     image: `${repo.split('/').pop() ?? repo}:${tag}`,
     assets: input.assets,
+    learner: learnerOf(repo),
   };
   // Keys issued by a sandbox mean nothing on AWS; leaving them out there makes any misuse loud.
   if (input.target === 'sandbox') {

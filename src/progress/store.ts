@@ -13,50 +13,60 @@
  * it and the course order (see nextStep). A skipped step is never counted as passed.
  */
 import path from 'node:path';
-import { z } from 'zod';
 import * as messages from '../course/messages.js';
-import { TARGETS, type Target } from '../course/schema.js';
+import { TARGETS, type Target } from '../course/target.js';
 import { stateHome } from '../paths.js';
 import { readJsonFile, writeFileAtomic } from '../util/atomic-file.js';
 
 export const PROGRESS_VERSION = 1;
 export const PROGRESS_FILE = 'progress.json';
 
-const StepStatus = z.enum(['passed', 'skipped', 'failed']);
-export type StepStatus = z.infer<typeof StepStatus>;
+// Plain types and a hand-written check instead of a schema library: `status` reads this file
+// on every start, and start-up time is a feature.
+export type StepStatus = 'passed' | 'skipped' | 'failed';
+const STEP_STATUSES: readonly string[] = ['passed', 'skipped', 'failed'];
 
-const StepProgressSchema = z.object({
-  status: StepStatus,
+export interface StepProgress {
+  status: StepStatus;
   /** When the status was last set (ISO 8601). */
-  at: z.string(),
+  at: string;
   /** How many times the step was checked (a skip is not an attempt). */
-  attempts: z.int().min(0),
+  attempts: number;
   /** What the last check saw: digests, repository settings… JSON only. */
-  evidence: z.unknown().optional(),
-});
-export type StepProgress = z.infer<typeof StepProgressSchema>;
+  evidence?: unknown;
+}
 
-const QuizResultSchema = z.object({
+export interface QuizResult {
   /** The chosen choice index per question, in question order. */
-  answers: z.array(z.int().min(0)),
-  correct: z.int().min(0),
-  total: z.int().min(0),
-  at: z.string(),
-});
-export type QuizResult = z.infer<typeof QuizResultSchema>;
+  answers: number[];
+  correct: number;
+  total: number;
+  at: string;
+}
 
-const ProgressSchema = z.object({
-  version: z.literal(PROGRESS_VERSION),
-  target: z.enum(TARGETS),
-  region: z.string().optional(),
-  profile: z.string().optional(),
-  learner: z.string().optional(),
-  currentStep: z.string().optional(),
-  steps: z.record(z.string(), StepProgressSchema),
+export interface Progress {
+  version: typeof PROGRESS_VERSION;
+  target: Target;
+  region?: string;
+  profile?: string;
+  learner?: string;
+  currentStep?: string;
+  steps: Record<string, StepProgress>;
   /** Keyed by lesson id. */
-  quiz: z.record(z.string(), QuizResultSchema).optional(),
-});
-export type Progress = z.infer<typeof ProgressSchema>;
+  quiz?: Record<string, QuizResult>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+function isStepProgress(v: unknown): v is StepProgress {
+  return isRecord(v) && typeof v.status === 'string' && STEP_STATUSES.includes(v.status) && typeof v.at === 'string' && isCount(v.attempts);
+}
+
+function isQuizResult(v: unknown): v is QuizResult {
+  return isRecord(v) && Array.isArray(v.answers) && v.answers.every(isCount) && isCount(v.correct) && isCount(v.total) && typeof v.at === 'string';
+}
 
 /** Settings remembered between runs; `undefined` forgets one. */
 export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner'>>;
@@ -72,7 +82,11 @@ export function emptyProgress(target: Target = 'sandbox'): Progress {
 }
 
 function isProgress(value: unknown): value is Progress {
-  return ProgressSchema.safeParse(value).success;
+  if (!isRecord(value) || value.version !== PROGRESS_VERSION) return false;
+  if (typeof value.target !== 'string' || !(TARGETS as readonly string[]).includes(value.target)) return false;
+  if (![value.region, value.profile, value.learner, value.currentStep].every(optionalString)) return false;
+  if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
+  return value.quiz === undefined || (isRecord(value.quiz) && Object.values(value.quiz).every(isQuizResult));
 }
 
 /** Whether the step counts as done for moving on: passed or skipped. */
@@ -153,7 +167,7 @@ export class ProgressStore {
   async reload(): Promise<string | undefined> {
     const read = await readJsonFile(this.file, isProgress);
     if (read.kind === 'ok') {
-      this.current = ProgressSchema.parse(read.value);
+      this.current = read.value;
       return undefined;
     }
     this.current = emptyProgress(this.target);

@@ -47,6 +47,8 @@ export interface ReplayOptions {
   /** A repository name of its own, so parallel replays do not share local image names. */
   repo?: string;
   onStep?: (result: ReplayStep) => void;
+  /** Called before each step's first check, with what a benchmark needs to run checks itself. */
+  beforeStep?: (step: CourseStep, session: Session, resolved: ResolvedTarget, env: NodeJS.ProcessEnv) => Promise<void>;
   /** Where to start the throwaway sandbox and the learner's home. */
   workDir?: string;
 }
@@ -106,6 +108,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     };
     const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
     for (const step of session.course.steps) {
+      await options.beforeStep?.(step, session, resolved, env);
       const before = await withEnv(env, () => checkStep(session, resolved, step, env));
       const commands: ReplayStep['commands'] = [];
       if (step.check === 'knowledge-check') {

@@ -4,7 +4,8 @@
  * may start the sandbox) and the AWS SDK load only when a check or a rendered command needs them.
  */
 import { execFile } from 'node:child_process';
-import { loadCourse, type Course, type CourseStep, type Lesson } from '../course/load.js';
+import { loadCourseFast } from '../course/cache.js';
+import type { Course, CourseStep, Lesson } from '../course/load.js';
 import { endpointUrlFor, parseAwsCliVersion, renderParams, type RenderContext } from '../course/render.js';
 import type { Target } from '../course/schema.js';
 import { buildVars, DEFAULT_PROFILE, type TemplateVars } from '../course/vars.js';
@@ -39,7 +40,7 @@ export interface Session {
 
 /** Opens the course and the progress store, remembering any settings given on the command line. */
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
-  const [course, opened] = await Promise.all([loadCourse(), ProgressStore.open({ home: options.home, target: options.target })]);
+  const [course, opened] = await Promise.all([loadCourseFast(), ProgressStore.open({ home: options.home, target: options.target })]);
   const { store, warning } = opened;
   const given = {
     ...(options.target ? { target: options.target } : {}),

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Latency of each sandbox check, in-process as the runner runs it, at the point of the course
+// where the learner is about to clean up (repository, login, image and push all in place), and
+// the time of the whole course replay. Usage: node bench/check-latency.mjs [runs]
+// (build first: npm run build; needs docker and an aws CLI). Target: p95 ≤ 200 ms per check.
+import { execFileSync } from 'node:child_process';
+import { replayCourse } from '../dist/src/runner/course-check.js';
+import { contextFor, templateVars } from '../dist/src/runner/session.js';
+import { runCheck } from '../dist/src/check/registry.js';
+import { renderParams } from '../dist/src/course/render.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const runs = Number(process.argv[2] ?? 30);
+const awsCli = execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
+const version = execFileSync(awsCli, ['--version'], { encoding: 'utf8' }).trim();
+const readsEndpointEnv = /aws-cli\/(1\.(29|[3-9]\d)|2\.(1[3-9]|[2-9]\d))/.test(version);
+const rows = [];
+const t0 = performance.now();
+const steps = await replayCourse({
+  awsCli,
+  readsEndpointEnv,
+  repo: 'bench-app',
+  beforeStep: async (step, session, resolved, env) => {
+    if (step.id !== 'delete-repository') return;
+    const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    Object.assign(process.env, { AWS_CONFIG_FILE: env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE });
+    for (const s of session.course.steps) {
+      const params = renderParams(s, templateVars(session, resolved));
+      const times = [];
+      let status;
+      for (let i = 0; i < runs; i++) {
+        const ctx = await contextFor(session, resolved, s, env);
+        const t = performance.now();
+        status = (await runCheck(s.check, ctx, params)).status;
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      rows.push({ check: s.check, status, median: times[Math.floor(runs / 2)], p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))] });
+    }
+    Object.assign(process.env, saved);
+  },
+});
+const replayMs = performance.now() - t0;
+for (const r of rows) console.log(`${r.check.padEnd(22)} ${String(r.status).padEnd(5)} median ${r.median.toFixed(0).padStart(4)} ms  p95 ${r.p95.toFixed(0).padStart(4)} ms`);
+console.log(`worst p95: ${Math.max(...rows.map((r) => r.p95)).toFixed(0)} ms over ${runs} runs each (target ≤ 200 ms); fresh SDK clients per check, as the CLI makes them`);
+console.log(`full course replay with ${version.split(' ')[0]}: ${(replayMs / 1000).toFixed(1)} s including the check timing above; ${steps.filter((s) => s.ok).length}/${steps.length} steps went from fail to pass`);
