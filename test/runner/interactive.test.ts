@@ -102,3 +102,56 @@ describe('the interactive workbook in a terminal', () => {
     expect(status.currentStep).toBe('create-repository');
   });
 });
+
+describe('watch mode in a terminal', () => {
+  const wsocket = `ecrwb-watch-${process.pid}`;
+  const whome = tempDir('ecrwb-watch-');
+  const wenv = { ...env, HOME: whome, ECR_WORKBOOK_HOME: path.join(whome, 'state'), DOCKER_CONFIG: path.join(whome, 'docker'), AWS_CONFIG_FILE: path.join(whome, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: path.join(whome, 'aws-credentials') };
+  const wtmux = (...args: string[]) => execFileSync('tmux', ['-L', wsocket, ...args], { env: wenv, encoding: 'utf8' });
+  const wscreen = () => wtmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'w:0');
+  async function wwait(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = wscreen();
+      if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${last}`);
+  }
+
+  beforeAll(() => {
+    // Start at lesson 02: the knowledge check is skipped from the command line first.
+    execFileSync(process.execPath, [BIN, 'skip', 'knowledge-check'], { env: wenv });
+    wtmux('new-session', '-d', '-s', 'w', '-x', '160', '-y', '50', `node ${BIN} watch; echo "[watch exited $?]"; sleep 600`);
+  });
+
+  afterAll(() => {
+    spawnSync('tmux', ['-L', wsocket, 'kill-server'], { env: wenv });
+    spawnSync(process.execPath, [BIN, 'sandbox', 'down'], { env: wenv });
+  });
+
+  it('re-checks until the step passes, then moves on; h shows a hint, s skips, q quits', async () => {
+    await wwait('h hint · s skip · q quit', 120_000);
+    await wwait('✖ NOT YET');
+    wtmux('send-keys', '-t', 'w:0', 'h');
+    await wwait('Hint 1/3:');
+    const state = JSON.parse(execFileSync('cat', [path.join(whome, 'state', 'sandbox', 'state.json')], { encoding: 'utf8' }));
+    const aws = installedAwsClis()[0]!.path;
+    for (const [k, v] of [['aws_access_key_id', state.credentials.accessKeyId], ['aws_secret_access_key', state.credentials.secretAccessKey], ['region', 'us-east-1']]) {
+      execFileSync(aws, ['configure', 'set', k!, v!, '--profile', 'ecr-workbook'], { env: wenv });
+    }
+    // No key pressed: the 2-second re-check finds the profile and moves on to lesson 03.
+    await wwait(/✔ PASS.*signed in as arn:aws:iam::123456789012:user\/ecr-learner/);
+    await wwait('Lesson 3:');
+    wtmux('send-keys', '-t', 'w:0', 's');
+    await wwait("Skipped 'create-repository'");
+    await wwait('Lesson 4:');
+    wtmux('send-keys', '-t', 'w:0', 'q');
+    await wwait('[watch exited 0]');
+    const status = JSON.parse(execFileSync(process.execPath, [BIN, 'status', '--json'], { env: wenv, encoding: 'utf8' }));
+    expect(status.lessons[1].passed).toBe(1);
+    expect(status.lessons[2]).toMatchObject({ passed: 0, skipped: 1 });
+    expect(status.currentStep).toBe('docker-login');
+  });
+});

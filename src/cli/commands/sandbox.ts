@@ -12,6 +12,7 @@ function describeRuntime(runtime: SandboxRuntime): string {
     `ECR sandbox running on ${runtime.endpoint} (region ${runtime.region}, account ${runtime.accountId})`,
     `  ECR and STS endpoint: ${runtime.endpoint}`,
     `  Registry for docker:  ${runtime.registryHost}`,
+    `  Console:              ${runtime.endpoint}/`,
     `  State folder:         ${sandboxHome()}`,
   ].join('\n');
 }
