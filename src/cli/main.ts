@@ -73,6 +73,17 @@ Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
   program.command('lessons').description('list the lessons').option('--json', 'print as JSON').action(course('lessons'));
   program.command('lesson [id]').description('show a lesson rendered for your target (default: the current one)').option('--json', 'print the markdown as JSON').action(course('lesson'));
   program.command('reset').description('forget your progress (your AWS or sandbox resources are not touched)').option('-y, --yes', 'do not ask').option('--json', 'print as JSON').action(course('reset'));
+  // Real AWS: a global --yes answers the account/region confirmation for scripts (check, lesson…).
+  program.option('-y, --yes', 'answer yes: confirm the AWS account and region, and cleanup, without asking (for scripts)');
+  const aws = (name: 'cleanup' | 'iamPolicy') => async (_opts: unknown, cmd: Command) => (await import('./commands/aws.js'))[name](cmd.optsWithGlobals());
+  program
+    .command('cleanup')
+    .description('delete what the course created (found by its tags and your progress), showing its images, size and monthly cost; never anything else')
+    .option('--dry-run', 'show what would be deleted, and delete nothing')
+    .option('-y, --yes', 'do not ask')
+    .option('--json', 'print as JSON')
+    .action(aws('cleanup'));
+  program.command('iam-policy').description('print the least-privilege IAM policy the course needs on real AWS, as JSON').action(aws('iamPolicy'));
   program
     .command('course')
     .description('for lesson authors')

@@ -55,10 +55,11 @@ export async function check(stepId: string | undefined, opts: GlobalOptions): Pr
   const s = await session(opts);
   const step = findStepOrExit(s, stepId);
   const resolved = await resolveWithSpinner(s, opts);
-  const { checkStep, renderContext } = await import('../../runner/session.js');
+  const { checkStep, templateVars } = await import('../../runner/session.js');
   const result = await checkStep(s, resolved, step, opts.env);
   const { renderTemplate } = await import('../../course/render.js');
-  const title = renderTemplate(step.title, (await renderContext(s, resolved)).vars);
+  // Template values only: the title needs no aws CLI version (asking for it costs a process).
+  const title = renderTemplate(step.title, templateVars(s, resolved));
   if (opts.json) {
     out(JSON.stringify({ step: step.id, lesson: step.lessonId, title, ...result }));
   } else {

@@ -85,6 +85,18 @@ export async function env(opts: { shell: ShellKind; json?: boolean }): Promise<v
   const credentials = await sandboxCredentials();
   if (!credentials) throw new ExitError(`The sandbox's state file in ${sandboxHome()} has no credentials. Run \`ecr-workbook sandbox down\` and \`sandbox up\` again.`, EXIT.unable);
   const vars = sandboxEnvVars({ ...credentials, endpoint: runtime.endpoint, region: runtime.region, registryHost: runtime.registryHost });
-  if (opts.json) out(`${JSON.stringify(vars)}\n`);
-  else out(renderShellEnv(vars, opts.shell));
+  if (opts.json) {
+    out(`${JSON.stringify(vars)}\n`);
+    return;
+  }
+  out(renderShellEnv(vars, opts.shell));
+  // stdout is eval'ed; a CLI that ignores the endpoint variables is worth a word on stderr.
+  const { awsCliVersion } = await import('../../runner/session.js');
+  const { parseAwsCliVersion, readsEndpointEnv } = await import('../../course/render.js');
+  const version = await awsCliVersion();
+  if (version && !readsEndpointEnv(parseAwsCliVersion(version))) {
+    process.stderr.write(
+      `note: your aws CLI (${version.split(' ')[0]}) does not read AWS_ENDPOINT_URL_ECR/_STS (they need v1.29+ or v2.13+): add --endpoint-url ${runtime.endpoint} to its aws commands. The workbook's lessons show them that way for you.\n`,
+    );
+  }
 }
