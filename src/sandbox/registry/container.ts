@@ -35,8 +35,17 @@ export async function startRegistryContainer(image: string, storageDir: string):
   const stale = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL}=${label}`] } });
   await Promise.all(stale.map((info) => client.container.dockerode.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
 
-  let container = new GenericContainer(image)
+  // Docker publishes ports on every interface by default; the raw registry (no ECR auth in
+  // front of it) must only be reachable from this machine, like the sandbox itself.
+  class LoopbackContainer extends GenericContainer {
+    publishOnLoopback(): this {
+      this.hostConfig.PortBindings = { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+      return this;
+    }
+  }
+  let container = new LoopbackContainer(image)
     .withExposedPorts(5000)
+    .publishOnLoopback()
     .withBindMounts([{ source: storageDir, target: '/var/lib/registry', mode: 'rw' }])
     .withEnvironment({
       REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY: '/var/lib/registry',
