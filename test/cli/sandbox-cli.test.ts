@@ -74,6 +74,11 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     const status = cli('sandbox', 'status', '--json');
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, port, repositories: 0 });
+
+    // The raw registry behind the sandbox is published on loopback only.
+    const published = execFileSync('docker', ['port', started.containerId], { encoding: 'utf8' }).trim().split('\n');
+    expect(published.length).toBeGreaterThan(0);
+    for (const line of published) expect(line).toMatch(/-> 127\.0\.0\.1:\d+$/);
   });
 
   it('prints exports that the real aws CLIs use unchanged after eval', () => {
