@@ -1,7 +1,7 @@
 /** Pieces several checks share: AWS errors as results, and the repository lookup. */
 import type { ECRClient, Repository } from '@aws-sdk/client-ecr';
 import { DockerUnavailableError } from '../docker/cli.js';
-import { classifyAwsError } from './aws-errors.js';
+import { attemptsOf, classifyAwsError, unknownRegionIn } from './aws-errors.js';
 import { diagnoses } from './diagnoses.js';
 import { fail, unable, type CheckContext, type CheckResult } from './types.js';
 
@@ -19,10 +19,16 @@ export function resultForError(error: unknown, what: string): CheckResult {
       return fail('AWS rejected the credentials', diagnoses.invalidCredentials(message));
     case 'expired-credentials':
       return fail('the credentials have expired', diagnoses.expiredCredentials());
+    case 'sso-expired':
+      return fail('the SSO session has expired', diagnoses.ssoExpired());
     case 'access-denied':
       return fail('access denied', diagnoses.accessDenied(message));
     case 'throttled':
-      return unable('throttled by AWS', diagnoses.throttled());
+      return unable('throttled by AWS', diagnoses.throttled(attemptsOf(error)));
+    case 'unknown-region': {
+      const region = unknownRegionIn(error)!;
+      return fail(`'${region}' is not an AWS region`, diagnoses.unknownRegion(region));
+    }
     case 'network':
       return unable(`could not reach ${what}`, diagnoses.unreachable(what, message));
     default:

@@ -2,6 +2,7 @@
  * Every diagnosis a check can give, in one place: what most likely went wrong and what to do
  * next. Ids are stable (tests and `check --json` use them).
  */
+import { deniedAction } from './aws-errors.js';
 import type { Diagnosis } from './types.js';
 
 const d = (id: string, mistake: string, fix: string): Diagnosis => ({ id, mistake, fix });
@@ -25,9 +26,21 @@ export const diagnoses = {
       'Your credentials have expired (an SSO session or temporary role credentials).',
       'Run `aws sso login` (or refresh your temporary credentials), then check again.',
     ),
-  accessDenied: (detail: string) =>
-    d('access-denied', `AWS denied the call: ${detail}`, 'Your IAM user or role lacks the ECR permission named above. Ask your admin for it (`ecr-workbook iam-policy` prints what the course needs).'),
-  throttled: () => d('throttled', 'AWS is throttling requests (too many in a short time).', 'Wait a few seconds and check again.'),
+  accessDenied: (detail: string) => {
+    const denied = deniedAction(detail);
+    const what = denied ? `${denied.action}${denied.resource ? ` on ${denied.resource}` : ''}` : 'the ECR permission named above';
+    return d(
+      'access-denied',
+      denied ? `Your IAM identity is not allowed ${denied.action}: ${detail}` : `AWS denied the call: ${detail}`,
+      `Your IAM user or role needs ${what}. Ask your admin to add it: \`ecr-workbook iam-policy\` prints the least-privilege policy this course needs.`,
+    );
+  },
+  throttled: (attempts = 1) =>
+    d('throttled', `AWS is throttling requests (too many in a short time)${attempts > 1 ? `, and still was after ${attempts} tries` : ''}.`, 'Wait a few seconds and check again. If it keeps happening, something else in the account (a CI loop?) is calling ECR heavily.'),
+  ssoExpired: () =>
+    d('sso-expired', 'Your single sign-on (IAM Identity Center) session has expired or was never started, so the profile has no credentials.', 'Run `aws sso login --profile <your profile>` (the profile the lessons use), then check again.'),
+  unknownRegion: (region: string) =>
+    d('unknown-region', `'${region}' is not an AWS region, so its endpoints do not exist (a typo?). Region names look like us-east-1 or eu-west-2.`, 'Pass the right one with --region (for example --region us-east-1; it is remembered), and set it in your profile: `aws configure set region us-east-1 --profile <your profile>`.'),
   unreachable: (what: string, detail: string) =>
     d('unreachable', `Could not reach ${what}: ${detail}`, 'Check your network (and, for the sandbox, that `ecr-workbook sandbox status` says it is running).'),
   dockerDown: (detail: string) => d('docker-down', detail, 'Start Docker, then check again.'),

@@ -73,11 +73,21 @@ export function lessonOf(session: Session, step: CourseStep): Lesson {
   return session.course.lessons.find((l) => l.id === step.lessonId)!;
 }
 
-/** Resolves the target (starting the sandbox when needed). */
+/**
+ * Resolves the target (starting the sandbox when needed). On AWS it then shows the account,
+ * caller and region and asks once per (account, region): --yes answers for scripts, and without
+ * a terminal the question is a refusal that names --yes.
+ */
 export async function resolveTarget(session: Session, options: SessionOptions): Promise<ResolvedTarget> {
   const targets = await import('../targets/index.js');
   const base = { region: session.settings.region, profile: session.settings.profile, learner: session.settings.learner, repo: session.settings.repo, env: options.env ?? process.env };
-  if (session.settings.target === 'aws') return targets.resolveAws(base);
+  if (session.settings.target === 'aws') {
+    const resolved = await targets.resolveAws(base);
+    const { confirmAwsTarget } = await import('../aws/confirmation.js');
+    const { dirname } = await import('node:path');
+    await confirmAwsTarget(resolved, { stateDir: dirname(session.store.file), yes: options.yes });
+    return resolved;
+  }
   return targets.resolveSandbox({ ...base, target: 'sandbox', sandboxDir: options.sandboxDir }, options.onProgress);
 }
 

@@ -40,9 +40,13 @@ export interface ResolvedTarget {
   accountId: string;
   registryHost: string;
   repositoryName: string;
-  /** The ECR/STS endpoint override (sandbox only). */
+  /** The ECR/STS endpoint override: the sandbox's, or a test's for the aws target. */
   endpoint?: string;
   profile?: string;
+  /** aws only: the caller's ARN from STS, shown before the course goes on. */
+  callerArn?: string;
+  /** aws only: why STS could not say who the learner is (no credentials yet, SSO expired). */
+  identityProblem?: string;
   /** Credentials the checks read ECR state with. */
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /**
@@ -131,30 +135,4 @@ export async function resolveSandbox(options: TargetOptions, onProgress?: (m: st
 /** Thrown when the AWS target cannot be resolved (no region, no credentials): says what to do. */
 export class TargetError extends Error {}
 
-/**
- * Resolves the AWS target: the learner's default credential chain (environment, profile, SSO),
- * the region from --region, AWS_REGION or the profile, and the account from STS.
- */
-export async function resolveAws(options: Omit<TargetOptions, 'target'>): Promise<ResolvedTarget> {
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const { awsRegistryHost } = await import('../course/vars.js');
-  const credentials = await learnerChain(options.profile);
-  const sts = new STSClient({ credentials, ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}) });
-  let region: string;
-  try {
-    region = await sts.config.region();
-  } catch {
-    throw new TargetError('No AWS region is set. Pass --region (for example --region us-east-1), set AWS_REGION, or run `aws configure set region <region>` for your profile.');
-  }
-  const who = await sts.send(new GetCallerIdentityCommand({}));
-  return {
-    target: 'aws',
-    region,
-    accountId: who.Account!,
-    registryHost: awsRegistryHost(who.Account!, region),
-    repositoryName: repositoryNameFor(options),
-    profile: options.profile,
-    credentials,
-    learnerCredentials: credentials,
-  };
-}
+export { resolveAws, AWS_ENDPOINT_ENV, type AwsTargetOptions } from './aws.js';

@@ -5,7 +5,7 @@ import { CourseError, loadCourse, parseLesson, readCourse } from '../../src/cour
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const badDir = path.join(here, '..', 'fixtures', 'lessons-bad');
-const KNOWN = 'known: region, account, registry, repo, repositoryUri, profile, tag, image, assets';
+const KNOWN = 'known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner';
 const SANDBOX_ONLY =
   "{{accessKeyId}} has a value only on the sandbox target: use it inside a <!-- sandbox --> block or a solution's sandbox: list";
 

@@ -46,6 +46,7 @@ describe('buildVars', () => {
       assets: '/opt/ecr-workbook/lessons/assets',
       accessKeyId: 'AKIAEXAMPLE',
       secretAccessKey: 'wJalr/EXAMPLE+KEY',
+      learner: 'default',
     });
     expect(Object.keys(sandboxVars)).toEqual(expect.arrayContaining([...PLACEHOLDERS]));
   });
@@ -76,7 +77,7 @@ describe('renderTemplate', () => {
     const text = PLACEHOLDERS.map((p) => `${p}={{${p}}}`).join(' ');
     expect(renderTemplate(text, sandboxVars)).toBe(
       'region=us-east-1 account=123456789012 registry=localhost:5123 repo=demo-app repositoryUri=localhost:5123/demo-app ' +
-        'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets',
+        'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets learner=default',
     );
     expect(renderTemplate('{{ region }}/{{repo}}', awsVars)).toBe('eu-west-1/alice/demo-app');
     expect(renderTemplate('key {{accessKeyId}}', sandboxVars)).toBe('key AKIAEXAMPLE');
@@ -85,7 +86,7 @@ describe('renderTemplate', () => {
   it('refuses an unknown placeholder, naming it', () => {
     expect(() => renderTemplate('aws ecr --region {{regoin}}', sandboxVars)).toThrow(TemplateError);
     expect(() => renderTemplate('{{regoin}}', sandboxVars)).toThrow(
-      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets)',
+      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner)',
     );
     try {
       renderTemplate('{{nope}}', sandboxVars);

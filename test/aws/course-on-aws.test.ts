@@ -1,0 +1,59 @@
+import { ListTagsForResourceCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planCleanup } from '../../src/aws/cleanup.js';
+import { openSession } from '../../src/runner/session.js';
+import { ecrClient, installedAwsClis, tempDir } from '../helpers/sandbox.js';
+import { failures, replayAwsCourse, sh } from '../live/aws-replay.js';
+import { awsOnSandbox, type AwsOnSandbox } from './helpers.js';
+
+// The whole course on the aws target's code path (lessons rendered for AWS, the aws target's
+// credentials and identity, the ownership tags, cleanup), with the real aws and docker CLIs,
+// against a sandbox standing in for AWS. test/live runs the same replay on real AWS.
+
+const aws = installedAwsClis()[0]!;
+const repo = `awspath-${process.pid}`;
+let t: AwsOnSandbox;
+
+beforeAll(async () => {
+  t = await awsOnSandbox({ withoutRegistry: false });
+}, 180_000);
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('the course on the aws target, against a sandbox', () => {
+  it('every step goes from fail to pass, lesson 03 tags the repository, and nothing is left', { timeout: 300_000 }, async () => {
+    const work = tempDir('ecrwb-awspath-');
+    const session = await openSession({ home: t.freshState(), target: 'aws', region: 'us-east-1', learner: 'ci', repo });
+    // Docker's registry host is the sandbox's; every other value is what AWS would give.
+    const resolved = await t.resolve({ learner: 'ci', repo, registryHost: t.sandbox.registryHost });
+    expect(resolved.repositoryName).toBe(`ci/${repo}`);
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(aws.path)}:${process.env.PATH}`, DOCKER_CONFIG: path.join(work, 'docker'), AWS_PAGER: '', LANG: 'C.UTF-8' };
+    let tags: Record<string, string> = {};
+    const steps = await replayAwsCourse({
+      session,
+      resolved,
+      env,
+      cwd: work,
+      endpointUrl: t.sandbox.endpoint,
+      offlineBuild: true,
+      onStep: async (step) => {
+        if (step.step !== 'create-repository') return;
+        const ecr = ecrClient(t.sandbox);
+        const [created] = (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [`ci/${repo}`] }))).repositories ?? [];
+        const out = await ecr.send(new ListTagsForResourceCommand({ resourceArn: created!.repositoryArn! }));
+        tags = Object.fromEntries((out.tags ?? []).map((tag) => [tag.Key!, tag.Value!]));
+      },
+    });
+    try {
+      expect(failures(steps), failures(steps).join('\n\n')).toEqual([]);
+      expect(steps).toHaveLength(session.course.steps.length);
+      expect(tags).toEqual({ 'created-by': 'ecr-workbook', 'ecr-workbook-learner': 'ci' });
+      const plan = await planCleanup(resolved, { progress: session.store.progress });
+      expect(plan.owned).toEqual([]);
+    } finally {
+      await sh(`docker rmi -f ${repo}:v1 ${t.sandbox.registryHost}/ci/${repo}:v1 >/dev/null 2>&1 || true`, env, work);
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import type { ReplayStep } from '../../src/runner/course-check.js';
+import { renderCommand, type RenderContext } from '../../src/course/render.js';
+import { solutionFor } from '../../src/course/target.js';
+import { scoreQuiz } from '../../src/course/quiz.js';
+import { checkStep, templateVars, type Session } from '../../src/runner/session.js';
+import type { ResolvedTarget } from '../../src/targets/index.js';
+
+// The course replayed on the aws target, as `course check` replays it on the sandbox: check
+// (must fail), run the step's reference solution for AWS, check (must pass). The live suite runs
+// it on real AWS; test/aws runs the same code against a sandbox through the endpoint override.
+
+export interface AwsReplayOptions {
+  session: Session;
+  resolved: ResolvedTarget;
+  /** The learner's environment for the commands and docker (HOME, DOCKER_CONFIG, PATH, AWS_*). */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Adds --endpoint-url to every aws ecr/sts command (a sandbox standing in for AWS). */
+  endpointUrl?: string;
+  /** Build with the offline Dockerfile (no Docker Hub on this machine). */
+  offlineBuild?: boolean;
+  /** Re-check a step this long while AWS records it (lastRecordedPullTime can lag on AWS). */
+  settleMs?: number;
+  onStep?: (result: ReplayStep) => void | Promise<void>;
+}
+
+/** `aws configure --profile x` asks questions: the live suite's profile already works. */
+const INTERACTIVE = /^aws configure --profile \S+$/;
+
+/** Runs one shell line without blocking this process (a sandbox may be serving from it). */
+export function sh(command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** Replays every step; the caller cleans up (the last lesson deletes the repository itself). */
+export async function replayAwsCourse(options: AwsReplayOptions): Promise<ReplayStep[]> {
+  const { session, resolved, env, cwd } = options;
+  const ctx: RenderContext = { target: 'aws', vars: templateVars(session, resolved), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) };
+  // A build left over from an earlier run would make the build step pass before it runs.
+  await sh(`docker rmi -f ${ctx.vars.image} ${ctx.vars.repositoryUri}:${ctx.vars.tag} >/dev/null 2>&1 || true`, env, cwd);
+  const results: ReplayStep[] = [];
+  for (const step of session.course.steps) {
+    const before = await checkStep(session, resolved, step, env);
+    const commands: ReplayStep['commands'] = [];
+    if (step.check === 'knowledge-check') {
+      const lesson = session.course.lessons.find((l) => l.id === step.lessonId)!;
+      await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
+    } else {
+      const target = options.offlineBuild && step.check === 'image-built' ? 'sandbox' : 'aws';
+      for (const template of solutionFor(step, target)) {
+        if (INTERACTIVE.test(template.replace(/\{\{profile\}\}/, 'p'))) continue;
+        const command = renderCommand(template, ctx);
+        const r = await sh(command, env, cwd);
+        commands.push({ command, ...r });
+        if (r.code !== 0) break;
+      }
+    }
+    let after = await checkStep(session, resolved, step, env);
+    const deadline = Date.now() + (options.settleMs ?? 0);
+    while (after.status !== 'pass' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 3000));
+      after = await checkStep(session, resolved, step, env);
+    }
+    // The learner's credentials are this suite's precondition, so lesson 02 may pass before.
+    const mayPassBefore = step.check === 'caller-identity';
+    const result: ReplayStep = {
+      step: step.id,
+      before: before.status,
+      after: after.status,
+      commands,
+      ok: (before.status === 'fail' || mayPassBefore) && after.status === 'pass',
+      afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
+      ...(before.diagnosis ? { beforeDiagnosis: before.diagnosis.id } : {}),
+    };
+    results.push(result);
+    await options.onStep?.(result);
+  }
+  return results;
+}
+
+/** One line per step that did not go from fail to pass, with its commands' output. */
+export function failures(steps: ReplayStep[]): string[] {
+  return steps
+    .filter((s) => !s.ok)
+    .map((s) => `${s.step}: ${s.before} → ${s.after} | ${s.afterSummary}\n${s.commands.map((c) => `$ ${c.command} → ${c.code}\n${c.output}`).join('\n')}`);
+}
