@@ -54,6 +54,8 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
   } catch (error) {
     if (!(error instanceof Cancelled)) throw error;
   }
+  // On AWS, leaving mid-course must say what is still there and what it costs.
+  if (resolved.target === 'aws') write((await (await import('../aws/cleanup.js')).leftoverSummary(resolved, session.store.progress)).text);
   write(p.dim('Bye. Your progress is saved; `ecr-workbook` picks up where you left off.'));
 }
 

@@ -177,6 +177,55 @@ describe('docker login (docker-logged-in)', () => {
   });
 });
 
+describe('more login and push mistakes', () => {
+  it('a credential store that is not installed (credsStore: desktop on Linux or WSL)', async () => {
+    const configFile = path.join(env.DOCKER_CONFIG!, 'config.json');
+    const saved = fs.readFileSync(configFile, 'utf8');
+    fs.writeFileSync(configFile, JSON.stringify({ ...JSON.parse(saved), credsStore: 'desktop' }));
+    try {
+      const result = await runCheck('docker-logged-in', await context('x'));
+      expect(result.diagnosis?.id).toBe('credential-helper-broken');
+      expect(result.diagnosis?.mistake).toContain('docker-credential-desktop');
+    } finally {
+      fs.writeFileSync(configFile, saved);
+    }
+  });
+
+  it('a stored login the registry rejects (a typed password instead of a token)', async () => {
+    const configFile = path.join(env.DOCKER_CONFIG!, 'config.json');
+    const saved = fs.readFileSync(configFile, 'utf8');
+    const config = JSON.parse(saved);
+    config.auths[sandbox.registryHost] = { auth: Buffer.from('AWS:hunter2').toString('base64') };
+    fs.writeFileSync(configFile, JSON.stringify(config));
+    try {
+      expect(await diagnosis('docker-logged-in', await context('x'))).toBe('login-rejected');
+    } finally {
+      fs.writeFileSync(configFile, saved);
+    }
+  });
+
+  it('tagged for another registry host (the other sandbox, as another region or account would be)', async () => {
+    await build('otherhost:v1', 'oh');
+    await sh(`docker tag otherhost:v1 ${other.registryHost}/otherhost:v1`);
+    images.push(`${other.registryHost}/otherhost:v1`);
+    expect(await diagnosis('image-tagged', await context('otherhost'))).toBe('tagged-other-host');
+  });
+
+  it('tagged but not pushed, then pushed but not pulled back, then pulled back', async () => {
+    await createRepo('verify-app');
+    await login();
+    const uri = `${sandbox.registryHost}/verify-app:v1`;
+    await build('verify-app:v1', 'verify');
+    await sh(`docker tag verify-app:v1 ${uri}`);
+    images.push(uri);
+    expect(await diagnosis('image-pushed', await context('verify-app'))).toBe('not-pushed');
+    expect((await sh(`docker push ${uri}`)).code).toBe(0);
+    expect(await diagnosis('image-verified', await context('verify-app'))).toBe('not-pulled-back');
+    expect((await sh(`docker rmi ${uri} && docker pull ${uri}`)).code).toBe(0);
+    expect(await diagnosis('image-verified', await context('verify-app'))).toBe('pass');
+  });
+});
+
 describe('build, tag, push (image-built, image-tagged, image-pushed)', () => {
   it('image not built (built under another tag)', async () => {
     await build('notbuilt:latest', 'a');
@@ -224,11 +273,11 @@ describe('build, tag, push (image-built, image-tagged, image-pushed)', () => {
 describe('every diagnosis in the table has a test above', () => {
   it('lists them', async () => {
     const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/check/diagnoses.ts'), 'utf8');
-    const ids = [...source.matchAll(/^\s+'([a-z-]+)',$/gm)].map((m) => m[1]);
+    const ids = [...source.matchAll(/\bd\(\s*'([a-z-]+)'/g)].map((m) => m[1]);
     const tested = fs.readFileSync(import.meta.filename, 'utf8');
     // Diagnoses about the environment (docker down, network, throttling) or made only by the
     // runner are covered in their own tests.
-    const elsewhere = ['expired-credentials', 'access-denied', 'throttled', 'unreachable', 'docker-down', 'login-rejected', 'credential-helper-broken', 'tagged-other-host', 'not-pushed', 'not-pulled-back', 'quiz-not-passed'];
+    const elsewhere = ['expired-credentials', 'access-denied', 'throttled', 'unreachable', 'docker-down', 'quiz-not-passed', 'sso-expired', 'unknown-region'];
     for (const id of ids) if (!elsewhere.includes(id!)) expect(tested, id).toContain(`'${id}'`);
     expect(ids.length).toBeGreaterThan(15);
   });

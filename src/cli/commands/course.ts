@@ -122,8 +122,17 @@ export async function status(opts: GlobalOptions): Promise<void> {
     const steps = s.course.steps.filter((st) => st.lessonId === lesson.id).map((st) => ({ id: st.id, status: progress.steps[st.id]?.status ?? 'pending' }));
     return { number: lesson.number, id: lesson.id, title: lesson.title, steps, passed: steps.filter((x) => x.status === 'passed').length, skipped: steps.filter((x) => x.status === 'skipped').length };
   });
+  // On AWS, what the course left there (and its cost); the sandbox path stays fast.
+  const left =
+    progress.target === 'aws'
+      ? await (await import('../../aws/cleanup.js')).awsStatusLeftovers(
+          { region: s.settings.region, profile: s.settings.profile, learner: s.settings.learner, repo: s.settings.repo },
+          progress,
+          opts.env,
+        )
+      : undefined;
   if (opts.json) {
-    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons }));
+    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, ...(left ? { onAws: left.plan ?? null } : {}) }));
     return;
   }
   const p = painter();
@@ -135,6 +144,7 @@ export async function status(opts: GlobalOptions): Promise<void> {
   }
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
+  if (left) out(`\n${left.text}`);
   out(`\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}`);
 }
 
