@@ -3,11 +3,11 @@
  * holds, every referenced check exists and every check is referenced, and, against a fresh
  * sandbox, each step's reference solution turns its check from fail to pass.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listCheckIds } from '../check/registry.js';
+import { runShell as run } from '../util/shell.js';
 import type { CheckResult } from '../check/types.js';
 import { readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
@@ -51,16 +51,6 @@ export interface ReplayOptions {
   beforeStep?: (step: CourseStep, session: Session, resolved: ResolvedTarget, env: NodeJS.ProcessEnv) => Promise<void>;
   /** Where to start the throwaway sandbox and the learner's home. */
   workDir?: string;
-}
-
-function run(command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runShell } from '../../src/util/shell.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,15 +20,7 @@ let env: NodeJS.ProcessEnv;
 const images: string[] = [];
 
 /** Runs a shell line asynchronously: the sandbox serves from this same process, so never block it. */
-function sh(script: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
+const sh = (script: string) => runShell(script, env);
 
 function awsCmd(args: string, s: Sandbox = sandbox): string {
   const keys = `AWS_ACCESS_KEY_ID=${s.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${s.credentials.secretAccessKey}`;

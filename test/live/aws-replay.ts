@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runShell } from '../../src/util/shell.js';
 import type { ReplayStep } from '../../src/runner/course-check.js';
 import { renderCommand, type RenderContext } from '../../src/course/render.js';
 import { solutionFor } from '../../src/course/target.js';
@@ -29,15 +29,7 @@ export interface AwsReplayOptions {
 const INTERACTIVE = /^aws configure --profile \S+$/;
 
 /** Runs one shell line without blocking this process (a sandbox may be serving from it). */
-export function sh(command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
+export const sh = runShell;
 
 /** Replays every step; the caller cleans up (the last lesson deletes the repository itself). */
 export async function replayAwsCourse(options: AwsReplayOptions): Promise<ReplayStep[]> {

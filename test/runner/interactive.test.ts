@@ -28,16 +28,18 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'wb:0');
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'wb:0', ...k);
 
-async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
+/** Polls a terminal's screen until it shows `text`; the error shows the screen as it was. */
+async function waitOn(capture: () => string, text: string | RegExp, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    last = screen();
+    last = capture();
     if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${last}`);
 }
+const waitFor = (text: string | RegExp, timeoutMs?: number) => waitOn(screen, text, timeoutMs);
 
 describe('the interactive workbook in a terminal', () => {
   beforeAll(() => {
@@ -109,16 +111,7 @@ describe('watch mode in a terminal', () => {
   const wenv = { ...env, HOME: whome, ECR_WORKBOOK_HOME: path.join(whome, 'state'), DOCKER_CONFIG: path.join(whome, 'docker'), AWS_CONFIG_FILE: path.join(whome, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: path.join(whome, 'aws-credentials') };
   const wtmux = (...args: string[]) => execFileSync('tmux', ['-L', wsocket, ...args], { env: wenv, encoding: 'utf8' });
   const wscreen = () => wtmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'w:0');
-  async function wwait(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      last = wscreen();
-      if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${last}`);
-  }
+  const wwait = (text: string | RegExp, timeoutMs?: number) => waitOn(wscreen, text, timeoutMs);
 
   beforeAll(() => {
     // Start at lesson 02: the knowledge check is skipped from the command line first.
