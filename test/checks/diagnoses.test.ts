@@ -37,7 +37,8 @@ async function build(name: string, content: string): Promise<string> {
   const dir = scratchBuildContext(path.join(home, 'ctx', name.replace(/[/:]/g, '_')), content);
   const r = await sh(`docker build -q -t ${name} ${dir}`);
   expect(r.code, r.output).toBe(0);
-  images.push(name);
+  // By id too: an image a rebuild untagged keeps its repository digest and would stay behind.
+  images.push(name, ...(r.output.match(/sha256:[0-9a-f]{64}/g) ?? []));
   return name;
 }
 
