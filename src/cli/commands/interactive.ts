@@ -37,6 +37,7 @@ async function openResolved(opts: GlobalOptions) {
 export async function interactive(opts: GlobalOptions): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new ExitError(NON_INTERACTIVE, EXIT.unable);
   const { session, resolved } = await openResolved(opts);
+  await tipWhenNotOnPath();
   const { runMenu } = await import('../../runner/menu.js');
   await runMenu(session, resolved);
 }
@@ -83,4 +84,18 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean }): P
   if (opts.json) process.stdout.write(`${JSON.stringify({ ok, awsCli: version, steps })}\n`);
   else process.stdout.write(ok ? `Every reference solution turns its check from fail to pass (${version}).\n` : 'Some steps did not go from fail to pass; see above.\n');
   process.exitCode = ok ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * Lessons have the learner type `ecr-workbook …` in their own shell (`sandbox env`, `check`).
+ * Started with `npm start`, the command may not be on PATH yet: say how to get it.
+ */
+async function tipWhenNotOnPath(): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const found = await new Promise<boolean>((resolve) => execFile('bash', ['-c', 'command -v ecr-workbook'], (error) => resolve(!error)));
+  if (!found) {
+    process.stderr.write(
+      'tip: the lessons run `ecr-workbook …` in your other shell. To have that command, run `npm link` in the workbook folder (or use `npx ecr-workbook …` there).\n',
+    );
+  }
 }
