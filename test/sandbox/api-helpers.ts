@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
-import { expect } from 'vitest';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { SANDBOX_ACCOUNT_ID } from '../../src/sandbox/config.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import type { ImageRecord } from '../../src/sandbox/backend/types.js';
+import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
 
 /**
  * Helpers for the ECR API tests: a SigV4 signer written from the spec (independent of the
@@ -147,4 +150,25 @@ let counter = 0;
 export function repoName(prefix = 'repo'): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`;
+}
+
+/** ECR's RepositoryNotFoundException message for the sandbox account. */
+export const notFound = (name: string) => `The repository with name '${name}' does not exist in the registry with id '${SANDBOX_ACCOUNT_ID}'`;
+
+/**
+ * One API-only sandbox (no registry container) and an SDK client for a test file: started
+ * before its tests, handed to `use`, stopped after them.
+ */
+export function withApiSandbox(use: (sandbox: Awaited<ReturnType<typeof startTestSandbox>>, ecr: ECRClient) => void): void {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>> | undefined;
+  let ecr: ECRClient | undefined;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ withoutRegistry: true });
+    ecr = ecrClient(sandbox);
+    use(sandbox, ecr);
+  });
+  afterAll(async () => {
+    ecr?.destroy();
+    await sandbox?.stop();
+  });
 }

@@ -8,27 +8,21 @@ import {
   StartImageScanCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SCAN_UNAVAILABLE } from '../../src/sandbox/backend/ecr.js';
 import type { ImageRecord } from '../../src/sandbox/backend/types.js';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
-import { digestOf, expectAwsError, repoName, seedImage } from './api-helpers.js';
+import type { startTestSandbox } from '../helpers/sandbox.js';
+import { digestOf, expectAwsError, notFound, repoName, seedImage, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
-const notFound = (name: string) => `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`;
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
 let ecr: ECRClient;
 let removed: Array<[string, string, string[]]>;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ withoutRegistry: true });
-  ecr = ecrClient(sandbox);
-});
-afterAll(async () => {
-  ecr?.destroy();
-  await sandbox?.stop();
+withApiSandbox((s, e) => {
+  sandbox = s;
+  ecr = e;
 });
 beforeEach(() => {
   removed = [];

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
-import { digestOf, expectAwsError, rawEcr, repoName, seedImage, signPost, target } from './api-helpers.js';
+import { digestOf, expectAwsError, rawEcr, repoName, seedImage, signPost, target, withApiSandbox } from './api-helpers.js';
 
 /**
  * The wire protocol: AWS JSON 1.1 in and out, AWS-shaped errors for every kind of bad input,
@@ -11,14 +11,9 @@ import { digestOf, expectAwsError, rawEcr, repoName, seedImage, signPost, target
 
 let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
 let ecr: ECRClient;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ withoutRegistry: true });
-  ecr = ecrClient(sandbox);
-});
-afterAll(async () => {
-  ecr?.destroy();
-  await sandbox?.stop();
+withApiSandbox((s, e) => {
+  sandbox = s;
+  ecr = e;
 });
 
 /** A normal SDK call: proves the server is still healthy after a bad request. */

@@ -10,21 +10,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_NAME_PATTERN } from '../../src/sandbox/api/validate.js';
 import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
-import { expectAwsError, repoName, seedImage } from './api-helpers.js';
+import { expectAwsError, notFound, repoName, seedImage, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
-const notFound = (name: string) => `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`;
 
 let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
 let ecr: ECRClient;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ withoutRegistry: true });
-  ecr = ecrClient(sandbox);
-});
-afterAll(async () => {
-  ecr?.destroy();
-  await sandbox?.stop();
+withApiSandbox((s, e) => {
+  sandbox = s;
+  ecr = e;
 });
 
 describe('CreateRepository', () => {

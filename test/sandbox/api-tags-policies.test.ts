@@ -11,24 +11,18 @@ import {
   UntagResourceCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jacksonPretty } from '../../src/sandbox/backend/repository-policy.js';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
-import { expectAwsError, repoName } from './api-helpers.js';
+import type { startTestSandbox } from '../helpers/sandbox.js';
+import { expectAwsError, notFound, repoName, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
-const notFound = (name: string) => `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`;
 
 let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
 let ecr: ECRClient;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ withoutRegistry: true });
-  ecr = ecrClient(sandbox);
-});
-afterAll(async () => {
-  ecr?.destroy();
-  await sandbox?.stop();
+withApiSandbox((s, e) => {
+  sandbox = s;
+  ecr = e;
 });
 
 async function newRepo(tags?: Array<{ Key: string; Value: string }>): Promise<{ name: string; arn: string }> {
