@@ -18,13 +18,7 @@ function log(line: string): void {
 async function main(): Promise<void> {
   const options = JSON.parse(process.env.ECR_WORKBOOK_DAEMON_OPTIONS ?? '{}') as DaemonOptions;
   const sandboxOptions: SandboxOptions = {
-    dir: options.dir,
-    port: options.port,
-    anyPortIfBusy: options.anyPortIfBusy,
-    host: options.host,
-    region: options.region,
-    tokenTtlSeconds: options.tokenTtlSeconds,
-    registryImage: options.registryImage,
+    ...options,
     onProgress: (message) => {
       log(message);
       send({ type: 'progress', message });

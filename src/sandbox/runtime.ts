@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import type { SandboxOptions } from './index.js';
 
 /** What the daemon writes once it is serving: where, and which process. */
 export interface SandboxRuntime {
@@ -17,17 +18,8 @@ export interface SandboxRuntime {
   tokenTtlSeconds?: number;
 }
 
-/** Options the CLI passes to the daemon. */
-export interface DaemonOptions {
-  dir: string;
-  port?: number;
-  /** The port is the default one, not the user's choice: take another if it is busy. */
-  anyPortIfBusy?: boolean;
-  host?: string;
-  region?: string;
-  tokenTtlSeconds?: number;
-  registryImage?: string;
-}
+/** Options the CLI passes to the daemon: the serializable part of the sandbox's own options. */
+export type DaemonOptions = Pick<SandboxOptions, 'dir' | 'port' | 'anyPortIfBusy' | 'host' | 'region' | 'tokenTtlSeconds' | 'registryImage'>;
 
 export type DaemonMessage =
   | { type: 'progress'; message: string }
