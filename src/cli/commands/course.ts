@@ -73,14 +73,19 @@ export async function check(stepId: string | undefined, opts: GlobalOptions): Pr
   process.exitCode = result.status === 'pass' ? EXIT.ok : result.status === 'fail' ? EXIT.failed : EXIT.unable;
 }
 
-/** `hint [step] [--all]`: the hints, gentle first. */
-export async function hint(stepId: string | undefined, opts: GlobalOptions & { all?: boolean; level?: number }): Promise<void> {
+/** A step (default: the current one) rendered for the learner's target: title, hints, solution. */
+async function renderedStep(stepId: string | undefined, opts: GlobalOptions) {
   const s = await session(opts);
   const step = findStepOrExit(s, stepId);
   const resolved = await resolveWithSpinner(s, opts);
   const { renderContext } = await import('../../runner/session.js');
   const { renderStep } = await import('../../course/render.js');
-  const rendered = renderStep(step, await renderContext(s, resolved, opts.env));
+  return { step, rendered: renderStep(step, await renderContext(s, resolved, opts.env)) };
+}
+
+/** `hint [step] [--all]`: the hints, gentle first. */
+export async function hint(stepId: string | undefined, opts: GlobalOptions & { all?: boolean; level?: number }): Promise<void> {
+  const { step, rendered } = await renderedStep(stepId, opts);
   const level = Math.min(Math.max(opts.level ?? 1, 1), rendered.hints.length);
   const shown = opts.all ? rendered.hints : rendered.hints.slice(0, level);
   if (opts.json) {
@@ -94,12 +99,7 @@ export async function hint(stepId: string | undefined, opts: GlobalOptions & { a
 
 /** `solution [step]`: the reference commands, rendered for the learner's target. */
 export async function solution(stepId: string | undefined, opts: GlobalOptions): Promise<void> {
-  const s = await session(opts);
-  const step = findStepOrExit(s, stepId);
-  const resolved = await resolveWithSpinner(s, opts);
-  const { renderContext } = await import('../../runner/session.js');
-  const { renderStep } = await import('../../course/render.js');
-  const rendered = renderStep(step, await renderContext(s, resolved, opts.env));
+  const { step, rendered } = await renderedStep(stepId, opts);
   if (opts.json) out(JSON.stringify({ step: step.id, solution: rendered.solution }));
   else out([painter().bold(rendered.title), ...rendered.solution.map((c) => `  ${c}`)].join('\n'));
 }
