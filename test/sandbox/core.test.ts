@@ -5,7 +5,19 @@ import { SandboxStore } from '../../src/sandbox/backend/store.js';
 import { hostAllowed } from '../../src/sandbox/host-guard.js';
 import { renderShellEnv, sandboxEnvVars } from '../../src/sandbox/env.js';
 import { issueToken, verifyToken } from '../../src/sandbox/auth/token.js';
+import { dockerIsLocal } from '../../src/sandbox/registry/container.js';
 import { startTestSandbox, tempDir } from '../helpers/sandbox.js';
+
+describe('where the registry container is reached', () => {
+  it('on loopback when Docker is local (socket or pipe), by the default binding when DOCKER_HOST is remote', () => {
+    for (const host of [undefined, '', 'unix:///var/run/docker.sock', 'npipe:////./pipe/docker_engine']) {
+      expect(dockerIsLocal(host), String(host)).toBe(true);
+    }
+    for (const host of ['tcp://10.0.0.5:2376', 'ssh://me@builder']) {
+      expect(dockerIsLocal(host), host).toBe(false);
+    }
+  });
+});
 
 describe('host guard (DNS rebinding)', () => {
   it('serves loopback names only, unless a --host was chosen', () => {

@@ -27,6 +27,12 @@ export async function startRegistryContainer(image: string, storageDir: string):
   // The sandbox removes its own containers (on stop, and stale ones at start), so testcontainers'
   // reaper, an image of its own that offline machines cannot pull, is off unless asked for.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // The registry is published on the loopback interface only (below), so that is where it is
+  // reached. Left alone, testcontainers running inside a container (a /.dockerenv file, as on
+  // CI machines and dev containers) would look for it at the bridge gateway (172.17.0.1) and
+  // wait in vain. A user's own override still wins.
+  const local = dockerIsLocal(process.env.DOCKER_HOST);
+  if (local) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   // testcontainers is heavy to load; only the sandbox needs it.
   const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
   await fs.mkdir(storageDir, { recursive: true });
@@ -36,10 +42,11 @@ export async function startRegistryContainer(image: string, storageDir: string):
   await Promise.all(stale.map((info) => client.container.dockerode.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
 
   // Docker publishes ports on every interface by default; the raw registry (no ECR auth in
-  // front of it) must only be reachable from this machine, like the sandbox itself.
+  // front of it) must only be reachable from this machine, like the sandbox itself. (A remote
+  // DOCKER_HOST has no loopback of ours: there the default binding is the only one that works.)
   class LoopbackContainer extends GenericContainer {
     publishOnLoopback(): this {
-      this.hostConfig.PortBindings = { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+      if (local) this.hostConfig.PortBindings = { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
       return this;
     }
   }
@@ -77,6 +84,11 @@ export async function startRegistryContainer(image: string, storageDir: string):
       await started.stop({ timeout: 2_000, remove: true }).catch(() => undefined);
     },
   };
+}
+
+/** Docker runs on this machine (its socket or named pipe), not on a remote host. */
+export function dockerIsLocal(dockerHost: string | undefined): boolean {
+  return !dockerHost || /^(unix|npipe):/i.test(dockerHost);
 }
 
 /** The registry could not start: says which image and what to do. */
