@@ -172,7 +172,7 @@ try {
     await buildImage(source);
     await ecr.send(new CreateRepositoryCommand({ repositoryName: `bench/proxied-${id}` }));
     const viaSandbox = () => withSandboxCpu(child.pid, () => timedPush(source, `${info.registryHost}/bench/proxied-${id}:1`));
-    const straight = () => timedPush(source, `127.0.0.1:${info.registry.port}/bench/direct-${id}:1`);
+    const straight = () => timedPush(source, `127.0.0.1:${info.registry.publishedPort}/bench/direct-${id}:1`);
     if (round % 2 === 0) {
       proxied.push(await viaSandbox());
       direct.push(await straight());
@@ -191,7 +191,7 @@ try {
     const name = `bench/raw-${process.pid}-${round}`;
     await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
     const viaSandbox = () => withSandboxCpu(child.pid, () => rawUpload(info.endpoint, name, `Basic ${token.authorizationData[0].authorizationToken}`));
-    const straight = () => rawUpload(`http://127.0.0.1:${info.registry.port}`, `${name}-direct`);
+    const straight = () => rawUpload(`http://127.0.0.1:${info.registry.publishedPort}`, `${name}-direct`);
     if (round % 2 === 0) {
       rawProxied.push(await viaSandbox());
       rawDirect.push(await straight());

@@ -4,8 +4,11 @@ import type { StartedTestContainer } from 'testcontainers';
 
 /** The registry container's address as seen from the sandbox process. */
 export interface RegistryUpstream {
+  /** Where the sandbox reaches the registry: the container's bridge address when that answers, else the published port. */
   host: string;
   port: number;
+  /** The port published on 127.0.0.1 (what `docker push 127.0.0.1:PORT/…` straight into the registry uses). */
+  publishedPort: number;
   containerId: string;
   stop(): Promise<void>;
 }
@@ -76,14 +79,43 @@ export async function startRegistryContainer(image: string, storageDir: string):
   } catch (error) {
     throw new RegistryStartError(image, error as Error);
   }
+  const published = { host: started.getHost(), port: started.getMappedPort(5000) };
+  const address = (local && (await bridgeAddress(started))) || published;
   return {
-    host: started.getHost(),
-    port: started.getMappedPort(5000),
+    host: address.host,
+    port: address.port,
+    publishedPort: published.port,
     containerId: started.getId(),
     stop: async () => {
       await started.stop({ timeout: 2_000, remove: true }).catch(() => undefined);
     },
   };
+}
+
+/**
+ * The container's own address on Docker's bridge network, if this process can reach it (Linux,
+ * Docker on this machine; not Docker Desktop, whose containers live in a VM). Talking to it
+ * directly skips docker-proxy, the userland copy that otherwise carries every byte between the
+ * published loopback port and the container: the sandbox then costs a push no more hops than
+ * pushing straight into the registry would.
+ */
+async function bridgeAddress(started: StartedTestContainer): Promise<{ host: string; port: number } | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const http = await import('node:http');
+  for (const network of started.getNetworkNames()) {
+    const host = started.getIpAddress(network);
+    if (!host) continue;
+    const answered = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host, port: 5000, path: '/v2/', timeout: 300 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+    if (answered) return { host, port: 5000 };
+  }
+  return undefined;
 }
 
 /** Docker runs on this machine (its socket or named pipe), not on a remote host. */
