@@ -85,6 +85,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await server.close();
       throw error;
     }
+    // A sandbox killed after deleting images left their bytes behind: collect them before serving.
+    await collectRegistryGarbage(registry, store, options.onWarning);
     proxy = createRegistryProxy({ backend, upstream: registry, region });
     server.setRegistry(proxy);
   }
@@ -104,12 +106,29 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       stopped ??= (async () => {
         await server.close();
         await proxy?.close();
+        if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
         await registry?.stop();
         await store.save();
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * Frees the disk space of deleted images (layers no remaining image uses), as ECR stops billing
+ * for them: only when something was deleted since the last collection, and only while the
+ * registry is not serving. A failure is a warning: the bytes wait for the next stop.
+ */
+async function collectRegistryGarbage(registry: RegistryUpstream, store: SandboxStore, onWarning?: (message: string) => void): Promise<void> {
+  if (!store.state.registryGcPending) return;
+  try {
+    await registry.collectGarbage();
+    store.state.registryGcPending = false;
+    await store.save();
+  } catch (error) {
+    onWarning?.(`Could not free the space of deleted images (it is tried again at the next stop): ${(error as Error).message}`);
+  }
 }
 
 function isLoopbackAddress(host: string): boolean {

@@ -63,6 +63,11 @@ export interface SandboxState {
   /** HMAC key that signs the registry passwords GetAuthorizationToken hands out. */
   tokenSecret: string;
   regions: Record<string, RegionState>;
+  /**
+   * Images were deleted from the registry since its storage was last garbage-collected: their
+   * layers' bytes are still on disk until the next collection (at the next clean stop or start).
+   */
+  registryGcPending?: boolean;
 }
 
 export function isSandboxState(value: unknown): value is SandboxState {

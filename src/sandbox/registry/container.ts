@@ -10,6 +10,12 @@ export interface RegistryUpstream {
   /** The port published on 127.0.0.1 (what `docker push 127.0.0.1:PORT/…` straight into the registry uses). */
   publishedPort: number;
   containerId: string;
+  /**
+   * Runs the registry's garbage collector in the container: deletes the bytes of blobs no
+   * remaining manifest references. Only while nothing is being pushed (an upload in flight is not
+   * referenced yet); the sandbox calls it before it serves and after it stops serving.
+   */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +92,12 @@ export async function startRegistryContainer(image: string, storageDir: string):
     port: address.port,
     publishedPort: published.port,
     containerId: started.getId(),
+    collectGarbage: async () => {
+      // Both registry:2 and scripts/build-registry-image.sh keep the binary and config here; the
+      // container's environment (storage root, delete enabled) applies to the exec too.
+      const result = await started.exec(['/bin/registry', 'garbage-collect', '/etc/docker/registry/config.yml']);
+      if (result.exitCode !== 0) throw new Error(`registry garbage-collect exited ${result.exitCode}: ${result.output.trim().split('\n').slice(-3).join(' ')}`);
+    },
     stop: async () => {
       await started.stop({ timeout: 2_000, remove: true }).catch(() => undefined);
     },

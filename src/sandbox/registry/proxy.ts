@@ -268,6 +268,11 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       for (const blob of blobs) {
         if (!inUse.has(blob)) await upstream.request('DELETE', `/v2/${name}/blobs/${blob}`);
       }
+      // Deleting unlinks; the bytes go at the next garbage collection (see startSandbox).
+      if (!backend.store.state.registryGcPending) {
+        backend.store.state.registryGcPending = true;
+        await backend.store.save();
+      }
     });
     const tracked: Promise<void> = task.catch(() => undefined).finally(() => pending.delete(tracked));
     pending.add(tracked);
