@@ -121,15 +121,16 @@ export function relay(res: ServerResponse, answer: BufferedResponse, head = fals
 
 /**
  * Sends a client's body on to the registry, gathering the small pieces a slow sender's body
- * arrives in (docker streams a layer as its compressor produces it, 32 KiB at a time) into one
- * write of up to `batchBytes`: the request is corked while a batch fills and uncorked once,
+ * arrives in (docker streams a layer as its compressor produces it, 32 KiB at a time) into
+ * writes of up to `batchBytes`: the request is corked while a batch fills and uncorked once,
  * which becomes a single writev of the pieces themselves. One write per piece cost the sandbox
- * several times the CPU of the copy, and gathering them into a new buffer doubled the memory
- * churn that drives V8's collections. At most one batch is held, so memory stays flat; nothing
- * is held back at the end; backpressure is honoured between batches. A client that goes away
+ * several times the CPU of the copy; gathering the pieces into a new buffer doubled the memory
+ * churn that drives V8's collections; 1 MiB batches cost less CPU than 256 KiB ones (paced
+ * 256 MiB uploads: 1.36 s against 1.62 s). At most one batch is held per upload, nothing is
+ * held back at the end, and backpressure is honoured between batches. A client that goes away
  * mid-transfer tears the registry request down with it.
  */
-export function sendBody(req: Readable, upstream: ClientRequest, batchBytes = 256 * 1024): void {
+export function sendBody(req: Readable, upstream: ClientRequest, batchBytes = 1024 * 1024): void {
   let held = 0;
   const release = () => {
     if (held === 0) return;
