@@ -3,15 +3,15 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { findStep, loadCourse } from '../../src/course/load.js';
 import { renderSolution } from '../../src/course/render.js';
 import { REPOSITORY_NAME_PATTERN } from '../../src/sandbox/api/validate.js';
 import { consoleAssetsDir, loadAssets } from '../../src/sandbox/console/assets.js';
 import { pushCommandsContext } from '../../src/sandbox/console/push-commands.js';
 import { pageText } from '../../src/sandbox/console/messages.js';
-import { ecrClient, startTestSandbox, tempDir } from '../helpers/sandbox.js';
-import { rawEcr, repoName, seedImage, target } from '../sandbox/api-helpers.js';
+import { startTestSandbox, tempDir } from '../helpers/sandbox.js';
+import { rawEcr, repoName, seedImage, target, withApiSandbox } from '../sandbox/api-helpers.js';
 
 /**
  * The console's server side: the page and its files, the JSON endpoints (the ECR handlers'
@@ -25,13 +25,9 @@ let sandbox: Sandbox;
 let ecr: ECRClient;
 let removed: Array<[string, string, string[]]>;
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ withoutRegistry: true });
-  ecr = ecrClient(sandbox);
-});
-afterAll(async () => {
-  ecr?.destroy();
-  await sandbox?.stop();
+withApiSandbox((started, client) => {
+  sandbox = started;
+  ecr = client;
 });
 beforeEach(() => {
   removed = [];
