@@ -7,18 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { replayCourse } from '../dist/src/runner/course-check.js';
 import { contextFor, templateVars } from '../dist/src/runner/session.js';
 import { runCheck } from '../dist/src/check/registry.js';
-import { renderParams } from '../dist/src/course/render.js';
+import { readsEndpointEnv, renderParams } from '../dist/src/course/render.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const runs = Number(process.argv[2] ?? 30);
 const awsCli = execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
 const version = execFileSync(awsCli, ['--version'], { encoding: 'utf8' }).trim();
-const readsEndpointEnv = /aws-cli\/(1\.(29|[3-9]\d)|2\.(1[3-9]|[2-9]\d))/.test(version);
 const rows = [];
 const t0 = performance.now();
 const steps = await replayCourse({
   awsCli,
-  readsEndpointEnv,
+  readsEndpointEnv: readsEndpointEnv(version),
   repo: 'bench-app',
   beforeStep: async (step, session, resolved, env) => {
     if (step.id !== 'delete-repository') return;

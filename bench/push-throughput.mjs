@@ -133,6 +133,16 @@ async function withSandboxCpu(pid, transfer) {
   return { ...result, sandboxCpuSeconds: cpuSeconds(pid) - before };
 }
 
+/** Runs a round's two transfers back to back, the sandbox first in even rounds and last in odd ones. */
+async function inTurn(round, viaSandbox, straight) {
+  if (round % 2 === 0) {
+    const first = await viaSandbox();
+    return { viaSandbox: first, straight: await straight() };
+  }
+  const first = await straight();
+  return { viaSandbox: await viaSandbox(), straight: first };
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -173,13 +183,9 @@ try {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: `bench/proxied-${id}` }));
     const viaSandbox = () => withSandboxCpu(child.pid, () => timedPush(source, `${info.registryHost}/bench/proxied-${id}:1`));
     const straight = () => timedPush(source, `127.0.0.1:${info.registry.publishedPort}/bench/direct-${id}:1`);
-    if (round % 2 === 0) {
-      proxied.push(await viaSandbox());
-      direct.push(await straight());
-    } else {
-      direct.push(await straight());
-      proxied.push(await viaSandbox());
-    }
+    const pair = await inTurn(round, viaSandbox, straight);
+    proxied.push(pair.viaSandbox);
+    direct.push(pair.straight);
     process.stderr.write(`through the sandbox ${proxied.at(-1).mibPerSecond.toFixed(1)} MiB/s, direct ${direct.at(-1).mibPerSecond.toFixed(1)} MiB/s\n`);
     await run('docker', ['rmi', '-f', source], { env: dockerEnv });
   }
@@ -192,13 +198,9 @@ try {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
     const viaSandbox = () => withSandboxCpu(child.pid, () => rawUpload(info.endpoint, name, `Basic ${token.authorizationData[0].authorizationToken}`));
     const straight = () => rawUpload(`http://127.0.0.1:${info.registry.publishedPort}`, `${name}-direct`);
-    if (round % 2 === 0) {
-      rawProxied.push(await viaSandbox());
-      rawDirect.push(await straight());
-    } else {
-      rawDirect.push(await straight());
-      rawProxied.push(await viaSandbox());
-    }
+    const pair = await inTurn(round, viaSandbox, straight);
+    rawProxied.push(pair.viaSandbox);
+    rawDirect.push(pair.straight);
     process.stderr.write(`raw upload ${round + 1}/${ROUNDS}: through the sandbox ${rawProxied.at(-1).mibPerSecond.toFixed(1)} MiB/s, direct ${rawDirect.at(-1).mibPerSecond.toFixed(1)} MiB/s\n`);
   }
   phase = undefined;
