@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import type { StartedTestContainer } from 'testcontainers';
 
 /** The registry container's address as seen from the sandbox process. */
@@ -113,7 +114,6 @@ export async function startRegistryContainer(image: string, storageDir: string):
  */
 async function bridgeAddress(started: StartedTestContainer): Promise<{ host: string; port: number } | undefined> {
   if (process.platform !== 'linux') return undefined;
-  const http = await import('node:http');
   for (const network of started.getNetworkNames()) {
     const host = started.getIpAddress(network);
     if (!host) continue;
