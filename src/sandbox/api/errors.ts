@@ -26,6 +26,11 @@ function imageIdText(imageId: { imageDigest?: string; imageTag?: string }): stri
 const invalidParameter = (member: string, rule: string) =>
   new AwsError('InvalidParameterException', `Invalid parameter at '${member}' failed to satisfy constraint: '${rule}'`);
 
+/** ECR's words for an imageId with neither digest nor tag (a whole-call error, or a per-id failure). */
+export const MISSING_DIGEST_AND_TAG_MESSAGE = 'Invalid request parameters: both tag and digest cannot be null';
+/** ECR's words for a digest that is not `<algorithm>:<hex>` (a whole-call error, or a per-id failure). */
+export const INVALID_IMAGE_DIGEST_MESSAGE = "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'";
+
 export const errors = {
   repositoryNotFound: (name: string, registryId: string) =>
     new AwsError(
@@ -64,16 +69,10 @@ export const errors = {
     ),
 
   invalidParameter,
-  invalidParameterMessage: (message: string) => new AwsError('InvalidParameterException', message),
   /** An imageId with neither digest nor tag, where the whole call fails (DescribeImages, StartImageScan). */
-  missingDigestAndTag: () =>
-    new AwsError('InvalidParameterException', 'Invalid request parameters: both tag and digest cannot be null'),
+  missingDigestAndTag: () => new AwsError('InvalidParameterException', MISSING_DIGEST_AND_TAG_MESSAGE),
   /** A digest that is not `<algorithm>:<hex>`, where the whole call fails. */
-  invalidImageDigest: () =>
-    new AwsError(
-      'InvalidParameterException',
-      "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
-    ),
+  invalidImageDigest: () => new AwsError('InvalidParameterException', INVALID_IMAGE_DIGEST_MESSAGE),
   /** Sandbox wording: the API reference says these cannot be combined, no capture of the text. */
   paginationWithList: (listMember: string) =>
     new AwsError(

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { errors } from '../api/errors.js';
+import { errors, INVALID_IMAGE_DIGEST_MESSAGE, MISSING_DIGEST_AND_TAG_MESSAGE } from '../api/errors.js';
 import { userArn } from '../config.js';
+import { findImageByTag } from './images.js';
 import { normalizeLifecyclePolicy } from './lifecycle-policy.js';
 import { normalizeRepositoryPolicy } from './repository-policy.js';
 import type { SandboxStore } from './store.js';
@@ -54,8 +55,8 @@ const MAX_TAGS = 50;
 const SCAN_QUOTA_SECONDS = 24 * 60 * 60;
 
 const FAILURE_REASONS = {
-  MissingDigestAndTag: 'Invalid request parameters: both tag and digest cannot be null',
-  InvalidImageDigest: "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+  MissingDigestAndTag: MISSING_DIGEST_AND_TAG_MESSAGE,
+  InvalidImageDigest: INVALID_IMAGE_DIGEST_MESSAGE,
   ImageNotFound: 'Requested image not found',
   ImageTagDoesNotMatchDigest: 'Invalid request parameters: given tag does not map to the given digest',
 } as const;
@@ -351,14 +352,17 @@ export class EcrBackend {
 
   /** Resolves an imageId where a miss fails the whole call (DescribeImages, scans). */
   private requireImage(repo: RepositoryRecord, id: ImageId): ImageRecord {
-    if (id.imageDigest === undefined && id.imageTag === undefined) throw errors.missingDigestAndTag();
-    if (id.imageDigest !== undefined && !IMAGE_DIGEST_RE.test(id.imageDigest)) throw errors.invalidImageDigest();
-    const image =
-      id.imageDigest !== undefined ? repo.images[id.imageDigest] : this.listImages(repo).find((i) => i.tags.includes(id.imageTag!));
-    if (!image || (id.imageTag !== undefined && !image.tags.includes(id.imageTag))) {
-      throw errors.imageNotFound(id, repo.name, this.accountId);
+    const resolved = this.resolveImageId(repo, id);
+    if ('image' in resolved) return resolved.image;
+    switch (resolved.failure.failureCode) {
+      case 'MissingDigestAndTag':
+        throw errors.missingDigestAndTag();
+      case 'InvalidImageDigest':
+        throw errors.invalidImageDigest();
+      default:
+        // A tag on another digest is not a mismatch here: that image is simply not found.
+        throw errors.imageNotFound(id, repo.name, this.accountId);
     }
-    return image;
   }
 
   /** Resolves an imageId where a miss is a per-id failure (BatchGetImage, BatchDeleteImage). */
@@ -369,7 +373,7 @@ export class EcrBackend {
     if (id.imageDigest === undefined && id.imageTag === undefined) return failure('MissingDigestAndTag');
     if (id.imageDigest !== undefined && !IMAGE_DIGEST_RE.test(id.imageDigest)) return failure('InvalidImageDigest');
     if (id.imageTag !== undefined) {
-      const image = Object.values(repo.images).find((i) => i.tags.includes(id.imageTag!));
+      const image = findImageByTag(repo, id.imageTag);
       if (!image) return failure('ImageNotFound');
       // An existing tag on another digest is a mismatch; a missing tag is simply not found.
       if (id.imageDigest !== undefined && image.digest !== id.imageDigest) return failure('ImageTagDoesNotMatchDigest');
