@@ -2,6 +2,7 @@
  * Turns lesson text into what a learner copies and pastes: placeholders filled for their target,
  * target-specific blocks chosen, and `--endpoint-url` added where their aws CLI needs it.
  */
+import { shellQuote } from '../util/shell.js';
 import * as messages from './messages.js';
 import type { QuizQuestion, Step } from './schema.js';
 import { solutionFor, type Target } from './target.js';
@@ -87,10 +88,6 @@ export function renderCommand(cmd: string, ctx: Pick<RenderContext, 'vars' | 'en
   return ctx.endpointUrl ? insertEndpointUrl(rendered, ctx.endpointUrl) : rendered;
 }
 
-/** Quotes a word for a POSIX shell only when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface AwsCliVersion {
   major: number;

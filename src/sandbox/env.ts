@@ -1,3 +1,5 @@
+import { shellQuote } from '../util/shell.js';
+
 /** The environment a shell needs to point the aws CLI and SDKs at the sandbox. */
 export interface SandboxEnvInput {
   endpoint: string;
@@ -25,20 +27,17 @@ export function sandboxEnvVars(input: SandboxEnvInput): Record<string, string> {
 
 export const CLEARED_VARS = ['AWS_SESSION_TOKEN', 'AWS_PROFILE'];
 
-function shQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Shell text that sets the sandbox variables, for `eval "$(ecr-workbook sandbox env)"`. */
 export function renderShellEnv(vars: Record<string, string>, shell: ShellKind): string {
   const lines: string[] = [];
   if (shell === 'sh') {
-    for (const [k, v] of Object.entries(vars)) lines.push(`export ${k}=${shQuote(v)}`);
+    for (const [k, v] of Object.entries(vars)) lines.push(`export ${k}=${shellQuote(v)}`);
     lines.push(`unset ${CLEARED_VARS.join(' ')}`);
     lines.push('# Run this command to configure your shell:');
     lines.push('# eval "$(ecr-workbook sandbox env)"');
   } else if (shell === 'fish') {
-    for (const [k, v] of Object.entries(vars)) lines.push(`set -gx ${k} ${shQuote(v)};`);
+    for (const [k, v] of Object.entries(vars)) lines.push(`set -gx ${k} ${shellQuote(v)};`);
     lines.push(`set -e ${CLEARED_VARS.join(' ')};`);
     lines.push('# Run this command to configure your shell:');
     lines.push('# ecr-workbook sandbox env --shell fish | source');

@@ -13,3 +13,8 @@ export function runShell(command: string, env: NodeJS.ProcessEnv, cwd?: string):
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
+
+/** Quotes a word for a POSIX shell only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
