@@ -26,7 +26,6 @@ import {
 import { ListTagsForResource, TagResource, UntagResource } from './handlers/tags.js';
 
 export type { ApiContext, OperationHandler } from './context.js';
-export { decodeNextToken, encodeNextToken, paginate } from './pagination.js';
 
 /** The operations the sandbox implements, by X-Amz-Target operation name. */
 export const operations: Record<string, OperationHandler> = {

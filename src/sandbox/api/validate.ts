@@ -12,7 +12,7 @@ import { errors } from './errors.js';
 export const REPOSITORY_NAME_PATTERN = '[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*';
 const REPOSITORY_NAME_RE = new RegExp(`^(?:${REPOSITORY_NAME_PATTERN})$`);
 export const REGISTRY_ID_PATTERN = '[0-9]{12}';
-const REGISTRY_ID_RE = /^[0-9]{12}$/;
+export const REGISTRY_ID_RE = new RegExp(`^${REGISTRY_ID_PATTERN}$`);
 
 export type Input = Record<string, unknown>;
 

@@ -145,7 +145,7 @@ export function basicChallenge(registryHost: string): string {
 export function sendRegistryError(
   res: ServerResponse,
   error: RegistryError,
-  options: { registryHost: string; head?: boolean; closeConnection?: boolean },
+  options: { registryHost: string; head?: boolean },
 ): void {
   // ECR's shape exactly: code and message, no `detail` (soci-snapshotter's captured DENIED body).
   const body = JSON.stringify({ errors: [{ code: error.code, message: error.message }] });
@@ -155,8 +155,6 @@ export function sendRegistryError(
     'Content-Length': Buffer.byteLength(body),
   };
   if (error.status === 401) headers['WWW-Authenticate'] = basicChallenge(options.registryHost);
-  // An unread request body (a refused upload) is not worth draining: end the connection instead.
-  if (options.closeConnection) headers.Connection = 'close';
   res.writeHead(error.status, headers);
   res.end(options.head ? undefined : body);
 }

@@ -30,8 +30,6 @@ export interface RegistryProxyOptions {
 }
 
 export interface RegistryProxy extends RegistryFrontend {
-  /** Resolves once the registry clean-up queued by removed images has finished. */
-  settled(): Promise<void>;
   /** Waits for queued clean-up, then closes the registry connections. */
   close(): Promise<void>;
 }
@@ -303,7 +301,6 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         sendRegistryError(res, answer, { registryHost: registryHost(), head: req.method === 'HEAD' });
       });
     },
-    settled,
     async close() {
       await settled();
       upstream.close();

@@ -114,9 +114,9 @@ export class Upstream {
 }
 
 /** Sends a buffered registry answer on to the client. */
-export function relay(res: ServerResponse, answer: BufferedResponse, head = false): void {
+export function relay(res: ServerResponse, answer: BufferedResponse): void {
   res.writeHead(answer.status, clientResponseHeaders(answer.headers));
-  res.end(head ? undefined : answer.body);
+  res.end(answer.body);
 }
 
 /**

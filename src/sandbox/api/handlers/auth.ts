@@ -1,7 +1,7 @@
 import { issueToken } from '../../auth/token.js';
 import type { OperationHandler } from '../context.js';
 import { errors } from '../errors.js';
-import { optionalStringList, REGISTRY_ID_PATTERN } from '../validate.js';
+import { optionalStringList, REGISTRY_ID_PATTERN, REGISTRY_ID_RE } from '../validate.js';
 
 /**
  * GetAuthorizationToken: one token for the caller's registry, valid for the sandbox's TTL.
@@ -10,7 +10,7 @@ import { optionalStringList, REGISTRY_ID_PATTERN } from '../validate.js';
  */
 export const GetAuthorizationToken: OperationHandler = async (api, input) => {
   const registryIds = optionalStringList(input, 'registryIds', 1, 10);
-  if (registryIds?.some((id) => !/^[0-9]{12}$/.test(id))) {
+  if (registryIds?.some((id) => !REGISTRY_ID_RE.test(id))) {
     // Real ECR's wording for a bad list element (aws-actions/amazon-ecr-login#27).
     throw errors.invalidParameter(
       'registryIds',
