@@ -4,6 +4,7 @@
  * may start the sandbox) and the AWS SDK load only when a check or a rendered command needs them.
  */
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { loadCourseFast } from '../course/cache.js';
 import type { Course, CourseStep, Lesson } from '../course/load.js';
 import { endpointUrlFor, parseAwsCliVersion, renderParams, type RenderContext } from '../course/render.js';
@@ -84,8 +85,7 @@ export async function resolveTarget(session: Session, options: SessionOptions): 
   if (session.settings.target === 'aws') {
     const resolved = await targets.resolveAws(base);
     const { confirmAwsTarget } = await import('../aws/confirmation.js');
-    const { dirname } = await import('node:path');
-    await confirmAwsTarget(resolved, { stateDir: dirname(session.store.file), yes: options.yes });
+    await confirmAwsTarget(resolved, { stateDir: path.dirname(session.store.file), yes: options.yes });
     return resolved;
   }
   return targets.resolveSandbox({ ...base, target: 'sandbox', sandboxDir: options.sandboxDir }, options.onProgress);

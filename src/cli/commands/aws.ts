@@ -1,29 +1,9 @@
 /** The real-AWS commands: `cleanup` (delete what the course created) and `iam-policy`. */
 import { EXIT, ExitError } from '../errors.js';
-import type { GlobalOptions } from './course.js';
-import { openSession, resolveTarget, type Session } from '../../runner/session.js';
-import type { ResolvedTarget } from '../../targets/index.js';
-import { startSpinner } from '../../util/spinner.js';
+import { resolveWithSpinner, session, type GlobalOptions } from './course.js';
+import { openSession } from '../../runner/session.js';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-
-async function resolveQuietly(s: Session, opts: GlobalOptions): Promise<ResolvedTarget> {
-  let spinner: ReturnType<typeof startSpinner> | undefined;
-  try {
-    return await resolveTarget(s, {
-      ...opts,
-      onProgress: (m) => {
-        spinner ??= startSpinner('starting the ECR sandbox', { quiet: opts.json || !process.stderr.isTTY });
-        spinner.update(m);
-      },
-    });
-  } catch (error) {
-    spinner?.fail('could not reach the target');
-    throw new ExitError((error as Error).message, EXIT.unable);
-  } finally {
-    spinner?.stop();
-  }
-}
 
 async function askYesNo(question: string): Promise<boolean> {
   const { default: Enquirer } = await import('enquirer');
@@ -40,9 +20,8 @@ export async function cleanup(opts: GlobalOptions & { dryRun?: boolean }): Promi
   const messages = await import('../../aws/messages.js');
   const { planCleanup, deleteOwned } = await import('../../aws/cleanup.js');
   const { explainAwsError } = await import('../../aws/errors.js');
-  const s = await openSession(opts);
-  if (s.warning) process.stderr.write(`warning: ${s.warning}\n`);
-  const resolved = await resolveQuietly(s, opts);
+  const s = await session(opts);
+  const resolved = await resolveWithSpinner(s, opts);
   if (resolved.target === 'aws' && !resolved.callerArn) throw new ExitError(messages.leftoversUnknown(resolved.identityProblem ?? 'no credentials'), EXIT.unable);
   let plan: Awaited<ReturnType<typeof planCleanup>>;
   try {

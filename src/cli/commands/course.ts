@@ -1,9 +1,12 @@
 /** The learner's commands: check, watch, hint, status, lessons, lesson, reset, and the course linter. */
 import { EXIT, ExitError } from '../errors.js';
 import type { SessionOptions } from '../../runner/session.js';
-import { currentStep, lessonOf, openSession, resolveTarget, stepOrder, type Session } from '../../runner/session.js';
+import { checkStep, currentStep, lessonOf, openSession, renderContext, resolveTarget, stepOrder, templateVars, type Session } from '../../runner/session.js';
+import { colorEnabled, renderLesson, renderStep, renderTemplate } from '../../course/render.js';
+import { isPassed, summarize } from '../../progress/store.js';
 import { formatResult, painter, progressBar } from '../../runner/format.js';
 import type { CourseStep } from '../../course/load.js';
+import type { ResolvedTarget } from '../../targets/index.js';
 import { startSpinner } from '../../util/spinner.js';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -13,7 +16,8 @@ export interface GlobalOptions extends SessionOptions {
   json?: boolean;
 }
 
-async function session(opts: GlobalOptions): Promise<Session> {
+/** Opens the learner's session; its warning (a progress file moved aside) goes to stderr. */
+export async function session(opts: GlobalOptions): Promise<Session> {
   const s = await openSession(opts);
   if (s.warning) warn(s.warning);
   return s;
@@ -30,18 +34,23 @@ function findStepOrExit(s: Session, stepId: string | undefined): CourseStep {
   return step;
 }
 
-/** Resolves the target with a spinner (the sandbox may be starting). */
-async function resolveWithSpinner(s: Session, opts: GlobalOptions) {
-  const quiet = opts.json || !process.stderr.isTTY;
+/**
+ * Resolves the target with a spinner while the sandbox starts (quiet for --json or without a
+ * terminal on stderr, unless told); `ready`, when given, is said once the sandbox is up.
+ */
+export async function resolveWithSpinner(s: Session, opts: GlobalOptions, options: { quiet?: boolean; ready?: string } = {}): Promise<ResolvedTarget> {
+  const quiet = options.quiet ?? (opts.json || !process.stderr.isTTY);
   let spinner: ReturnType<typeof startSpinner> | undefined;
   try {
-    return await resolveTarget(s, {
+    const resolved = await resolveTarget(s, {
       ...opts,
       onProgress: (m) => {
         spinner ??= startSpinner('starting the ECR sandbox', { quiet });
         spinner.update(m);
       },
     });
+    if (options.ready) spinner?.succeed(options.ready);
+    return resolved;
   } catch (error) {
     spinner?.fail('could not reach the target');
     throw new ExitError(`${(error as Error).message}`, EXIT.unable);
@@ -55,9 +64,7 @@ export async function check(stepId: string | undefined, opts: GlobalOptions): Pr
   const s = await session(opts);
   const step = findStepOrExit(s, stepId);
   const resolved = await resolveWithSpinner(s, opts);
-  const { checkStep, templateVars } = await import('../../runner/session.js');
   const result = await checkStep(s, resolved, step, opts.env);
-  const { renderTemplate } = await import('../../course/render.js');
   // Template values only: the title needs no aws CLI version (asking for it costs a process).
   const title = renderTemplate(step.title, templateVars(s, resolved));
   if (opts.json) {
@@ -78,8 +85,6 @@ async function renderedStep(stepId: string | undefined, opts: GlobalOptions) {
   const s = await session(opts);
   const step = findStepOrExit(s, stepId);
   const resolved = await resolveWithSpinner(s, opts);
-  const { renderContext } = await import('../../runner/session.js');
-  const { renderStep } = await import('../../course/render.js');
   return { step, rendered: renderStep(step, await renderContext(s, resolved, opts.env)) };
 }
 
@@ -119,8 +124,10 @@ export async function status(opts: GlobalOptions): Promise<void> {
   const progress = s.store.progress;
   const current = currentStep(s);
   const lessons = s.course.lessons.map((lesson) => {
-    const steps = s.course.steps.filter((st) => st.lessonId === lesson.id).map((st) => ({ id: st.id, status: progress.steps[st.id]?.status ?? 'pending' }));
-    return { number: lesson.number, id: lesson.id, title: lesson.title, steps, passed: steps.filter((x) => x.status === 'passed').length, skipped: steps.filter((x) => x.status === 'skipped').length };
+    const ids = lesson.steps.map((st) => st.id);
+    const steps = ids.map((id) => ({ id, status: progress.steps[id]?.status ?? 'pending' }));
+    const { passed, skipped } = summarize(progress, ids);
+    return { number: lesson.number, id: lesson.id, title: lesson.title, steps, passed, skipped };
   });
   // On AWS, what the course left there (and its cost); the sandbox path stays fast.
   const left =
@@ -152,12 +159,11 @@ export async function status(opts: GlobalOptions): Promise<void> {
 export async function lessons(opts: GlobalOptions): Promise<void> {
   const s = await session(opts);
   if (opts.json) {
-    out(JSON.stringify(s.course.lessons.map((l) => ({ number: l.number, id: l.id, title: l.title, minutes: l.minutes, steps: s.course.steps.filter((st) => st.lessonId === l.id).map((st) => st.id) }))));
+    out(JSON.stringify(s.course.lessons.map((l) => ({ number: l.number, id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.map((st) => st.id) }))));
     return;
   }
   for (const l of s.course.lessons) {
-    const steps = s.course.steps.filter((st) => st.lessonId === l.id);
-    const done = steps.every((st) => s.store.progress.steps[st.id]?.status === 'passed');
+    const done = l.steps.every((st) => isPassed(s.store.progress, st.id));
     out(`${done ? '✔' : ' '} ${String(l.number).padStart(2, '0')}  ${l.id.padEnd(22)} ${l.title} (${l.minutes} min)`);
   }
   out('\nRead one with: ecr-workbook lesson <id>');
@@ -172,8 +178,7 @@ export async function lesson(id: string | undefined, opts: GlobalOptions): Promi
   })();
   if (!lessonRecord) throw new ExitError(`There is no lesson '${id}'. See the list with: ecr-workbook lessons`, EXIT.unable);
   const resolved = await resolveWithSpinner(s, opts);
-  const { renderContext } = await import('../../runner/session.js');
-  const { renderLesson, colorEnabled } = await import('../../course/render.js');
+  // marked-terminal is heavy: loaded only to show a lesson.
   const { toTerminal } = await import('../../course/terminal.js');
   const markdown = renderLesson(lessonRecord, await renderContext(s, resolved, opts.env));
   out(opts.json ? JSON.stringify({ id: lessonRecord.id, markdown }) : toTerminal(markdown, { color: colorEnabled(), width: Math.min(process.stdout.columns ?? 80, 100) }));

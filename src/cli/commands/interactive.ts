@@ -1,8 +1,8 @@
 /** The commands that hold the terminal: the menu, watch mode, and the course replay. */
 import { EXIT, ExitError } from '../errors.js';
-import { openSession, resolveTarget } from '../../runner/session.js';
-import { startSpinner } from '../../util/spinner.js';
-import type { GlobalOptions } from './course.js';
+import { execFile, execFileSync } from 'node:child_process';
+import { readsEndpointEnv } from '../../course/render.js';
+import { resolveWithSpinner, session, type GlobalOptions } from './course.js';
 
 const NON_INTERACTIVE =
   'The interactive workbook needs a terminal. Without one, use the commands:\n' +
@@ -14,23 +14,8 @@ const NON_INTERACTIVE =
   'Run `ecr-workbook --help` for the rest.';
 
 async function openResolved(opts: GlobalOptions) {
-  const session = await openSession(opts);
-  if (session.warning) process.stderr.write(`warning: ${session.warning}\n`);
-  let spinner: ReturnType<typeof startSpinner> | undefined;
-  try {
-    const resolved = await resolveTarget(session, {
-      ...opts,
-      onProgress: (m) => {
-        spinner ??= startSpinner('starting the ECR sandbox');
-        spinner.update(m);
-      },
-    });
-    spinner?.succeed(`the ECR sandbox is ready`);
-    return { session, resolved };
-  } catch (error) {
-    spinner?.fail('could not reach the target');
-    throw new ExitError((error as Error).message, EXIT.unable);
-  }
+  const s = await session(opts);
+  return { session: s, resolved: await resolveWithSpinner(s, opts, { quiet: false, ready: 'the ECR sandbox is ready' }) };
 }
 
 /** `ecr-workbook` with no command: the menu, or a pointer to the commands without a TTY. */
@@ -63,7 +48,6 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean }): P
     process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [] })}\n` : 'The course is sound: schema, ids and check references.\n');
     return;
   }
-  const { execFileSync } = await import('node:child_process');
   let awsCli: string;
   let version: string;
   try {
@@ -72,7 +56,6 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean }): P
   } catch {
     throw new ExitError('The replay runs the lessons with the real aws CLI, and none is on PATH. Install it, or run `course check --static`.', EXIT.unable);
   }
-  const { readsEndpointEnv } = await import('../../course/render.js');
   const steps = await replayCourse({
     awsCli,
     readsEndpointEnv: readsEndpointEnv(version),
@@ -91,7 +74,6 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean }): P
  * Started with `npm start`, the command may not be on PATH yet: say how to get it.
  */
 async function tipWhenNotOnPath(): Promise<void> {
-  const { execFile } = await import('node:child_process');
   const found = await new Promise<boolean>((resolve) => execFile('bash', ['-c', 'command -v ecr-workbook'], (error) => resolve(!error)));
   if (!found) {
     process.stderr.write(
