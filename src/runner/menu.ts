@@ -7,6 +7,7 @@ import type { CourseStep, Lesson } from '../course/load.js';
 import { colorEnabled, renderLesson, renderStep, type RenderContext } from '../course/render.js';
 import { toTerminal } from '../course/terminal.js';
 import { scoreQuiz } from '../course/quiz.js';
+import { isPassed, summarize } from '../progress/store.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import { checkStep, currentStep, lessonOf, renderContext, type Session } from './session.js';
 import { formatResult, painter, progressBar } from './format.js';
@@ -61,9 +62,8 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
 
 function showStatus(session: Session): void {
   for (const l of session.course.lessons) {
-    const steps = session.course.steps.filter((s) => s.lessonId === l.id);
-    const passed = steps.filter((s) => session.store.progress.steps[s.id]?.status === 'passed').length;
-    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(passed, steps.length)}`);
+    const { passed } = summarize(session.store.progress, l.steps.map((s) => s.id));
+    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(passed, l.steps.length)}`);
   }
 }
 
@@ -71,7 +71,7 @@ async function runLesson(session: Session, resolved: ResolvedTarget, ctx: Render
   const p = painter();
   write(toTerminal(renderLesson(lesson, ctx), { color: colorEnabled(), width: Math.min(process.stdout.columns ?? 80, 100) }));
   for (const step of session.course.steps.filter((s) => s.lessonId === lesson.id)) {
-    if (session.store.progress.steps[step.id]?.status === 'passed') continue;
+    if (isPassed(session.store.progress, step.id)) continue;
     if (step.check === 'knowledge-check' && lesson.quiz) await runQuiz(session, lesson);
     const done = await runStep(session, resolved, ctx, step);
     if (!done) return;
