@@ -5,8 +5,8 @@ import { findImageByTag } from '../src/check/images.js';
 import { inspectImage } from '../src/docker/cli.js';
 
 /** Lesson 07: the repository holds the tag, with the same digest as the local image. */
-const check: Check = async (ctx, params) => {
-  const source = typeof params.image === 'string' ? params.image : ctx.localImage;
+const check: Check = async (ctx) => {
+  const source = ctx.localImage;
   const target = `${ctx.repositoryUri}:${ctx.tag}`;
   try {
     const client = await ctx.ecr();

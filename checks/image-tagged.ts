@@ -4,8 +4,8 @@ import { fail, pass, type Check } from '../src/check/types.js';
 import { inspectImage, listImages } from '../src/docker/cli.js';
 
 /** Lesson 06: `<repositoryUri>:<tag>` exists locally and is the same image as the build. */
-const check: Check = async (ctx, params) => {
-  const source = typeof params.image === 'string' ? params.image : ctx.localImage;
+const check: Check = async (ctx) => {
+  const source = ctx.localImage;
   const target = `${ctx.repositoryUri}:${ctx.tag}`;
   try {
     const [tagged, built] = await Promise.all([inspectImage(target, ctx.env), inspectImage(source, ctx.env)]);

@@ -1,5 +1,6 @@
 import { diagnoses } from '../src/check/diagnoses.js';
 import { fail, pass, type Check } from '../src/check/types.js';
+import { quizPassed } from '../src/course/quiz.js';
 
 /** Lesson 01: the learner answered the knowledge check in the runner, enough of it right. */
 const check: Check = async (ctx, params) => {
@@ -11,7 +12,7 @@ const check: Check = async (ctx, params) => {
       `Answered: ${score?.answered ?? 0} of ${total}`,
     ]);
   }
-  if (score.correct < needed) return fail(`${score.correct} of ${total} right`, diagnoses.quizNotPassed(score.correct, total, needed), [`Right: ${score.correct} of ${total}`]);
+  if (!quizPassed(score, needed)) return fail(`${score.correct} of ${total} right`, diagnoses.quizNotPassed(score.correct, total, needed), [`Right: ${score.correct} of ${total}`]);
   return pass(`${score.correct} of ${total} right`, [`Right: ${score.correct} of ${total}`]);
 };
 export default check;

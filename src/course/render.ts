@@ -4,7 +4,7 @@
  */
 import { shellQuote } from '../util/shell.js';
 import * as messages from './messages.js';
-import type { QuizQuestion, Step } from './schema.js';
+import type { Step } from './schema.js';
 import { solutionFor, type Target } from './target.js';
 import { PLACEHOLDERS, SANDBOX_PLACEHOLDERS, type TemplateVars } from './vars.js';
 import type { Lesson } from './load.js';
@@ -296,11 +296,6 @@ function renderValue(value: unknown, vars: TemplateVars): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, vars)]));
   }
   return value;
-}
-
-/** Quiz questions are shown as written; this is the markdown for one, choices numbered from 1. */
-export function renderQuizQuestion(q: QuizQuestion, index: number): string {
-  return [`**${index + 1}. ${q.question}**`, q.choices.map((c, i) => `${i + 1}. ${c}`).join('\n')].join('\n\n');
 }
 
 /** Whether to colour output: never with a non-empty NO_COLOR (no-color.org), else only on a TTY. */

@@ -49,8 +49,6 @@ export const CHECK_PARAMS = {
 } as const;
 
 export type CheckId = keyof typeof CHECK_PARAMS;
-/** The params object a given check receives (after templating). */
-export type CheckParams<C extends CheckId> = z.infer<(typeof CHECK_PARAMS)[C]>;
 
 /** Whether `id` names a check the course knows. */
 export function isCheckId(id: string): id is CheckId {
