@@ -21,8 +21,6 @@ const steps = await replayCourse({
   repo: 'bench-app',
   beforeStep: async (step, session, resolved, env) => {
     if (step.id !== 'delete-repository') return;
-    const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
-    Object.assign(process.env, { AWS_CONFIG_FILE: env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE });
     for (const s of session.course.steps) {
       const params = renderParams(s, templateVars(session, resolved));
       const times = [];
@@ -36,7 +34,6 @@ const steps = await replayCourse({
       times.sort((a, b) => a - b);
       rows.push({ check: s.check, status, median: times[Math.floor(runs / 2)], p95: times[Math.min(runs - 1, Math.floor(runs * 0.95))] });
     }
-    Object.assign(process.env, saved);
   },
 });
 const replayMs = performance.now() - t0;

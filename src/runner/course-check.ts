@@ -12,7 +12,8 @@ import type { CheckResult } from '../check/types.js';
 import { readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
 import { scoreQuiz } from '../course/quiz.js';
-import { openSession, checkStep, templateVars, type Session } from './session.js';
+import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
+import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
 
 /** Static problems: schema and cross-references. Empty when the course is sound. */
@@ -81,7 +82,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
   };
   const results: ReplayStep[] = [];
-  const repo = options.repo ?? 'demo-app';
+  const repo = options.repo ?? DEFAULT_REPO;
   // A build left over from an earlier replay would make the build step pass before it runs.
   await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
   try {
@@ -94,15 +95,15 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       repositoryName: repositoryNameFor({ repo }),
       endpoint: sandbox.endpoint,
       credentials: sandbox.credentials,
-      learnerCredentials: await withEnv(env, () => learnerChain(session.settings.profile)),
+      learnerCredentials: await learnerChain(session.settings.profile, env),
     };
     const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
     for (const step of session.course.steps) {
       await options.beforeStep?.(step, session, resolved, env);
-      const before = await withEnv(env, () => checkStep(session, resolved, step, env));
+      const before = await checkStep(session, resolved, step, env);
       const commands: ReplayStep['commands'] = [];
       if (step.check === 'knowledge-check') {
-        const lesson = session.course.lessons.find((l) => l.id === step.lessonId)!;
+        const lesson = lessonOf(session, step);
         await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
       } else {
         for (const command of renderStep(step, ctx).solution) {
@@ -111,7 +112,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
           if (r.code !== 0) break;
         }
       }
-      const after = await withEnv(env, () => checkStep(session, resolved, step, env));
+      const after = await checkStep(session, resolved, step, env);
       const result: ReplayStep = {
         step: step.id,
         before: before.status,
@@ -125,7 +126,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       options.onStep?.(result);
     }
   } finally {
-    await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:v1 >/dev/null 2>&1 || true`, env, work);
+    await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
     await sandbox.stop();
   }
   return results;
@@ -133,25 +134,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
 
 /** The local image name the build lesson makes for a repository (`demo-app:v1`). */
 function localImageFor(repo: string): string {
-  return `${repo.split('/').pop()}:v1`;
-}
-
-/**
- * Runs `fn` with the learner's AWS file locations in process.env: the SDK's credential chain
- * reads the profile files from there, exactly as the learner's CLI does from theirs.
- */
-async function withEnv<T>(env: NodeJS.ProcessEnv, fn: () => Promise<T>): Promise<T> {
-  const keys = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'HOME', 'DOCKER_CONFIG'] as const;
-  const saved = keys.map((k) => process.env[k]);
-  keys.forEach((k) => (process.env[k] = env[k]));
-  try {
-    return await fn();
-  } finally {
-    keys.forEach((k, i) => {
-      if (saved[i] === undefined) delete process.env[k];
-      else process.env[k] = saved[i];
-    });
-  }
+  return `${repo.split('/').pop()}:${DEFAULT_TAG}`;
 }
 
 export type { CourseStep };

@@ -53,7 +53,7 @@ export async function resolveAws(options: AwsTargetOptions): Promise<ResolvedTar
   if (!region) throw new TargetError(messages.noRegion);
   if (!looksLikeRegion(region)) throw new TargetError(messages.badRegionName(region));
 
-  const credentials = await learnerChain(options.profile);
+  const credentials = await learnerChain(options.profile, env);
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   // The SDK retries throttling and network blips itself (maxAttempts) before an error reaches us.
   const sts = new STSClient({ credentials, region, maxAttempts: 3, ...(endpoint ? { endpoint } : {}) });

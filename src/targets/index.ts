@@ -5,6 +5,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { DEFAULT_PROFILE, DEFAULT_REPO, DEFAULT_TAG, repoForLearner } from '../course/vars.js';
 import { sandboxHome } from '../paths.js';
 import type { CheckContext } from '../check/types.js';
 
@@ -16,10 +17,6 @@ export const COMMON_REGIONS = [
   'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
 ];
 
-export const DEFAULT_REPOSITORY = 'demo-app';
-export const DEFAULT_TAG = 'v1';
-/** The named profile lesson 02 has a sandbox learner create. */
-export const SANDBOX_PROFILE = 'ecr-workbook';
 
 export interface TargetOptions {
   target: TargetName;
@@ -56,17 +53,25 @@ export interface ResolvedTarget {
   learnerCredentials: AwsCredentialIdentityProvider;
 }
 
-/** The default credential chain for a profile (or AWS_PROFILE, or the environment's keys). */
-export async function learnerChain(profile: string | undefined): Promise<AwsCredentialIdentityProvider> {
+/**
+ * The default credential chain for a profile (or AWS_PROFILE, or the environment's keys), reading
+ * the profile files `env` names (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), as the learner's
+ * aws CLI does with that environment.
+ */
+export async function learnerChain(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AwsCredentialIdentityProvider> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  // An explicit profile makes the chain skip environment keys, as `aws --profile` does.
-  // ignoreCache: the learner edits ~/.aws while the workbook runs (watch), so re-read the files.
-  return defaultProvider({ ...(profile ? { profile } : {}), ignoreCache: true });
+  return defaultProvider({
+    // An explicit profile makes the chain skip environment keys, as `aws --profile` does.
+    ...(profile ? { profile } : {}),
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+    // The learner edits ~/.aws while the workbook runs (watch), so re-read the files.
+    ignoreCache: true,
+  });
 }
 
 export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo'>): string {
-  const base = options.repo ?? DEFAULT_REPOSITORY;
-  return options.learner ? `${options.learner}/${base}` : base;
+  return repoForLearner(options.repo ?? DEFAULT_REPO, options.learner);
 }
 
 /** Builds SDK clients for a resolved target. */
@@ -103,7 +108,7 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
     repositoryName: resolved.repositoryName,
     repositoryUri: `${resolved.registryHost}/${resolved.repositoryName}`,
     tag: DEFAULT_TAG,
-    localImage: `${DEFAULT_REPOSITORY}:${DEFAULT_TAG}`,
+    localImage: `${DEFAULT_REPO}:${DEFAULT_TAG}`,
     ecr: clients.ecr,
     sts: clients.sts,
     otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
@@ -128,7 +133,7 @@ export async function resolveSandbox(options: TargetOptions, onProgress?: (m: st
     endpoint: runtime.endpoint,
     profile: options.profile,
     credentials,
-    learnerCredentials: await learnerChain(options.profile ?? options.env?.AWS_PROFILE ?? SANDBOX_PROFILE),
+    learnerCredentials: await learnerChain(options.profile ?? options.env?.AWS_PROFILE ?? DEFAULT_PROFILE, options.env),
   };
 }
 

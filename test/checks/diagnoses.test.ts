@@ -57,7 +57,7 @@ async function context(repo: string, overrides: Partial<CheckContext> = {}, s: S
     repositoryName: repo,
     endpoint: s.endpoint,
     credentials: s.credentials,
-    learnerCredentials: await learnerChain('ecr-workbook'),
+    learnerCredentials: await learnerChain('ecr-workbook', env),
   };
   return checkContext(resolved, env, { localImage: `${repo}:v1`, ...overrides });
 }
@@ -72,16 +72,11 @@ beforeAll(async () => {
   [sandbox, other] = await Promise.all([startTestSandbox(), startTestSandbox()]);
   home = tempDir('ecrwb-diag-');
   env = isolatedCliEnv(sandbox, home);
-  // The learner's profile files, for the SDK's credential chain inside this process too.
-  process.env.AWS_CONFIG_FILE = env.AWS_CONFIG_FILE;
-  process.env.AWS_SHARED_CREDENTIALS_FILE = env.AWS_SHARED_CREDENTIALS_FILE;
 }, 180_000);
 
 afterAll(async () => {
   if (images.length) spawnSync('docker', ['rmi', '-f', ...images], { encoding: 'utf8' });
   await Promise.all([sandbox?.stop(), other?.stop()]);
-  delete process.env.AWS_CONFIG_FILE;
-  delete process.env.AWS_SHARED_CREDENTIALS_FILE;
 });
 
 describe('credentials (caller-identity)', () => {
