@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveAws, type AwsTargetOptions } from '../../src/targets/aws.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
-import { startTestSandbox, tempDir } from '../helpers/sandbox.js';
+import { startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
 
-export type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+export type Sandbox = TestSandbox;
 
 /** Variables a test sets in this process; restored by `restoreEnv`. */
 const ISOLATED = [

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAws } from '../../src/targets/aws.js';
 import { checkContext, TargetError } from '../../src/targets/index.js';
 import { runCheck } from '../../src/check/registry.js';
+import { freePort } from '../helpers/sandbox.js';
 import { awsOnSandbox, type AwsOnSandbox } from './helpers.js';
 
 // The aws target's own code (credentials chain, region, STS identity, errors), run against a
@@ -92,12 +93,7 @@ describe('resolveAws', () => {
   });
 
   it('tells no network apart: it says it could not reach AWS', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const s = http.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as AddressInfo;
-        s.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const error = await t.resolve({ endpoint: `http://127.0.0.1:${closed}` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TargetError);
     expect((error as Error).message).toMatch(/Could not use AWS: Could not reach AWS STS in us-east-1: .*ECONNREFUSED/);

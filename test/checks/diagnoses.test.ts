@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/registry.js';
 import type { CheckContext } from '../../src/check/types.js';
 import { checkContext, learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
-import { installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir } from '../helpers/sandbox.js';
+import { installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 // Every diagnosis the checks give, each produced by making the learner's mistake for real with
 // the docker and aws CLIs against a sandbox, then running the check that should name it.
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 const aws = installedAwsClis()[0]!;
 let sandbox: Sandbox;
 let other: Sandbox;

@@ -1,22 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/sandbox/runtime.js';
-import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
+import { freePort, installedAwsClis, tempDir } from '../helpers/sandbox.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
   const home = tempDir('ecrwb-cli-');

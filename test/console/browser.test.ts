@@ -11,7 +11,7 @@ import { renderSolution } from '../../src/course/render.js';
 import { buildVars } from '../../src/course/vars.js';
 import { pageText } from '../../src/sandbox/console/messages.js';
 import { renderPushCommands } from '../../src/sandbox/console/push-commands.js';
-import { ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir } from '../helpers/sandbox.js';
+import { ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * The console in a real browser (Debian's chromium, driven by playwright-core) against a sandbox
@@ -19,7 +19,7 @@ import { ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, start
  * Screenshots of each page go to test-artifacts/console/.
  */
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'console');

@@ -10,7 +10,7 @@ import { REPOSITORY_NAME_PATTERN } from '../../src/sandbox/api/validate.js';
 import { consoleAssetsDir, loadAssets } from '../../src/sandbox/console/assets.js';
 import { pushCommandsContext } from '../../src/sandbox/console/push-commands.js';
 import { pageText } from '../../src/sandbox/console/messages.js';
-import { startTestSandbox, tempDir } from '../helpers/sandbox.js';
+import { tempDir, type TestSandbox } from '../helpers/sandbox.js';
 import { rawEcr, repoName, seedImage, target, withApiSandbox } from '../sandbox/api-helpers.js';
 
 /**
@@ -18,7 +18,7 @@ import { rawEcr, repoName, seedImage, target, withApiSandbox } from '../sandbox/
  * results and errors, unchanged), and the guards (same-origin changes, loopback Host).
  */
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let sandbox: Sandbox;

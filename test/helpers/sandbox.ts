@@ -1,25 +1,32 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
-/** A fresh temp folder, removed by the returned cleanup. */
+/** A fresh temp folder under the OS temp dir. */
 export function tempDir(prefix = 'ecrwb-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** A sandbox a test started, with its state folder. */
+export type TestSandbox = RunningSandbox & { dir: string };
+
+/** What the SDK clients and CLI env need of a sandbox (a child process's ready line has it too). */
+type SandboxAddress = Pick<RunningSandbox, 'endpoint' | 'region' | 'credentials'>;
+
 /** Starts a sandbox on a free port in a temp folder. Call `stop()` (e.g. in afterAll). */
-export async function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox & { dir: string }> {
+export async function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
   const dir = options.dir ?? tempDir('ecrwb-sandbox-');
   const sandbox = await startSandbox({ region: 'us-east-1', ...options, dir });
   return Object.assign(sandbox, { dir });
 }
 
 /** SDK v3 ECR client for the sandbox, with its issued credentials (or others, to test failures). */
-export function ecrClient(sandbox: RunningSandbox, overrides: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): ECRClient {
+export function ecrClient(sandbox: SandboxAddress, overrides: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): ECRClient {
   return new ECRClient({
     endpoint: sandbox.endpoint,
     region: overrides.region ?? sandbox.region,
@@ -31,7 +38,7 @@ export function ecrClient(sandbox: RunningSandbox, overrides: { region?: string;
   });
 }
 
-export function stsClient(sandbox: RunningSandbox, overrides: { accessKeyId?: string; secretAccessKey?: string } = {}): STSClient {
+export function stsClient(sandbox: SandboxAddress, overrides: { accessKeyId?: string; secretAccessKey?: string } = {}): STSClient {
   return new STSClient({
     endpoint: sandbox.endpoint,
     region: sandbox.region,
@@ -47,7 +54,7 @@ export function stsClient(sandbox: RunningSandbox, overrides: { accessKeyId?: st
  * An environment for running the real `aws` and `docker` CLIs against the sandbox that never
  * touches the real ~/.aws or ~/.docker: HOME, DOCKER_CONFIG and the AWS files point into `dir`.
  */
-export function isolatedCliEnv(sandbox: RunningSandbox, dir: string = tempDir('ecrwb-home-')): NodeJS.ProcessEnv {
+export function isolatedCliEnv(sandbox: Pick<RunningSandbox, 'region' | 'credentials'>, dir: string = tempDir('ecrwb-home-')): NodeJS.ProcessEnv {
   fs.mkdirSync(path.join(dir, 'docker'), { recursive: true });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -113,32 +120,22 @@ export function installedAwsClis(): AwsCli[] {
   return clis;
 }
 
-/** Whether a docker daemon answers. */
-export function dockerAvailable(): boolean {
-  try {
-    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
-/**
- * Writes a build context that needs no network (FROM scratch plus a file of `sizeBytes`
- * random-ish bytes, or a small text file), so `docker build` works offline.
- */
-export function scratchBuildContext(dir: string, content: string | { sizeBytes: number } = 'hello from ecr-workbook\n'): string {
+/** Writes a build context that needs no network (FROM scratch plus a small text file), so `docker build` works offline. */
+export function scratchBuildContext(dir: string, content = 'hello from ecr-workbook\n'): string {
   fs.mkdirSync(dir, { recursive: true });
-  if (typeof content === 'string') fs.writeFileSync(path.join(dir, 'payload.txt'), content);
-  else {
-    const fd = fs.openSync(path.join(dir, 'payload.txt'), 'w');
-    const chunk = Buffer.alloc(1024 * 1024);
-    for (let written = 0; written < content.sizeBytes; written += chunk.length) {
-      for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((Math.random() * 0xffffffff) >>> 0, i);
-      fs.writeSync(fd, chunk, 0, Math.min(chunk.length, content.sizeBytes - written));
-    }
-    fs.closeSync(fd);
-  }
+  fs.writeFileSync(path.join(dir, 'payload.txt'), content);
   fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY payload.txt /payload.txt\n');
   return dir;
 }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedAwsClis, isolatedCliEnv, startTestSandbox } from '../helpers/sandbox.js';
+import { installedAwsClis, isolatedCliEnv, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * The real aws CLIs (every one installed: Debian's v2, a pip v1) against the sandbox through
@@ -8,7 +8,7 @@ import { installedAwsClis, isolatedCliEnv, startTestSandbox } from '../helpers/s
  */
 
 const clis = installedAwsClis();
-let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let sandbox: TestSandbox;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {

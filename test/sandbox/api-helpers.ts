@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { SANDBOX_ACCOUNT_ID } from '../../src/sandbox/config.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import type { ImageRecord } from '../../src/sandbox/backend/types.js';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * Helpers for the ECR API tests: a SigV4 signer written from the spec (independent of the
@@ -159,8 +159,8 @@ export const notFound = (name: string) => `The repository with name '${name}' do
  * One API-only sandbox (no registry container) and an SDK client for a test file: started
  * before its tests, handed to `use`, stopped after them.
  */
-export function withApiSandbox(use: (sandbox: Awaited<ReturnType<typeof startTestSandbox>>, ecr: ECRClient) => void): void {
-  let sandbox: Awaited<ReturnType<typeof startTestSandbox>> | undefined;
+export function withApiSandbox(use: (sandbox: TestSandbox, ecr: ECRClient) => void): void {
+  let sandbox: TestSandbox | undefined;
   let ecr: ECRClient | undefined;
   beforeAll(async () => {
     sandbox = await startTestSandbox({ withoutRegistry: true });

@@ -11,13 +11,13 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SCAN_UNAVAILABLE } from '../../src/sandbox/backend/ecr.js';
 import type { ImageRecord } from '../../src/sandbox/backend/types.js';
-import type { startTestSandbox } from '../helpers/sandbox.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
 import { digestOf, expectAwsError, notFound, repoName, seedImage, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let sandbox: TestSandbox;
 let ecr: ECRClient;
 let removed: Array<[string, string, string[]]>;
 withApiSandbox((s, e) => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { digestOf, expectAwsError, rawEcr, repoName, seedImage, signPost, target, withApiSandbox } from './api-helpers.js';
 
 /**
@@ -9,7 +9,7 @@ import { digestOf, expectAwsError, rawEcr, repoName, seedImage, signPost, target
  * SigV4 failures as AWS words them, and a server that keeps serving after each.
  */
 
-let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let sandbox: TestSandbox;
 let ecr: ECRClient;
 withApiSandbox((s, e) => {
   sandbox = s;

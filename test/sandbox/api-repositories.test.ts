@@ -9,12 +9,12 @@ import {
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_NAME_PATTERN } from '../../src/sandbox/api/validate.js';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { expectAwsError, notFound, repoName, seedImage, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
 
-let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let sandbox: TestSandbox;
 let ecr: ECRClient;
 withApiSandbox((s, e) => {
   sandbox = s;
@@ -256,7 +256,7 @@ describe('CreateRepository', () => {
 describe('DescribeRepositories', () => {
   let names: string[];
   let client: ECRClient;
-  let isolated: Awaited<ReturnType<typeof startTestSandbox>>;
+  let isolated: TestSandbox;
   beforeAll(async () => {
     // Its own sandbox, so the pagination counts are exact.
     isolated = await startTestSandbox({ withoutRegistry: true });

@@ -13,12 +13,12 @@ import {
 } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { jacksonPretty } from '../../src/sandbox/backend/repository-policy.js';
-import type { startTestSandbox } from '../helpers/sandbox.js';
+import type { TestSandbox } from '../helpers/sandbox.js';
 import { expectAwsError, notFound, repoName, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
 
-let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let sandbox: TestSandbox;
 let ecr: ECRClient;
 withApiSandbox((s, e) => {
   sandbox = s;

@@ -6,7 +6,7 @@ import { hostAllowed } from '../../src/sandbox/host-guard.js';
 import { renderShellEnv, sandboxEnvVars } from '../../src/sandbox/env.js';
 import { issueToken, verifyToken } from '../../src/sandbox/auth/token.js';
 import { dockerIsLocal } from '../../src/sandbox/registry/container.js';
-import { startTestSandbox, tempDir } from '../helpers/sandbox.js';
+import { startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 describe('where the registry container is reached', () => {
   it('on loopback when Docker is local (socket or pipe), by the default binding when DOCKER_HOST is remote', () => {
@@ -32,7 +32,7 @@ describe('host guard (DNS rebinding)', () => {
   });
 
   describe('on a running sandbox', () => {
-    let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+    let sandbox: TestSandbox;
     beforeAll(async () => {
       sandbox = await startTestSandbox({ withoutRegistry: true });
     });

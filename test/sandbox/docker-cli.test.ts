@@ -3,14 +3,14 @@ import path from 'node:path';
 import { CreateRepositoryCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type AwsCli } from '../helpers/sandbox.js';
+import { type AwsCli, ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * The learner's flow with the real `docker` and every installed `aws` CLI against the sandbox,
  * and the mistakes of ecr-facts §6, each checked for ECR's message in docker's own output.
  */
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 
 const clis = installedAwsClis();
 const FLOW_TIMEOUT = 240_000;

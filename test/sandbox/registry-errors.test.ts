@@ -8,7 +8,7 @@ import { MAX_MANIFEST_BYTES } from '../../src/sandbox/config.js';
 import { REGISTRY_ERRORS, type RegistryErrorName } from '../../src/sandbox/registry/errors.js';
 import { createRegistryProxy, type RegistryProxy } from '../../src/sandbox/registry/proxy.js';
 import { RegistryHttp, registryAuthorization } from '../helpers/registry-http.js';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * Every entry of the registry error table, each provoked through the proxy over HTTP. The
@@ -16,7 +16,7 @@ import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
  * this runs without Docker; the real registry is in registry-proxy and docker-cli tests.
  */
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 type Scenario<N extends RegistryErrorName> = () => Promise<{ res: Response; args: Parameters<(typeof REGISTRY_ERRORS)[N]['message']> }>;
 
 let sandbox: Sandbox;

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ecrClient, startTestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { RegistryHttp, registryAuthorization } from '../helpers/registry-http.js';
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 
 /** Where the registry keeps a blob's bytes, under the sandbox's state folder. */
 function blobData(dir: string, digest: string): string {

@@ -4,22 +4,16 @@ import path from 'node:path';
 import { BatchDeleteImageCommand, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/sandbox/auth/token.js';
-import { startTestSandbox, ecrClient } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { RegistryHttp, registryAuthorization, registryErrorOf, sha256Digest } from '../helpers/registry-http.js';
+import { repoName } from './api-helpers.js';
 
-type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type Sandbox = TestSandbox;
 
 let sandbox: Sandbox;
 let registry: RegistryHttp;
 /** The registry container itself, bypassing the sandbox: to see what really is stored. */
 let direct: RegistryHttp;
-let counter = 0;
-
-function uniqueName(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${process.pid}-${counter}`;
-}
-
 async function createRepository(name: string, imageTagMutability?: 'MUTABLE' | 'IMMUTABLE'): Promise<void> {
   const client = ecrClient(sandbox);
   try {
@@ -119,7 +113,7 @@ describe('repositories', () => {
   });
 
   it('lists only repositories of its region in _catalog, sorted, with paging', async () => {
-    const names = [uniqueName('cat-b'), uniqueName('cat-a')];
+    const names = [repoName('cat-b'), repoName('cat-a')];
     for (const name of names) await createRepository(name);
     const all = (await (await registry.request('GET', '/v2/_catalog')).json()) as { repositories: string[] };
     expect(all.repositories).toEqual([...all.repositories].sort());
@@ -132,7 +126,7 @@ describe('repositories', () => {
 
 describe('manifest push', () => {
   it('records the image with digest, size, media types and push time, durably before answering 201', async () => {
-    const name = uniqueName('team/push');
+    const name = repoName('team/push');
     await createRepository(name);
     const before = Date.now() / 1000;
     const image = await registry.pushImage(name, 'v1', [1000, 2345]);
@@ -152,7 +146,7 @@ describe('manifest push', () => {
   });
 
   it('answers with the digest docker prints and a relative Location', async () => {
-    const name = uniqueName('headers');
+    const name = repoName('headers');
     await createRepository(name);
     const layer = await registry.pushBlob(name, crypto.randomBytes(10));
     const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: layer, size: 10 }, layers: [] });
@@ -163,7 +157,7 @@ describe('manifest push', () => {
   });
 
   it('keeps tags out of the registry behind it: manifests are stored by digest only', async () => {
-    const name = uniqueName('bydigest');
+    const name = repoName('bydigest');
     await createRepository(name);
     const image = await registry.pushImage(name, 'v1');
     expect((await direct.request('GET', `/v2/${name}/manifests/${image.digest}`, { headers: { accept: image.mediaType } })).status).toBe(200);
@@ -171,7 +165,7 @@ describe('manifest push', () => {
   });
 
   it('moves a pushed tag off the older image, which stays untagged', async () => {
-    const name = uniqueName('move');
+    const name = repoName('move');
     await createRepository(name);
     const first = await registry.pushImage(name, 'latest');
     await registry.pushImage(name, 'v1', [10]);
@@ -183,7 +177,7 @@ describe('manifest push', () => {
   });
 
   it('adds a tag to an image already pushed without changing its push time', async () => {
-    const name = uniqueName('retag');
+    const name = repoName('retag');
     await createRepository(name);
     const image = await registry.pushImage(name, 'v1');
     const pushedAt = repo(name).images[image.digest]!.pushedAt;
@@ -193,7 +187,7 @@ describe('manifest push', () => {
   });
 
   it('refuses to overwrite a tag of an IMMUTABLE repository, even with the same image, before the registry sees it', async () => {
-    const name = uniqueName('immutable');
+    const name = repoName('immutable');
     await createRepository(name, 'IMMUTABLE');
     const image = await registry.pushImage(name, 'v1');
     const res = await registry.putManifest(name, 'v1', image.manifest, image.mediaType);
@@ -209,7 +203,7 @@ describe('manifest push', () => {
   });
 
   it('lets only one of two concurrent pushes of an immutable tag through', async () => {
-    const name = uniqueName('race');
+    const name = repoName('race');
     await createRepository(name, 'IMMUTABLE');
     const config = await registry.pushBlob(name, Buffer.from('{}'));
     const manifest = (n: number) =>
@@ -220,7 +214,7 @@ describe('manifest push', () => {
   });
 
   it('applies IMMUTABLE_WITH_EXCLUSION filters: matching tags stay movable', async () => {
-    const name = uniqueName('exclusion');
+    const name = repoName('exclusion');
     const client = ecrClient(sandbox);
     await client.send(
       new CreateRepositoryCommand({
@@ -237,7 +231,7 @@ describe('manifest push', () => {
   });
 
   it('records an OCI index with the size of its largest child', async () => {
-    const name = uniqueName('index');
+    const name = repoName('index');
     await createRepository(name);
     const a = await registry.pushImage(name, null, [100, 200], true);
     const b = await registry.pushImage(name, null, [1000], true);
@@ -256,7 +250,7 @@ describe('manifest push', () => {
   });
 
   it('refuses a manifest over 4 MiB', async () => {
-    const name = uniqueName('huge');
+    const name = repoName('huge');
     await createRepository(name);
     const res = await registry.putManifest(name, 'v1', JSON.stringify({ pad: 'x'.repeat(4 * 1024 * 1024) }), 'application/vnd.oci.image.manifest.v1+json');
     expect(res.status).toBe(400);
@@ -264,7 +258,7 @@ describe('manifest push', () => {
   });
 
   it('passes the registry own errors through (a manifest naming a blob never pushed)', async () => {
-    const name = uniqueName('blobunknown');
+    const name = repoName('blobunknown');
     await createRepository(name);
     const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256Digest('nope'), size: 4 }, layers: [] });
     const res = await registry.putManifest(name, 'v1', manifest, 'application/vnd.oci.image.manifest.v1+json');
@@ -276,7 +270,7 @@ describe('manifest push', () => {
 
 describe('manifest pull', () => {
   it('resolves tags from the sandbox state and fetches by digest', async () => {
-    const name = uniqueName('pull');
+    const name = repoName('pull');
     await createRepository(name);
     const image = await registry.pushImage(name, 'v1');
     const res = await registry.request('GET', `/v2/${name}/manifests/v1`, { headers: { accept: image.mediaType } });
@@ -292,7 +286,7 @@ describe('manifest pull', () => {
   });
 
   it('answers an unknown tag with MANIFEST_UNKNOWN "Requested image not found"', async () => {
-    const name = uniqueName('notag');
+    const name = repoName('notag');
     await createRepository(name);
     const res = await registry.request('GET', `/v2/${name}/manifests/nope`);
     expect(res.status).toBe(404);
@@ -302,7 +296,7 @@ describe('manifest pull', () => {
   });
 
   it('does not serve an image deleted through the API, by tag or by digest, at once', async () => {
-    const name = uniqueName('gone');
+    const name = repoName('gone');
     await createRepository(name);
     const image = await registry.pushImage(name, 'v1');
     await batchDelete(name, [image.digest]);
@@ -311,7 +305,7 @@ describe('manifest pull', () => {
   });
 
   it('refuses DELETE through the registry: ECR deletes through the API', async () => {
-    const name = uniqueName('nodelete');
+    const name = repoName('nodelete');
     await createRepository(name);
     const image = await registry.pushImage(name, 'v1');
     const res = await registry.request('DELETE', `/v2/${name}/manifests/${image.digest}`);
@@ -323,7 +317,7 @@ describe('manifest pull', () => {
 
 describe('blobs', () => {
   it('streams a chunked upload and the download back byte for byte', async () => {
-    const name = uniqueName('stream');
+    const name = repoName('stream');
     await createRepository(name);
     const size = 24 * 1024 * 1024;
     const hash = crypto.createHash('sha256');
@@ -355,8 +349,8 @@ describe('blobs', () => {
   });
 
   it('mounts a blob from another repository of the sandbox, as docker does for a shared layer', async () => {
-    const from = uniqueName('mount-from');
-    const to = uniqueName('mount-to');
+    const from = repoName('mount-from');
+    const to = repoName('mount-to');
     await createRepository(from);
     await createRepository(to);
     const digest = await registry.pushBlob(from, crypto.randomBytes(64));
@@ -366,7 +360,7 @@ describe('blobs', () => {
   });
 
   it('turns a mount from a repository the sandbox does not know into a plain upload', async () => {
-    const name = uniqueName('mount');
+    const name = repoName('mount');
     await createRepository(name);
     const res = await registry.request('POST', `/v2/${name}/blobs/uploads/?mount=${sha256Digest('x')}&from=deleted-repo`);
     expect(res.status).toBe(202);
@@ -375,7 +369,7 @@ describe('blobs', () => {
 
 describe('images removed through the API', () => {
   it('deletes their manifests and the layer links no remaining image uses', async () => {
-    const name = uniqueName('cleanup');
+    const name = repoName('cleanup');
     await createRepository(name);
     const keep = await registry.pushImage(name, 'keep', [300]);
     const drop = await registry.pushImage(name, 'drop', [400]);

@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { containerLabel } from '../../src/sandbox/registry/container.js';
-import { installedAwsClis, isolatedCliEnv, scratchBuildContext, tempDir } from '../helpers/sandbox.js';
+import { containerLabel, SANDBOX_LABEL } from '../../src/sandbox/registry/container.js';
+import { ecrClient, freePort, installedAwsClis, isolatedCliEnv, scratchBuildContext, tempDir } from '../helpers/sandbox.js';
 
 /**
  * A sandbox killed with SIGKILL right after a push, then started again on the same folder and
@@ -19,7 +18,6 @@ import { installedAwsClis, isolatedCliEnv, scratchBuildContext, tempDir } from '
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = path.join(root, 'test/fixtures/sandbox-child.mjs');
-const LABEL = 'io.ecr-workbook.sandbox';
 
 interface ChildInfo {
   pid: number;
@@ -56,17 +54,6 @@ function assertBuilt(): void {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function startChild(dir: string, port: number): Promise<Child> {
   const child = spawn(process.execPath, [CHILD, dir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -88,16 +75,12 @@ function startChild(dir: string, port: number): Promise<Child> {
 }
 
 async function labelledContainers(dir: string): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-a', '--no-trunc', '--filter', `label=${LABEL}=${containerLabel(path.join(dir, 'registry'))}`, '--format', '{{.ID}}']);
+  const { stdout } = await execa('docker', ['ps', '-a', '--no-trunc', '--filter', `label=${SANDBOX_LABEL}=${containerLabel(path.join(dir, 'registry'))}`, '--format', '{{.ID}}']);
   return stdout.split('\n').filter(Boolean);
 }
 
-function ecr(info: ChildInfo): ECRClient {
-  return new ECRClient({ endpoint: info.endpoint, region: info.region, credentials: info.credentials, maxAttempts: 1 });
-}
-
 async function describeImages(info: ChildInfo, name: string) {
-  const client = ecr(info);
+  const client = ecrClient(info);
   try {
     return (await client.send(new DescribeImagesCommand({ repositoryName: name }))).imageDetails;
   } finally {
@@ -131,9 +114,8 @@ describe('sandbox restart', () => {
 
     const first = await startChild(dir, port);
     const info = first.info;
-    const sandboxLike = { credentials: info.credentials, region: info.region } as RunningSandbox;
-    const env = isolatedCliEnv(sandboxLike);
-    const client = ecr(info);
+    const env = isolatedCliEnv(info);
+    const client = ecrClient(info);
     await client.send(new CreateRepositoryCommand({ repositoryName: name }));
     client.destroy();
 

@@ -1,11 +1,11 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, stsClient } from '../helpers/sandbox.js';
+import { startTestSandbox, stsClient, type TestSandbox } from '../helpers/sandbox.js';
 import { expectAwsError, signPost } from './api-helpers.js';
 
 /** STS GetCallerIdentity (awsQuery): XML answers, XML errors with STS's codes and 403s. */
 
-let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let sandbox: TestSandbox;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox({ withoutRegistry: true });

@@ -20,7 +20,8 @@ export interface RegistryUpstream {
   stop(): Promise<void>;
 }
 
-const LABEL = 'io.ecr-workbook.sandbox';
+/** The label every registry container of a sandbox carries (value: containerLabel of its storage). */
+export const SANDBOX_LABEL = 'io.ecr-workbook.sandbox';
 
 /** A stable label value per state directory, so a restarted sandbox finds its old container. */
 export function containerLabel(storageDir: string): string {
@@ -48,7 +49,7 @@ export async function startRegistryContainer(image: string, storageDir: string):
   await fs.mkdir(storageDir, { recursive: true });
   const label = containerLabel(storageDir);
   const client = await getContainerRuntimeClient();
-  const stale = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL}=${label}`] } });
+  const stale = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${SANDBOX_LABEL}=${label}`] } });
   await Promise.all(stale.map((info) => client.container.dockerode.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
 
   // Docker publishes ports on every interface by default; the raw registry (no ECR auth in
@@ -72,7 +73,7 @@ export async function startRegistryContainer(image: string, storageDir: string):
       REGISTRY_LOG_LEVEL: 'warn',
       OTEL_TRACES_EXPORTER: 'none',
     })
-    .withLabels({ [LABEL]: label })
+    .withLabels({ [SANDBOX_LABEL]: label })
     // The HTTP wait polls once per read timeout (1 s by default): poll faster, start sooner.
     .withWaitStrategy(Wait.forHttp('/v2/', 5000).forStatusCode(200).withReadTimeout(200))
     .withStartupTimeout(60_000);
