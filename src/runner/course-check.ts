@@ -81,7 +81,6 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
   };
-  const results: ReplayStep[] = [];
   const repo = options.repo ?? DEFAULT_REPO;
   // A build left over from an earlier replay would make the build step pass before it runs.
   await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
@@ -98,36 +97,66 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       learnerCredentials: await learnerChain(session.settings.profile, env),
     };
     const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
-    for (const step of session.course.steps) {
-      await options.beforeStep?.(step, session, resolved, env);
-      const before = await checkStep(session, resolved, step, env);
-      const commands: ReplayStep['commands'] = [];
-      if (step.check === 'knowledge-check') {
-        const lesson = lessonOf(session, step);
-        await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
-      } else {
-        for (const command of renderStep(step, ctx).solution) {
-          const r = await run(command, env, work);
-          commands.push({ command, ...r });
-          if (r.code !== 0) break;
-        }
-      }
-      const after = await checkStep(session, resolved, step, env);
-      const result: ReplayStep = {
-        step: step.id,
-        before: before.status,
-        after: after.status,
-        commands,
-        ok: before.status === 'fail' && after.status === 'pass',
-        afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
-        beforeDiagnosis: before.diagnosis?.id,
-      };
-      results.push(result);
-      options.onStep?.(result);
-    }
+    return await replaySteps(session, resolved, env, work, {
+      commandsFor: (step) => renderStep(step, ctx).solution,
+      beforeStep: options.beforeStep && ((step) => options.beforeStep!(step, session, resolved, env)),
+      onStep: options.onStep,
+    });
   } finally {
     await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
     await sandbox.stop();
+  }
+}
+
+export interface StepReplayOptions {
+  /** The shell lines that do a step: its reference solution, rendered for the target. */
+  commandsFor(step: CourseStep): string[];
+  /** A step whose check may pass before its commands run (a precondition of the whole run). */
+  mayPassBefore?(step: CourseStep): boolean;
+  /** Re-check a step this long while the target records it (AWS can lag); 0 by default. */
+  settleMs?: number;
+  beforeStep?: (step: CourseStep) => Promise<void>;
+  onStep?: (result: ReplayStep) => void | Promise<void>;
+}
+
+/**
+ * Replays every step of the session's course on a resolved target: check (must fail), run the
+ * step's commands in `env` (stopping at the first that fails; the knowledge check is answered
+ * right instead), check again (must pass). The sandbox replay and the aws target's both use it.
+ */
+export async function replaySteps(session: Session, resolved: ResolvedTarget, env: NodeJS.ProcessEnv, cwd: string, options: StepReplayOptions): Promise<ReplayStep[]> {
+  const results: ReplayStep[] = [];
+  for (const step of session.course.steps) {
+    await options.beforeStep?.(step);
+    const before = await checkStep(session, resolved, step, env);
+    const commands: ReplayStep['commands'] = [];
+    if (step.check === 'knowledge-check') {
+      const lesson = lessonOf(session, step);
+      await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
+    } else {
+      for (const command of options.commandsFor(step)) {
+        const r = await run(command, env, cwd);
+        commands.push({ command, ...r });
+        if (r.code !== 0) break;
+      }
+    }
+    let after = await checkStep(session, resolved, step, env);
+    const deadline = Date.now() + (options.settleMs ?? 0);
+    while (after.status !== 'pass' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      after = await checkStep(session, resolved, step, env);
+    }
+    const result: ReplayStep = {
+      step: step.id,
+      before: before.status,
+      after: after.status,
+      commands,
+      ok: (before.status === 'fail' || options.mayPassBefore?.(step) === true) && after.status === 'pass',
+      afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
+      ...(before.diagnosis ? { beforeDiagnosis: before.diagnosis.id } : {}),
+    };
+    results.push(result);
+    await options.onStep?.(result);
   }
   return results;
 }

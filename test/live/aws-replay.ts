@@ -1,9 +1,8 @@
 import { runShell } from '../../src/util/shell.js';
-import type { ReplayStep } from '../../src/runner/course-check.js';
+import { replaySteps, type ReplayStep } from '../../src/runner/course-check.js';
 import { renderCommand, type RenderContext } from '../../src/course/render.js';
 import { solutionFor } from '../../src/course/target.js';
-import { scoreQuiz } from '../../src/course/quiz.js';
-import { checkStep, templateVars, type Session } from '../../src/runner/session.js';
+import { templateVars, type Session } from '../../src/runner/session.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
 
 // The course replayed on the aws target, as `course check` replays it on the sandbox: check
@@ -37,44 +36,18 @@ export async function replayAwsCourse(options: AwsReplayOptions): Promise<Replay
   const ctx: RenderContext = { target: 'aws', vars: templateVars(session, resolved), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) };
   // A build left over from an earlier run would make the build step pass before it runs.
   await sh(`docker rmi -f ${ctx.vars.image} ${ctx.vars.repositoryUri}:${ctx.vars.tag} >/dev/null 2>&1 || true`, env, cwd);
-  const results: ReplayStep[] = [];
-  for (const step of session.course.steps) {
-    const before = await checkStep(session, resolved, step, env);
-    const commands: ReplayStep['commands'] = [];
-    if (step.check === 'knowledge-check') {
-      const lesson = session.course.lessons.find((l) => l.id === step.lessonId)!;
-      await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
-    } else {
+  return replaySteps(session, resolved, env, cwd, {
+    commandsFor: (step) => {
       const target = options.offlineBuild && step.check === 'image-built' ? 'sandbox' : 'aws';
-      for (const template of solutionFor(step, target)) {
-        if (INTERACTIVE.test(template.replace(/\{\{profile\}\}/, 'p'))) continue;
-        const command = renderCommand(template, ctx);
-        const r = await sh(command, env, cwd);
-        commands.push({ command, ...r });
-        if (r.code !== 0) break;
-      }
-    }
-    let after = await checkStep(session, resolved, step, env);
-    const deadline = Date.now() + (options.settleMs ?? 0);
-    while (after.status !== 'pass' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 3000));
-      after = await checkStep(session, resolved, step, env);
-    }
+      return solutionFor(step, target)
+        .filter((template) => !INTERACTIVE.test(template.replace(/\{\{profile\}\}/, 'p')))
+        .map((template) => renderCommand(template, ctx));
+    },
     // The learner's credentials are this suite's precondition, so lesson 02 may pass before.
-    const mayPassBefore = step.check === 'caller-identity';
-    const result: ReplayStep = {
-      step: step.id,
-      before: before.status,
-      after: after.status,
-      commands,
-      ok: (before.status === 'fail' || mayPassBefore) && after.status === 'pass',
-      afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
-      ...(before.diagnosis ? { beforeDiagnosis: before.diagnosis.id } : {}),
-    };
-    results.push(result);
-    await options.onStep?.(result);
-  }
-  return results;
+    mayPassBefore: (step) => step.check === 'caller-identity',
+    settleMs: options.settleMs,
+    onStep: options.onStep,
+  });
 }
 
 /** One line per step that did not go from fail to pass, with its commands' output. */
