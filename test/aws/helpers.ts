@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveAws, type AwsTargetOptions } from '../../src/targets/aws.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
-import { startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
+import { BIN, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
 
 export type Sandbox = TestSandbox;
@@ -84,7 +84,6 @@ export async function awsOnSandbox(options: Partial<SandboxOptions> = {}): Promi
   };
 }
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
 
 /**
  * Runs the built CLI (as a learner does) with this process's isolated environment, without a

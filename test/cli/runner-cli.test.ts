@@ -2,22 +2,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/sandbox.js';
+import { BIN, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 // The learner's non-interactive commands, run as a script would: exit codes, --json shapes,
 // and what happens with bad input (no terminal, a corrupt progress file, an unknown step).
-const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
 const home = tempDir('ecrwb-runner-cli-');
-const state = path.join(home, 'state');
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  ECR_WORKBOOK_HOME: state,
-  HOME: home,
-  DOCKER_CONFIG: path.join(home, 'docker'),
-  AWS_CONFIG_FILE: path.join(home, 'aws-config'),
-  AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
-  NO_COLOR: '1',
-};
+const env: NodeJS.ProcessEnv = { ...process.env, ...learnerHome(home), NO_COLOR: '1' };
+const state = env.ECR_WORKBOOK_HOME!;
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
 
 afterAll(() => {

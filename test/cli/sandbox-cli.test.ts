@@ -1,22 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/sandbox/runtime.js';
-import { freePort, installedAwsClis, tempDir } from '../helpers/sandbox.js';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
+import { BIN, freePort, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
   const home = tempDir('ecrwb-cli-');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ECR_WORKBOOK_HOME: path.join(home, 'state'),
-    HOME: home,
-    DOCKER_CONFIG: path.join(home, 'docker'),
-    AWS_CONFIG_FILE: path.join(home, 'aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
-    NO_COLOR: '1',
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...learnerHome(home), NO_COLOR: '1' };
   const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
   let port: number;
 

@@ -7,6 +7,23 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
+/** The workbook's command, as `npm link` installs it. */
+export const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
+
+/**
+ * A learner's files all under `home`, never the real ~/.aws or ~/.docker: HOME, the workbook's
+ * state (`home/state`), DOCKER_CONFIG and the AWS profile files. Spread it over an environment.
+ */
+export function learnerHome(home: string): NodeJS.ProcessEnv {
+  return {
+    HOME: home,
+    ECR_WORKBOOK_HOME: path.join(home, 'state'),
+    DOCKER_CONFIG: path.join(home, 'docker'),
+    AWS_CONFIG_FILE: path.join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
+  };
+}
+
 /** A fresh temp folder under the OS temp dir. */
 export function tempDir(prefix = 'ecrwb-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

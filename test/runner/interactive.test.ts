@@ -1,28 +1,33 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/course/load.js';
-import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
+import { BIN, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 // The interactive workbook driven through a real pseudo-terminal (tmux send-keys and
 // capture-pane), as a learner at a keyboard: lesson 01 (the knowledge check) and lesson 02
 // (configure a profile in a second shell, then "Check now").
-const BIN = path.resolve(import.meta.dirname, '../../bin/ecr-workbook.js');
 const socket = `ecrwb-test-${process.pid}`;
 const home = tempDir('ecrwb-tty-');
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
-  HOME: home,
-  ECR_WORKBOOK_HOME: path.join(home, 'state'),
-  DOCKER_CONFIG: path.join(home, 'docker'),
-  AWS_CONFIG_FILE: path.join(home, 'aws-config'),
-  AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
+  ...learnerHome(home),
   TERM: 'xterm-256color',
   LANG: 'C.UTF-8',
   ...(process.env.ECR_WORKBOOK_REGISTRY_IMAGE ? { ECR_WORKBOOK_REGISTRY_IMAGE: process.env.ECR_WORKBOOK_REGISTRY_IMAGE } : {}),
   ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
   TESTCONTAINERS_RYUK_DISABLED: 'true',
 };
+
+/** The learner's own shell doing lesson 02: `aws configure set` with the key the sandbox issued. */
+function configureLearnerProfile(learnerEnv: NodeJS.ProcessEnv): void {
+  const state = JSON.parse(fs.readFileSync(path.join(learnerEnv.ECR_WORKBOOK_HOME!, 'sandbox', 'state.json'), 'utf8'));
+  const aws = installedAwsClis()[0]!.path;
+  for (const [k, v] of [['aws_access_key_id', state.credentials.accessKeyId], ['aws_secret_access_key', state.credentials.secretAccessKey], ['region', 'us-east-1']]) {
+    execFileSync(aws, ['configure', 'set', k!, v!, '--profile', 'ecr-workbook'], { env: learnerEnv });
+  }
+}
 
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'wb:0');
@@ -82,12 +87,7 @@ describe('the interactive workbook in a terminal', () => {
     expect(screen()).toContain('No AWS credentials were found');
     keys('Down', 'Enter'); // Hint
     await waitFor('Hint 1:');
-    // The learner's own shell: the lesson's commands, with the key the sandbox issued.
-    const state = JSON.parse(execFileSync('cat', [path.join(home, 'state', 'sandbox', 'state.json')], { encoding: 'utf8' }));
-    const aws = installedAwsClis()[0]!.path;
-    for (const [k, v] of [['aws_access_key_id', state.credentials.accessKeyId], ['aws_secret_access_key', state.credentials.secretAccessKey], ['region', 'us-east-1']]) {
-      execFileSync(aws, ['configure', 'set', k!, v!, '--profile', 'ecr-workbook'], { env });
-    }
+    configureLearnerProfile(env);
     keys('Enter'); // each prompt starts on its first choice: "Check now"
     await waitFor(/✔ PASS.*arn:aws:iam::123456789012:user\/ecr-learner/);
     await waitFor('Lesson 2 is done.');
@@ -108,7 +108,7 @@ describe('the interactive workbook in a terminal', () => {
 describe('watch mode in a terminal', () => {
   const wsocket = `ecrwb-watch-${process.pid}`;
   const whome = tempDir('ecrwb-watch-');
-  const wenv = { ...env, HOME: whome, ECR_WORKBOOK_HOME: path.join(whome, 'state'), DOCKER_CONFIG: path.join(whome, 'docker'), AWS_CONFIG_FILE: path.join(whome, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: path.join(whome, 'aws-credentials') };
+  const wenv = { ...env, ...learnerHome(whome) };
   const wtmux = (...args: string[]) => execFileSync('tmux', ['-L', wsocket, ...args], { env: wenv, encoding: 'utf8' });
   const wscreen = () => wtmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'w:0');
   const wwait = (text: string | RegExp, timeoutMs?: number) => waitOn(wscreen, text, timeoutMs);
@@ -129,11 +129,7 @@ describe('watch mode in a terminal', () => {
     await wwait('✖ NOT YET');
     wtmux('send-keys', '-t', 'w:0', 'h');
     await wwait('Hint 1/3:');
-    const state = JSON.parse(execFileSync('cat', [path.join(whome, 'state', 'sandbox', 'state.json')], { encoding: 'utf8' }));
-    const aws = installedAwsClis()[0]!.path;
-    for (const [k, v] of [['aws_access_key_id', state.credentials.accessKeyId], ['aws_secret_access_key', state.credentials.secretAccessKey], ['region', 'us-east-1']]) {
-      execFileSync(aws, ['configure', 'set', k!, v!, '--profile', 'ecr-workbook'], { env: wenv });
-    }
+    configureLearnerProfile(wenv);
     // No key pressed: the 2-second re-check finds the profile and moves on to lesson 03.
     await wwait(/✔ PASS.*signed in as arn:aws:iam::123456789012:user\/ecr-learner/);
     await wwait('Lesson 3:');
