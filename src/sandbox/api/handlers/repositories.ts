@@ -26,10 +26,13 @@ const asStructure = (value: unknown, member: string): Input => requiredStructure
 
 /** A `tags` list of {Key, Value}; both members are required by the model (an empty Value is fine). */
 export function parseTags(input: Input, member = 'tags'): Tag[] | undefined {
-  return optionalArray(input, member, 0, Number.MAX_SAFE_INTEGER)?.map((item) => {
-    const tag = asStructure(item, member);
-    return { Key: requiredString(tag, 'Key'), Value: requiredString(tag, 'Value') };
-  });
+  return optionalArray(input, member, 0, Number.MAX_SAFE_INTEGER)?.map((item) => parseTag(item, member));
+}
+
+/** One {Key, Value} element of a tags list. */
+export function parseTag(item: unknown, member = 'tags'): Tag {
+  const tag = asStructure(item, member);
+  return { Key: requiredString(tag, 'Key'), Value: requiredString(tag, 'Value') };
 }
 
 /** imageTagMutabilityExclusionFilters: 1–5 × {filterType: WILDCARD, filter: ^[0-9a-zA-Z._*-]{1,128}$}. */
@@ -84,8 +87,7 @@ export const DescribeRepositories: OperationHandler = async (api, input) => {
     checkRepositoryName(requiredString({ repositoryNames: name }, 'repositoryNames'), 'repositoryNames'),
   );
   const repos = api.backend.describeRepositories(api, { registryId, repositoryNames });
-  if (repositoryNames) return { repositories: repos.map((r) => api.backend.describeRepository(api.region, r)) };
-  const { page, nextToken } = paginate(repos, input);
+  const { page, nextToken } = repositoryNames ? { page: repos, nextToken: undefined } : paginate(repos, input);
   return { repositories: page.map((r) => api.backend.describeRepository(api.region, r)), ...(nextToken ? { nextToken } : {}) };
 };
 

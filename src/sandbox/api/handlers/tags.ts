@@ -1,12 +1,12 @@
 import type { OperationHandler } from '../context.js';
 import { requiredArray, requiredString } from '../validate.js';
-import { parseTags } from './repositories.js';
+import { parseTag } from './repositories.js';
 
 /** TagResource: repository ARNs only; an existing key gets the new value. */
 export const TagResource: OperationHandler = async (api, input) => {
   const resourceArn = requiredString(input, 'resourceArn');
-  requiredArray(input, 'tags', 0, Number.MAX_SAFE_INTEGER);
-  await api.backend.tagResource(api, { resourceArn, tags: parseTags(input)! });
+  const tags = requiredArray(input, 'tags', 0, Number.MAX_SAFE_INTEGER).map((item) => parseTag(item));
+  await api.backend.tagResource(api, { resourceArn, tags });
   return {};
 };
 
