@@ -2,7 +2,7 @@ import http from 'node:http';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { digestOf, expectAwsError, rawEcr, repoName, seedImage, signPost, target, withApiSandbox } from './api-helpers.js';
+import { digestOf, expectAwsError, rawEcr, repoName, seedImage, target, withApiSandbox } from './api-helpers.js';
 
 /**
  * The wire protocol: AWS JSON 1.1 in and out, AWS-shaped errors for every kind of bad input,
@@ -249,15 +249,9 @@ describe('SigV4 failures', () => {
   });
 
   it('InvalidSignatureException for credentials scoped to another service', async () => {
-    const headers = signPost(
-      `localhost:${sandbox.port}`,
-      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target('DescribeRepositories') },
-      '{}',
-      { accessKeyId: sandbox.credentials.accessKeyId, secretAccessKey: sandbox.credentials.secretAccessKey, region: 'us-east-1', service: 's3' },
-    );
-    const res = await fetch(`${sandbox.endpoint}/`, { method: 'POST', headers, body: '{}' });
+    const res = await rawEcr(sandbox, target('DescribeRepositories'), '{}', { region: 'us-east-1', service: 's3' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ __type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'ecr'." });
+    expect(res.json).toEqual({ __type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'ecr'." });
   });
 });
 
