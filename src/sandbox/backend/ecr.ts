@@ -383,6 +383,20 @@ export class EcrBackend {
     return image ? { image } : failure('ImageNotFound');
   }
 
+  /**
+   * The (digest, tag) pairs an imageId resolved to (its tag, or every pair of a bare digest)
+   * that `seen` has not had yet; they are added to it. An image asked for twice counts once.
+   */
+  private unseenPairs({ image, tag }: { image: ImageRecord; tag?: string }, seen: Set<string>): ImageId[] {
+    const pairs = tag !== undefined ? [{ imageDigest: image.digest, imageTag: tag }] : this.pairs(image);
+    return pairs.filter((pair) => {
+      const key = `${pair.imageDigest}\n${pair.imageTag ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
   /** Every (digest, tag) pair of an image, or the digest alone when it is untagged. */
   private pairs(image: ImageRecord): ImageId[] {
     return image.tags.length > 0
@@ -408,11 +422,8 @@ export class EcrBackend {
         failures.push(resolved.failure);
         continue;
       }
-      const { image, tag } = resolved;
-      for (const imageId of tag !== undefined ? [{ imageDigest: image.digest, imageTag: tag }] : this.pairs(image)) {
-        const key = `${imageId.imageDigest}\n${imageId.imageTag ?? ''}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+      const { image } = resolved;
+      for (const imageId of this.unseenPairs(resolved, seen)) {
         images.push({
           registryId: this.accountId,
           repositoryName: repo.name,
@@ -475,13 +486,7 @@ export class EcrBackend {
         });
         continue;
       }
-      for (const pair of tag !== undefined ? [{ imageDigest: image.digest, imageTag: tag }] : this.pairs(image)) {
-        const key = `${pair.imageDigest}\n${pair.imageTag ?? ''}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          imageIds.push(pair);
-        }
-      }
+      imageIds.push(...this.unseenPairs({ image, tag }, seen));
     }
 
     const removed: string[] = [];
