@@ -64,8 +64,6 @@ const FAILURE_REASONS = {
 /** A request imageId resolved against a repository: an image (and the tag it named), or why not. */
 type Resolved = { image: ImageRecord; tag?: string } | { failure: ImageFailure };
 
-const nowSeconds = () => Date.now() / 1000;
-
 /** Copies only the members the caller gave (failures echo the imageId as sent). */
 const echo = (id: ImageId): ImageId => ({
   ...(id.imageDigest !== undefined ? { imageDigest: id.imageDigest } : {}),
@@ -198,7 +196,7 @@ export class EcrBackend {
     }
     const repo: RepositoryRecord = {
       name: input.repositoryName,
-      createdAt: nowSeconds(),
+      createdAt: this.store.now(),
       imageTagMutability,
       ...(input.imageTagMutabilityExclusionFilters
         ? { imageTagMutabilityExclusionFilters: input.imageTagMutabilityExclusionFilters }
@@ -536,7 +534,7 @@ export class EcrBackend {
     input: { registryId?: string; repositoryName: string; imageId: ImageId },
   ): Promise<Record<string, unknown>> {
     const { repo, image, imageId } = this.scanTarget(ctx, input);
-    const now = nowSeconds();
+    const now = this.store.now();
     const lastScan = Math.max(image.scanRequestedAt ?? -Infinity, repo.scanOnPush ? image.pushedAt : -Infinity);
     if (now - lastScan < SCAN_QUOTA_SECONDS) throw errors.scanQuotaExceeded();
     image.scanRequestedAt = now;
@@ -669,7 +667,7 @@ export class EcrBackend {
   ): Promise<RepositoryRecord> {
     const repo = this.repository(ctx, input.registryId, input.repositoryName);
     repo.lifecyclePolicyText = normalizeLifecyclePolicy(input.lifecyclePolicyText);
-    repo.lifecyclePolicyUpdatedAt = nowSeconds();
+    repo.lifecyclePolicyUpdatedAt = this.store.now();
     await this.store.save();
     return repo;
   }

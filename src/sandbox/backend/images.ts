@@ -173,7 +173,7 @@ export interface ManifestPush {
  * Pushing a digest the repository already holds only adds the tag: its imagePushedAt and size
  * keep their first values.
  */
-export function recordManifestPush(repo: RepositoryRecord, push: ManifestPush, now: number = Date.now() / 1000): ImageRecord {
+export function recordManifestPush(repo: RepositoryRecord, push: ManifestPush, now: number): ImageRecord {
   if (push.tag !== undefined) {
     for (const image of Object.values(repo.images)) {
       if (image.digest !== push.digest && image.tags.includes(push.tag)) image.tags = image.tags.filter((t) => t !== push.tag);

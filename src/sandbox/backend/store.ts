@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../../util/atomic-file.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_USER_NAME } from '../config.js';
+import { SandboxClock } from './clock.js';
 import { isSandboxState, type RegionState, type SandboxState } from './types.js';
 
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -41,6 +42,8 @@ export interface StoreLoadReport {
 export class SandboxStore {
   readonly file: string;
   state: SandboxState;
+  /** The sandbox's notion of now (real time plus the state's offset). */
+  readonly clock = new SandboxClock(() => this.state);
   private pending: Promise<void> = Promise.resolve();
 
   private constructor(file: string, state: SandboxState) {
@@ -62,6 +65,11 @@ export class SandboxStore {
     const store = new SandboxStore(file, state);
     if (read.kind !== 'ok') await store.save();
     return { store, report };
+  }
+
+  /** Now, in epoch seconds, by the sandbox's clock. */
+  now(): number {
+    return this.clock.now();
   }
 
   /** The state of one region, created empty on first use. */

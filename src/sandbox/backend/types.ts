@@ -68,6 +68,8 @@ export interface SandboxState {
    * layers' bytes are still on disk until the next collection (at the next clean stop or start).
    */
   registryGcPending?: boolean;
+  /** Seconds the sandbox's clock is ahead of real time (`sandbox clock advance`); see backend/clock.ts. */
+  clockOffsetSeconds?: number;
 }
 
 export function isSandboxState(value: unknown): value is SandboxState {

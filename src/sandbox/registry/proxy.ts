@@ -129,7 +129,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers);
     if (req.method === 'GET' && res.statusCode === 200) {
       // ECR's lastRecordedPullTime; a lost update costs nothing, so the answer does not wait for it.
-      image.lastPulledAt = Date.now() / 1000;
+      image.lastPulledAt = backend.store.now();
       backend.store.save().catch(() => undefined);
     }
   }
@@ -169,7 +169,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         throw registryError('nameUnknown', name, backend.accountId);
       }
       const before = structuredClone(repo.images);
-      recordManifestPush(repo, { digest, tag, manifest: text, parsed });
+      recordManifestPush(repo, { digest, tag, manifest: text, parsed }, backend.store.now());
       try {
         // Durable before docker hears 201: a push it was told succeeded survives a SIGKILL.
         await backend.store.save();
@@ -191,6 +191,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       tokenSecret: backend.store.state.tokenSecret,
       region,
       registryHost: registryHost(),
+      now: backend.store.now(),
     });
     if (denied) throw denied;
 

@@ -22,6 +22,7 @@ export const GetAuthorizationToken: OperationHandler = async (api, input) => {
     state.tokenSecret,
     { region: api.region, accessKeyId: api.accessKeyId, accountId: state.accountId },
     api.tokenTtlSeconds,
+    api.backend.store.now(),
   );
   return {
     authorizationData: [{ authorizationToken: token.authorizationToken, expiresAt: token.expiresAt, proxyEndpoint: api.proxyEndpoint }],
