@@ -8,10 +8,13 @@ import { z } from 'zod';
 /** Lesson ids, step ids and check ids: lowercase words joined by single dashes. */
 export const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const kebab = () => z.string().regex(KEBAB_CASE, { error: 'must be kebab-case (lowercase letters and digits joined by dashes)' });
-const text = () => z.string().trim().min(1, { error: 'must not be empty' });
+/** An id: kebab-case, with the message lesson authors read. */
+export const kebab = () => z.string().regex(KEBAB_CASE, { error: 'must be kebab-case (lowercase letters and digits joined by dashes)' });
+/** Text that must say something. */
+export const text = () => z.string().trim().min(1, { error: 'must not be empty' });
 const noParams = () => z.strictObject({});
-const wholeNumber = (min: number) =>
+/** A whole number of at least `min`. */
+export const wholeNumber = (min: number) =>
   z
     .int({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
     .min(min, { error: `must be at least ${min}` });
