@@ -37,6 +37,8 @@ export interface CommandExpectation {
   commands: CommandRule[];
   /** The region every aws command must reach (`--region`, or `AWS_REGION`/`AWS_DEFAULT_REGION` before it). */
   region?: string;
+  /** The profile every aws command must use (`--profile`, or `AWS_PROFILE` before it). */
+  profile?: string;
 }
 
 export interface CommandGrade {
@@ -141,11 +143,11 @@ export function gradeCommand(expect: CommandExpectation, answer: string): Comman
     return { correct: false, problems: [messages.commandPipelineLength(expect.commands.map((c) => c.run), pipeline.length)] };
   }
   const problems: string[] = [];
-  pipeline.forEach((command, i) => problems.push(...commandProblems(expect.commands[i]!, readInvocation(command), expect.region)));
+  pipeline.forEach((command, i) => problems.push(...commandProblems(expect.commands[i]!, readInvocation(command), expect)));
   return { correct: problems.length === 0, problems };
 }
 
-function commandProblems(rule: CommandRule, invocation: Invocation, region: string | undefined): string[] {
+function commandProblems(rule: CommandRule, invocation: Invocation, { region, profile }: Pick<CommandExpectation, 'region' | 'profile'>): string[] {
   const [program = '', ...sub] = rule.run.split(/\s+/);
   const written = [invocation.program, ...invocation.positionals.slice(0, sub.length)].join(' ');
   if (invocation.program !== program || sub.some((w, i) => invocation.positionals[i] !== w)) return [messages.commandWrongProgram(rule.run, written)];
@@ -183,6 +185,10 @@ function commandProblems(rule: CommandRule, invocation: Invocation, region: stri
     const given = regionOf(invocation);
     if (!given) problems.push(messages.regionMissing(rule.run, region));
     else if (given !== region) problems.push(messages.regionWrong(rule.run, region, given));
+  }
+  if (program === 'aws' && profile) {
+    const given = invocation.options.filter((o) => o.name === '--profile').at(-1)?.values[0] ?? invocation.env.AWS_PROFILE;
+    if (given !== profile) problems.push(given ? messages.profileWrong(rule.run, profile, given) : messages.profileMissing(rule.run, profile));
   }
   return problems;
 }

@@ -29,8 +29,11 @@ export const argWrong = (run: string, want: string, got: string): string => `${c
 export const argsExtra = (run: string, extra: readonly string[]): string => `${code(run)} does not need ${extra.map(code).join(' ')} here.`;
 export const regionMissing = (run: string, region: string): string =>
   `${code(run)} has no --region: it would use your profile's default region, which may not be ${region}. Add ${code(`--region ${region}`)}.`;
+export const profileMissing = (run: string, profile: string): string =>
+  `${code(run)} has no --profile: it would sign in as your default profile, not ${profile}. Add ${code(`--profile ${profile}`)}.`;
+export const profileWrong = (run: string, want: string, got: string): string => `${code(run)} uses the profile ${got}; this one needs ${want}.`;
 export const regionWrong = (run: string, want: string, got: string): string =>
-  `${code(run)} goes to ${got}, but the registry is in ${want}: a token or a repository from one region is no use in another.`;
+  `${code(run)} goes to ${got}, but this is about ${want}: repositories, login tokens and registry hosts each belong to one region.`;
 
 // Loading the bank (for authors).
 export const bankInvalid = (count: number): string => `the question bank has ${count} problem${count === 1 ? '' : 's'}:`;

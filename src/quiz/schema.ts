@@ -107,6 +107,7 @@ const CommandSchema = z.strictObject({
   expect: z.strictObject({
     commands: z.array(CommandRuleSchema).min(1, { error: 'must have at least 1' }),
     region: text().optional(),
+    profile: text().optional(),
   }),
   /** A reference answer, shown after the learner's; the lint proves it passes `expect`. */
   answer: text(),
