@@ -36,12 +36,14 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
       const choices = [
         ...(step ? [{ name: 'continue', message: `Continue: lesson ${lessonOf(session, step).number}, ${renderStep(step, ctx).title}` }] : []),
         { name: 'choose', message: 'Choose a lesson' },
+        { name: 'practice', message: 'Interview practice' },
         { name: 'status', message: 'Status' },
         { name: 'quit', message: 'Quit' },
       ];
       const choice = await ask<string>({ type: 'select', message: step ? 'What next?' : 'The course is complete. What next?', choices });
       if (choice === 'quit') break;
       if (choice === 'status') showStatus(session);
+      if (choice === 'practice') await interviewPractice(session);
       if (choice === 'continue' && step) await runLesson(session, resolved, ctx, lessonOf(session, step));
       if (choice === 'choose') {
         const id = await ask<string>({
@@ -58,6 +60,13 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
   // On AWS, leaving mid-course must say what is still there and what it costs.
   if (resolved.target === 'aws') write((await (await import('../aws/cleanup.js')).leftoverSummary(resolved, session.store.progress)).text);
   write(p.dim('Bye. Your progress is saved; `ecr-workbook` picks up where you left off.'));
+}
+
+/** The question bank, spaced review and mock interviews (loaded only when chosen). */
+async function interviewPractice(session: Session): Promise<void> {
+  const [{ loadBankFast }, { practiceMenu }] = await Promise.all([import('../course/cache.js'), import('../quiz/run.js')]);
+  const ctx = { bank: await loadBankFast(), course: session.course, store: session.store };
+  await practiceMenu(ctx, { stream: process.stdout, p: painter() }, ask);
 }
 
 function showStatus(session: Session): void {
