@@ -29,6 +29,21 @@ export interface QuizTerminal {
 
 export const say = (t: QuizTerminal, text = '') => t.stream.write(`${text}\n`);
 
+/** Long prose wrapped at word boundaries to the terminal's width (at most 100), every line indented. */
+export function wrap(text: string, columns: number | undefined, indent = '  '): string {
+  const width = Math.max(Math.min(columns || 80, 100) - indent.length, 20);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}${l}`).join('\n');
+}
+
 const LETTERS = 'ABCDEFGHIJ';
 
 /** Runs one enquirer prompt on the terminal's stream; with a countdown, shows it and enforces it. */
@@ -69,11 +84,11 @@ async function prompt<T>(t: QuizTerminal, question: Record<string, unknown>, cou
 export async function askQuestion(t: QuizTerminal, q: Question, header: string, random: Random, countdown?: Countdown): Promise<Answer> {
   say(t);
   say(t, t.p.dim(header));
-  say(t, t.p.bold(q.question));
+  say(t, t.p.bold(wrap(q.question, t.stream.columns, '')));
   switch (q.kind) {
     case 'error':
     case 'single': {
-      if (q.kind === 'error') for (const line of q.error.split('\n')) say(t, `  ${t.p.red('│')} ${line}`);
+      if (q.kind === 'error') say(t, t.p.red(wrap(q.error, t.stream.columns, '  │ ')));
       const order = shuffled(q.choices.map((_, i) => i), random);
       const text = await prompt<string>(t, { type: 'select', message: messages.pickOne, choices: order.map((i) => ({ name: q.choices[i]! })) }, countdown);
       return { kind: 'choice', index: q.choices.indexOf(text) };
@@ -104,7 +119,8 @@ export async function askQuestion(t: QuizTerminal, q: Question, header: string, 
     }
     case 'command': {
       say(t, t.p.dim(messages.commandHint));
-      let text = await prompt<string>(t, { type: 'input', message: '$' }, countdown);
+      const typed = (value: string) => (value.trim() ? true : messages.typeACommand);
+      let text = await prompt<string>(t, { type: 'input', message: '$', validate: typed }, countdown);
       // As a shell does: a trailing \, an open quote or a trailing | asks for the next line.
       while (needsMoreInput(text)) text = `${text}\n${await prompt<string>(t, { type: 'input', message: '>' }, countdown)}`;
       return { kind: 'command', text };
@@ -122,7 +138,7 @@ export function showVerdict(t: QuizTerminal, q: Question, graded: Graded, lesson
     for (const problem of graded.problems) say(t, `  ${p.red('•')} ${problem}`);
     say(t, `  ${p.bold(q.kind === 'command' ? messages.aRightAnswer : messages.theAnswer)} ${graded.expected}`);
   }
-  say(t, `  ${q.explanation}`);
+  say(t, wrap(q.explanation, t.stream.columns));
   say(t, p.dim(`  ${messages.rereadLine(q.source, lessons.find((l) => l.id === q.source.lesson))}`));
 }
 

@@ -64,6 +64,13 @@ export const pickAll = 'Pick all that apply (space selects, enter submits)';
 export const typeOrder = (count: number): string => `Type the letters in order (for example ${'ABCDEFGHIJ'.slice(0, count).split('').reverse().join(' ')})`;
 export const commandHint = 'Type the command. End a line with \\ to go on on the next one, as in a shell.';
 export const nothingChosen = '(nothing)';
+export const typeACommand = 'type the command (Ctrl-C stops)';
+
+/** `20 minutes`, `1.5 minutes`, `9 seconds`. */
+export function duration(minutes: number): string {
+  if (minutes < 1) return `${Math.round(minutes * 60)} seconds`;
+  return `${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} minute${minutes === 1 ? '' : 's'}`;
+}
 export const youAnswered = 'You answered:';
 export const youWrote = 'You wrote:';
 export const theAnswer = 'The answer:';
@@ -109,12 +116,12 @@ export const sessionDone = (r: { answered: number; correct: number; dueNow: numb
 
 // Mock interviews (learners).
 export const examIntro = (n: number, minutes: number): string =>
-  `Mock interview: ${n} questions, ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} minutes. No feedback until the end, as in an interview. Ctrl-C abandons it.`;
+  `Mock interview: ${n} questions, ${duration(minutes)}. No feedback until the end, as in an interview. Ctrl-C abandons it.`;
 export const examHeader = (i: number, n: number, topic: string): string => `Question ${i} of ${n} · ${topic}`;
 export const timeUp = (left: number): string => `Time is up: ${left} question${left === 1 ? '' : 's'} left unanswered (they count as wrong).`;
 export const examScore = (r: { correct: number; questions: number; score: number; elapsedSeconds: number; minutes: number; timedOut: boolean }): string =>
   `Mock interview: ${r.correct} of ${r.questions} right (${Math.round(r.score * 100)}%) in ${Math.floor(r.elapsedSeconds / 60)}:${String(r.elapsedSeconds % 60).padStart(2, '0')}` +
-  ` of ${r.minutes} minutes${r.timedOut ? ', time ran out' : ''}.`;
+  ` of ${duration(r.minutes)}${r.timedOut ? ', time ran out' : ''}.`;
 export const weakTopics = (titles: readonly string[]): string => `Weak topics (under 70% right): ${titles.join(', ')}.`;
 export const rereadHeading = 'Re-read these sections:';
 export const missedHeading = 'Missed:';

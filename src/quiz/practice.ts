@@ -50,7 +50,7 @@ export const PRACTICE_COLUMNS: readonly { head: string; width: number; cell(row:
 /** The per-topic table: a header line and one line per topic (its id first, for `quiz --topic`). */
 export function practiceTable(rows: readonly TopicPractice[]): string[] {
   const line = (id: string, cells: string[], title: string) => `  ${id.padEnd(22)}${cells.map((c, i) => c.padStart(PRACTICE_COLUMNS[i]!.width)).join('')}  ${title}`;
-  return [line('topic', PRACTICE_COLUMNS.map((c) => c.head), ''), ...rows.map((r) => line(r.id, PRACTICE_COLUMNS.map((c) => c.cell(r)), r.title))];
+  return [line('topic', PRACTICE_COLUMNS.map((c) => c.head), '').trimEnd(), ...rows.map((r) => line(r.id, PRACTICE_COLUMNS.map((c) => c.cell(r)), r.title))];
 }
 
 export interface PracticeSummary {
