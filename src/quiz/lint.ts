@@ -85,11 +85,11 @@ export function coverageOf(bank: Bank, course: Pick<Course, 'lessons'>): Coverag
 
 /** The coverage tables as text for `course check`. */
 export function formatCoverage(coverage: Coverage): string {
-  const head = `${'questions'.padStart(9)}  ${QUESTION_KINDS.map((k) => k.padStart(8)).join('')}`;
+  const head = `${'questions'.padStart(9)} ${QUESTION_KINDS.map((k) => k.padStart(9)).join('')}`;
   const line = (r: CoverageRow) =>
-    `${r.questions === 0 ? '✖' : ' '} ${r.id.padEnd(22)} ${String(r.questions).padStart(9)}  ${QUESTION_KINDS.map((k) => String(r.byKind[k]).padStart(8)).join('')}`;
+    `${r.questions === 0 ? '✖' : ' '} ${r.id.padEnd(22)} ${String(r.questions).padStart(9)} ${QUESTION_KINDS.map((k) => String(r.byKind[k]).padStart(9)).join('')}`;
   return [
-    `Seed concepts × questions${' '.repeat(1)}`,
+    'Seed concepts × questions (a question may test several concepts)',
     `  ${'concept'.padEnd(22)} ${head}`,
     ...coverage.concepts.map(line),
     '',

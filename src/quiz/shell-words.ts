@@ -112,18 +112,18 @@ function tokenize(input: string): Token[] | { error: string } {
     if (c === "'") {
       const close = input.indexOf("'", i + 1);
       if (close < 0) return { error: `the quote ' opened at character ${i + 1} is never closed` };
+      if (!word.includes('=')) assignable = false;
       word += input.slice(i + 1, close);
       started = true;
-      if (!word.includes('=')) assignable = false;
       i = close + 1;
       continue;
     }
     if (c === '"') {
       const read = readDoubleQuoted(input, i + 1);
       if ('error' in read) return { error: read.error.replace('%', String(i + 1)) };
+      if (!word.includes('=')) assignable = false;
       word += read.text;
       started = true;
-      if (!word.includes('=')) assignable = false;
       i = read.end;
       continue;
     }
