@@ -34,7 +34,7 @@ export function html(text: string): string {
 }
 
 const LETTERS = 'ABCDEFGHIJ';
-const list = (items: readonly string[]) => `<ol type="A">${items.map((i) => `<li>${html(i)}</li>`).join('')}</ol>`;
+const list = (items: readonly string[]) => `<ol type=A>${items.map((i) => `<li>${html(i)}</li>`).join('')}</ol>`;
 
 /** The front of a question's card: the question, and its choices or steps. */
 function front(q: Question): string {
