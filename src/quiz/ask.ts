@@ -6,6 +6,7 @@
  * countdown, re-drawn every second, and is cancelled when time runs out.
  */
 import Enquirer from 'enquirer';
+import { cancelCleanlyOnCtrlC } from '../util/enquirer.js';
 import type { Lesson } from '../course/load.js';
 import type { Painter } from '../runner/format.js';
 import type { Countdown } from './exam.js';
@@ -60,7 +61,8 @@ async function prompt<T>(t: QuizTerminal, question: Record<string, unknown>, cou
       prefix: (state: { submitted?: boolean }) => (state.submitted ? t.p.dim('›') : t.p.yellow('?')),
       ...question,
       message: countdown ? () => `${t.p.yellow(`[${countdown.label()} left]`)} ${message}` : message,
-      onRun(p: { render(): unknown; cancel(): unknown }) {
+      onRun(p: Parameters<typeof cancelCleanlyOnCtrlC>[0] & { render(): unknown; cancel(): unknown }) {
+        cancelCleanlyOnCtrlC(p);
         if (!countdown) return;
         timer = setInterval(() => {
           if (countdown.expired()) {
@@ -95,7 +97,9 @@ export async function askQuestion(t: QuizTerminal, q: Question, header: string, 
     }
     case 'multiple': {
       const order = shuffled(q.choices.map((_, i) => i), random);
-      const picked = await prompt<string[]>(t, { type: 'multiselect', message: messages.pickAll, choices: order.map((i) => ({ name: q.choices[i]! })) }, countdown);
+      // Marks that read without colour (NO_COLOR): enquirer's default shows ✔ on every choice and no cursor.
+      const marks = { indicator: { on: '◉', off: '◯' }, pointer: '❯' };
+      const picked = await prompt<string[]>(t, { type: 'multiselect', message: messages.pickAll, ...marks, choices: order.map((i) => ({ name: q.choices[i]! })) }, countdown);
       return { kind: 'choices', indexes: picked.map((text) => q.choices.indexOf(text)) };
     }
     case 'order': {

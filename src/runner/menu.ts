@@ -3,6 +3,7 @@
  * terminal, and per step: check now, hint, show solution, skip. enquirer prompts; Ctrl-C leaves.
  */
 import Enquirer from 'enquirer';
+import { cancelCleanlyOnCtrlC } from '../util/enquirer.js';
 import type { CourseStep, Lesson } from '../course/load.js';
 import { colorEnabled, renderLesson, renderStep, type RenderContext } from '../course/render.js';
 import { toTerminal } from '../course/terminal.js';
@@ -16,7 +17,7 @@ class Cancelled extends Error {}
 
 async function ask<T>(question: Record<string, unknown>): Promise<T> {
   try {
-    const answer = (await Enquirer.prompt({ name: 'value', ...question } as never)) as { value: T };
+    const answer = (await Enquirer.prompt({ name: 'value', onRun: cancelCleanlyOnCtrlC, ...question } as never)) as { value: T };
     return answer.value;
   } catch {
     // enquirer rejects on Ctrl-C / Esc.
