@@ -99,9 +99,12 @@ export function evaluate(request: AuthzRequest, identityPolicies: PolicyRef[], r
 
   // A service is no IAM identity: its own policies are not consulted, only the resource's.
   const identities = principal.service !== undefined ? [] : identityPolicies;
+  // Policy variables are read only in policies of Version 2012-10-17; older ones take `${…}` literally.
+  const contextOf = (policy: PolicyRef): Context => (policy.document.Version === '2012-10-17' ? ctx : { ...ctx, variables: false });
   for (const policy of identities) {
+    const policyCtx = contextOf(policy);
     policy.document.Statement.forEach((statement, index) => {
-      if (!statementApplies(statement, request, ctx, missing)) return;
+      if (!statementApplies(statement, request, policyCtx, missing)) return;
       const ref = statementRef(policy, 'identity', index, statement);
       matched.push({ ...ref, effect: statement.Effect });
       if (statement.Effect === 'Deny') identityDeny ??= ref;
@@ -109,9 +112,10 @@ export function evaluate(request: AuthzRequest, identityPolicies: PolicyRef[], r
     });
   }
   if (resourcePolicy) {
+    const policyCtx = contextOf(resourcePolicy);
     resourcePolicy.document.Statement.forEach((statement, index) => {
       const who = principalMatch(statement, principal);
-      if (who === 'none' || !statementApplies(statement, request, ctx, missing)) return;
+      if (who === 'none' || !statementApplies(statement, request, policyCtx, missing)) return;
       const ref = statementRef(resourcePolicy, 'resource', index, statement);
       matched.push({ ...ref, effect: statement.Effect });
       if (statement.Effect === 'Deny') resourceDeny ??= ref;
@@ -190,7 +194,11 @@ interface ContextEntry {
   values: string[];
   multi: boolean;
 }
-type Context = Map<string, ContextEntry>;
+/** The request's condition keys, and whether the policy being read resolves variables (only Version 2012-10-17 does). */
+interface Context {
+  keys: Map<string, ContextEntry>;
+  variables: boolean;
+}
 
 function toEntry(value: ContextValue): ContextEntry {
   if (Array.isArray(value)) return { values: value.map(String), multi: true };
@@ -200,9 +208,9 @@ function toEntry(value: ContextValue): ContextEntry {
 /** The condition keys of a request, by lower-case name (IAM's key names are not case-sensitive). */
 function requestContext(request: AuthzRequest): Context {
   const { principal } = request;
-  const ctx: Context = new Map();
+  const keys = new Map<string, ContextEntry>();
   const set = (key: string, value: ContextValue | undefined) => {
-    if (value !== undefined) ctx.set(key.toLowerCase(), toEntry(value));
+    if (value !== undefined) keys.set(key.toLowerCase(), toEntry(value));
   };
   if (principal.service !== undefined) {
     set('aws:PrincipalServiceName', principal.service);
@@ -227,7 +235,14 @@ function requestContext(request: AuthzRequest): Context {
   // The sandbox answers plain http.
   set('aws:SecureTransport', false);
   for (const [key, value] of Object.entries(request.context ?? {})) set(key, value);
-  return ctx;
+  return { keys, variables: true };
+}
+
+/** The condition keys evaluate sees for a request (derived ones and the request's own), by lower-case name. */
+export function conditionContext(request: AuthzRequest): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, entry] of requestContext(request).keys) out[key] = entry.multi ? entry.values : entry.values[0]!;
+  return out;
 }
 
 function principalArn(principal: Principal): string {
@@ -325,7 +340,7 @@ function variableValue(inner: string, ctx: Context): string | undefined {
   if (inner === '*' || inner === '?' || inner === '$') return inner;
   const comma = /^\s*([^,]+?)\s*,\s*'(.*)'\s*$/.exec(inner);
   const key = (comma ? comma[1]! : inner).trim().toLowerCase();
-  const entry = ctx.get(key);
+  const entry = ctx.keys.get(key);
   // A multivalued key cannot stand in a string (reference_policies_variables).
   if (entry && !entry.multi && entry.values.length === 1) return entry.values[0];
   return comma ? comma[2] : undefined;
@@ -337,7 +352,7 @@ function piecesSource(pieces: GlobPiece[], wildcardSource: (w: '*' | '?') => str
 
 /** A glob with policy variables, matched against `value`; false when a variable cannot be resolved. */
 function globWithVariablesMatches(pattern: string, value: string, ctx: Context, ignoreCase: boolean): boolean {
-  if (!pattern.includes('${')) {
+  if (!ctx.variables || !pattern.includes('${')) {
     return cachedRegex(`g${ignoreCase ? 'i' : ''}\u0000${pattern}`, () => globSource(pattern), ignoreCase ? 'i' : '').test(value);
   }
   const pieces = resolveVariables(pattern, ctx);
@@ -348,7 +363,7 @@ function globWithVariablesMatches(pattern: string, value: string, ctx: Context, 
 
 /** A policy string with variables resolved to plain text (no wildcards), or undefined. */
 function resolvedText(text: string, ctx: Context): string | undefined {
-  if (!text.includes('${')) return text;
+  if (!ctx.variables || !text.includes('${')) return text;
   const pieces = resolveVariables(text, ctx);
   return pieces?.map((p) => ('literal' in p ? p.literal : p.wildcard)).join('');
 }
@@ -376,7 +391,7 @@ function arnGlobMatches(pattern: string, arn: string, ctx: Context): boolean {
   const target = arnParts(arn);
   if (!target) return false;
   let compiled: RegExp[] | null | undefined;
-  if (pattern.includes('${')) {
+  if (ctx.variables && pattern.includes('${')) {
     const pieces = resolveVariables(pattern, ctx);
     compiled = pieces ? compileArnPattern(pieces) : null;
   } else {
@@ -474,21 +489,27 @@ function principalElementMatch(element: PrincipalValue, principal: Principal): P
 }
 
 /**
- * NotPrincipal: the statement applies to everyone it does not exclude. The NotPrincipal page
- * says AWS checks the account first, then the role, then the session, and that "you must also
- * specify the account ARN of the not-denied principal… Otherwise, the policy might deny access
- * to the entire account": so a caller is excluded only when its account is listed and, unless it
- * is the root user, so is the caller itself (its user ARN, or its role or session ARN).
+ * NotPrincipal: the statement applies to everyone it does not exclude. The NotPrincipal page:
+ * "AWS might validate the account first and then the user… the account first, then the role,
+ * and then the assumed-role user", and "if the NotPrincipal element was missing the ARN of the
+ * role… deny access to the role… missing the ARN of the AWS account… deny access to the AWS
+ * account and all entities in that account". So a caller is excluded only when every level of
+ * it is listed: its account; then its user ARN, or its role's ARN and its session ARN.
  */
 function notPrincipalExcludes(element: PrincipalValue, principal: Principal): boolean {
   if (element === '*') return true;
   if (principal.service !== undefined) return listOf(element.Service).includes(principal.service);
   const values = listOf(element.AWS);
   if (values.includes('*')) return true;
-  const accountListed = values.some((v) => accountOfPrincipalValue(v) === principal.accountId);
-  if (!accountListed) return false;
-  if (principal.isRoot) return true;
-  return values.some((v) => v === principal.arn || (principal.roleArn !== undefined && v === principal.roleArn));
+  const levels = principalLevels(principal);
+  return levels.every((level) => (level === 'account' ? values.some((v) => accountOfPrincipalValue(v) === principal.accountId) : values.includes(level)));
+}
+
+/** The identities a caller is checked as, outermost first: 'account', then its own ARNs. */
+function principalLevels(principal: Principal): string[] {
+  if (principal.isRoot) return ['account'];
+  const roleArn = principal.roleArn ?? (/:assumed-role\//.test(principal.arn) ? principalArn(principal) : undefined);
+  return roleArn ? ['account', roleArn, principal.arn] : ['account', principal.arn];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,13 +532,13 @@ function conditionsHold(condition: Statement['Condition'], ctx: Context, missing
   // Every key the statement asks about is noted before the first failing one ends the walk.
   for (const [name, block] of Object.entries(condition)) {
     if (name === 'Null') continue;
-    for (const key of Object.keys(block)) if (!ctx.has(key.toLowerCase())) missing.add(key);
+    for (const key of Object.keys(block)) if (!ctx.keys.has(key.toLowerCase())) missing.add(key);
   }
   for (const [name, block] of Object.entries(condition)) {
     const operator = parseOperator(name);
     if (!operator) return false;
     for (const [key, values] of Object.entries(block)) {
-      if (!keyHolds(operator, ctx.get(key.toLowerCase()), values, ctx)) return false;
+      if (!keyHolds(operator, ctx.keys.get(key.toLowerCase()), values, ctx)) return false;
     }
   }
   return true;
