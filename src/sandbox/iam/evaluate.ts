@@ -266,8 +266,10 @@ function principalType(principal: Principal): string | undefined {
 function statementApplies(statement: Statement, request: AuthzRequest, ctx: Context, missing: Set<string>): boolean {
   if (statement.Action && !statement.Action.some((p) => actionMatches(p, request.action))) return false;
   if (statement.NotAction && statement.NotAction.some((p) => actionMatches(p, request.action))) return false;
-  if (statement.Resource && !statement.Resource.some((p) => resourceMatches(p, request.resource, ctx))) return false;
-  if (statement.NotResource && statement.NotResource.some((p) => resourceMatches(p, request.resource, ctx))) return false;
+  if (statement.Resource && !statement.Resource.some((p) => resourceMatches(p, request.resource, ctx) === true)) return false;
+  // An excluded resource that names a variable without a value makes the statement "invalid"
+  // (reference_policies_variables): it no more applies than it would by matching.
+  if (statement.NotResource && statement.NotResource.some((p) => resourceMatches(p, request.resource, ctx) !== false)) return false;
   return conditionsHold(statement.Condition, ctx, missing);
 }
 
@@ -307,7 +309,7 @@ function actionMatches(pattern: string, action: string): boolean {
  */
 type GlobPiece = { literal: string } | { wildcard: '*' | '?' };
 
-function resolveVariables(text: string, ctx: Context): GlobPiece[] | undefined {
+function resolveVariables(text: string, ctx: Context, unresolved?: { seen: boolean }): GlobPiece[] | undefined {
   const pieces: GlobPiece[] = [];
   let literal = '';
   const flush = () => {
@@ -321,8 +323,13 @@ function resolveVariables(text: string, ctx: Context): GlobPiece[] | undefined {
       if (end !== -1) {
         const inner = text.slice(i + 2, end);
         const replacement = variableValue(inner, ctx);
-        if (replacement === undefined) return undefined;
-        literal += replacement;
+        if (replacement === undefined) {
+          // Asked to, stand a wildcard in for it, so the rest of the pattern can still be compared.
+          if (!unresolved) return undefined;
+          unresolved.seen = true;
+          flush();
+          pieces.push({ wildcard: '*' });
+        } else literal += replacement;
         i = end;
         continue;
       }
@@ -350,13 +357,13 @@ function piecesSource(pieces: GlobPiece[], wildcardSource: (w: '*' | '?') => str
   return pieces.map((p) => ('literal' in p ? escapeRegex(p.literal) : wildcardSource(p.wildcard))).join('');
 }
 
-/** A glob with policy variables, matched against `value`; false when a variable cannot be resolved. */
-function globWithVariablesMatches(pattern: string, value: string, ctx: Context, ignoreCase: boolean): boolean {
+/** A glob with policy variables, matched against `value`; undefined when a variable cannot be resolved. */
+function globWithVariablesMatches(pattern: string, value: string, ctx: Context, ignoreCase: boolean): boolean | undefined {
   if (!ctx.variables || !pattern.includes('${')) {
     return cachedRegex(`g${ignoreCase ? 'i' : ''}\u0000${pattern}`, () => globSource(pattern), ignoreCase ? 'i' : '').test(value);
   }
   const pieces = resolveVariables(pattern, ctx);
-  if (!pieces) return false;
+  if (!pieces) return undefined;
   const source = `^${piecesSource(pieces, (w) => (w === '*' ? '[\\s\\S]*' : '[\\s\\S]'))}$`;
   return new RegExp(source, ignoreCase ? 'i' : '').test(value);
 }
@@ -385,25 +392,30 @@ function arnParts(arn: string): string[] | undefined {
 /**
  * An ARN pattern against an ARN, part by part (reference_policies_elements_resource): wildcards
  * stay within their colon-delimited part, except in the last part, and a pattern of fewer parts
- * whose last part ends in `*` reaches over the rest. Case-sensitive.
+ * whose last part ends in `*` reaches over the rest. Case-sensitive. Undefined when the pattern
+ * names a variable without a value; for a Resource (`partial`), only if the rest of the ARN
+ * matches, since an ARN of another account or region does not match whatever the variable is.
  */
-function arnGlobMatches(pattern: string, arn: string, ctx: Context): boolean {
+function arnGlobMatches(pattern: string, arn: string, ctx: Context, partial = false): boolean | undefined {
   const target = arnParts(arn);
-  if (!target) return false;
-  let compiled: RegExp[] | null | undefined;
   if (ctx.variables && pattern.includes('${')) {
-    const pieces = resolveVariables(pattern, ctx);
-    compiled = pieces ? compileArnPattern(pieces) : null;
-  } else {
-    compiled = arnPatternCache.get(pattern);
-    if (compiled === undefined) {
-      if (arnPatternCache.size >= REGEX_CACHE_LIMIT) arnPatternCache.clear();
-      compiled = compileArnPattern(splitGlob(pattern));
-      arnPatternCache.set(pattern, compiled);
-    }
+    const unresolved = { seen: false };
+    const pieces = resolveVariables(pattern, ctx, partial ? unresolved : undefined);
+    if (!pieces) return undefined;
+    const matches = partsMatch(compileArnPattern(pieces), target);
+    return matches && unresolved.seen ? undefined : matches;
   }
-  return compiled !== null && compiled.every((re, i) => re.test(target[i]!));
+  let compiled = arnPatternCache.get(pattern);
+  if (compiled === undefined) {
+    if (arnPatternCache.size >= REGEX_CACHE_LIMIT) arnPatternCache.clear();
+    compiled = compileArnPattern(splitGlob(pattern));
+    arnPatternCache.set(pattern, compiled);
+  }
+  return partsMatch(compiled, target);
 }
+
+const partsMatch = (compiled: RegExp[] | null, target: string[] | undefined) =>
+  target !== undefined && compiled !== null && compiled.every((re, i) => re.test(target[i]!));
 
 const arnPatternCache = new Map<string, RegExp[] | null>();
 
@@ -446,11 +458,12 @@ function splitGlob(pattern: string): GlobPiece[] {
   return pieces;
 }
 
-function resourceMatches(pattern: string, resource: string, ctx: Context): boolean {
+/** Whether a Resource pattern covers the resource; undefined when it names a variable without a value. */
+function resourceMatches(pattern: string, resource: string, ctx: Context): boolean | undefined {
   if (pattern === '*') return true;
   // A request on "*" (an action without resource-level permissions) is matched only by "*".
   if (resource === '*') return false;
-  return arnGlobMatches(pattern, resource, ctx);
+  return arnGlobMatches(pattern, resource, ctx, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,12 +581,22 @@ function keyHolds(operator: ParsedOperator, entry: ContextEntry | undefined, val
   return valueHolds(operator.base, entry.values[0]!, values, ctx);
 }
 
-/** One request value against the policy's values: any of them for a positive operator, none of them for a negated one. */
+/**
+ * One request value against the policy's values: any of them for a positive operator, none of
+ * them for a negated one. A value whose variable has no value matches nothing, and a negated
+ * operator cannot hold through it ("any attempt to match it fails", reference_policies_variables).
+ */
 function valueHolds(base: string, value: string, policyValues: string[], ctx: Context): boolean {
   const negated = NEGATED.has(base);
   const positive = negated ? positiveOf(base) : base;
-  const any = policyValues.some((policyValue) => compare(positive, value, policyValue, ctx));
-  return negated ? !any : any;
+  let any = false;
+  let unresolved = false;
+  for (const policyValue of policyValues) {
+    const result = compare(positive, value, policyValue, ctx);
+    if (result === undefined) unresolved = true;
+    else if (result) any = true;
+  }
+  return negated ? !any && !unresolved : any;
 }
 
 function positiveOf(base: string): string {
@@ -581,15 +604,16 @@ function positiveOf(base: string): string {
   return base.replace('Not', '');
 }
 
-function compare(base: string, value: string, policyValue: string, ctx: Context): boolean {
+/** One comparison; undefined when the policy value names a variable without a value. Variables are read by the string and ARN operators only. */
+function compare(base: string, value: string, policyValue: string, ctx: Context): boolean | undefined {
   switch (base) {
     case 'StringEquals': {
       const text = resolvedText(policyValue, ctx);
-      return text !== undefined && text === value;
+      return text === undefined ? undefined : text === value;
     }
     case 'StringEqualsIgnoreCase': {
       const text = resolvedText(policyValue, ctx);
-      return text !== undefined && text.toLowerCase() === value.toLowerCase();
+      return text === undefined ? undefined : text.toLowerCase() === value.toLowerCase();
     }
     case 'StringLike':
       return globWithVariablesMatches(policyValue, value, ctx, false);
@@ -607,7 +631,7 @@ function compare(base: string, value: string, policyValue: string, ctx: Context)
     case 'DateLessThanEquals':
     case 'DateGreaterThan':
     case 'DateGreaterThanEquals':
-      return ordered(base.slice('Date'.length), parseDateValue(value), parseDateValue(resolvedText(policyValue, ctx) ?? ''));
+      return ordered(base.slice('Date'.length), parseDateValue(value), parseDateValue(policyValue));
     case 'Bool':
       return value.toLowerCase() === policyValue.toLowerCase();
     case 'BinaryEquals':

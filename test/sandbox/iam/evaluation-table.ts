@@ -840,6 +840,8 @@ export const EVALUATION_TABLE: TableCase[] = [
       ],
     },
     expect: { decision: 'deny', reason: 'explicit-deny-resource', statement: res0 },
+    oracleDiffers:
+      'The NotPrincipal page: "all principals except the user named Bob in AWS account 444455556666 are explicitly denied". iam-simulate lets the listed account ARN exclude every principal of that account, so it does not deny Alice.',
   },
   {
     name: 'NotPrincipal listing only Bob\'s ARN, without his account, still denies Bob',
