@@ -146,10 +146,9 @@ export function evaluate(request: AuthzRequest, identityPolicies: PolicyRef[], r
   if (sameAccount) {
     if (!trust && identityAllow) return result('allow', 'allowed-by-identity', identityAllow);
     if (directAllow) return result('allow', 'allowed-by-resource', directAllow);
-    if (trust && accountAllow) {
-      return identityAllow ? result('allow', 'allowed-by-identity', identityAllow) : result('deny', 'no-identity-allow');
-    }
-    return result('deny', trust ? 'no-resource-allow' : 'no-identity-allow');
+    // Only a trust policy gets here with an identity Allow: it counts where the account is trusted.
+    if (identityAllow && accountAllow) return result('allow', 'allowed-by-identity', identityAllow);
+    return result('deny', trust && !accountAllow ? 'no-resource-allow' : 'no-identity-allow');
   }
   if (!identityAllows) return result('deny', 'no-identity-allow');
   const resourceAllow = directAllow ?? accountAllow;
@@ -365,7 +364,7 @@ function globWithVariablesMatches(pattern: string, value: string, ctx: Context, 
   const pieces = resolveVariables(pattern, ctx);
   if (!pieces) return undefined;
   const source = `^${piecesSource(pieces, (w) => (w === '*' ? '[\\s\\S]*' : '[\\s\\S]'))}$`;
-  return new RegExp(source, ignoreCase ? 'i' : '').test(value);
+  return cachedRegex(`r${ignoreCase ? 'i' : ''}\u0000${source}`, () => source, ignoreCase ? 'i' : '').test(value);
 }
 
 /** A policy string with variables resolved to plain text (no wildcards), or undefined. */
@@ -402,7 +401,15 @@ function arnGlobMatches(pattern: string, arn: string, ctx: Context, partial = fa
     const unresolved = { seen: false };
     const pieces = resolveVariables(pattern, ctx, partial ? unresolved : undefined);
     if (!pieces) return undefined;
-    const matches = partsMatch(compileArnPattern(pieces), target);
+    // Resolved patterns repeat (one per caller), so they are cached by their resolved text.
+    const key = pieces.map((p) => ('literal' in p ? p.literal : `\u0000${p.wildcard}`)).join('');
+    let compiled = resolvedArnPatternCache.get(key);
+    if (compiled === undefined) {
+      if (resolvedArnPatternCache.size >= REGEX_CACHE_LIMIT) resolvedArnPatternCache.clear();
+      compiled = compileArnPattern(pieces);
+      resolvedArnPatternCache.set(key, compiled);
+    }
+    const matches = partsMatch(compiled, target);
     return matches && unresolved.seen ? undefined : matches;
   }
   let compiled = arnPatternCache.get(pattern);
@@ -418,6 +425,7 @@ const partsMatch = (compiled: RegExp[] | null, target: string[] | undefined) =>
   target !== undefined && compiled !== null && compiled.every((re, i) => re.test(target[i]!));
 
 const arnPatternCache = new Map<string, RegExp[] | null>();
+const resolvedArnPatternCache = new Map<string, RegExp[] | null>();
 
 /** The six part-matchers of an ARN pattern (null when it can match no ARN). */
 function compileArnPattern(pieces: GlobPiece[]): RegExp[] | null {
@@ -438,10 +446,8 @@ function compileArnPattern(pieces: GlobPiece[]): RegExp[] | null {
     if (!last || 'literal' in last || last.wildcard !== '*') return null;
     while (parts.length < 6) parts.push([{ wildcard: '*' }]);
   }
-  return parts.map((part, i) => {
-    const any = i === 5 ? '[\\s\\S]' : '[^:]';
-    return new RegExp(`^${piecesSource(part, (w) => (w === '*' ? `${any}*` : any))}$`);
-  });
+  // The ARN is split the same way, so no wildcard can reach past its own part.
+  return parts.map((part) => new RegExp(`^${piecesSource(part, (w) => (w === '*' ? '[\\s\\S]*' : '[\\s\\S]'))}$`));
 }
 
 function splitGlob(pattern: string): GlobPiece[] {
@@ -460,9 +466,8 @@ function splitGlob(pattern: string): GlobPiece[] {
 
 /** Whether a Resource pattern covers the resource; undefined when it names a variable without a value. */
 function resourceMatches(pattern: string, resource: string, ctx: Context): boolean | undefined {
+  // A request on "*" (an action without resource-level permissions) is not ARN-shaped: only "*" covers it.
   if (pattern === '*') return true;
-  // A request on "*" (an action without resource-level permissions) is matched only by "*".
-  if (resource === '*') return false;
   return arnGlobMatches(pattern, resource, ctx, true);
 }
 

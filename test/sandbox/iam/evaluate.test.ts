@@ -167,6 +167,33 @@ describe('evaluate: what the decision reports', () => {
     expect(evaluate(request('abc'), [identity(doc)]).decision).toBe('deny');
   });
 
+  it('a variable without a value fails a negated operator too: the Deny cannot apply through it', () => {
+    const allow = identity({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: '*' }] }, 'allow');
+    const guard = identity(
+      { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ecr:PutImage', Resource: '*', Condition: { StringNotEquals: { 'aws:ResourceTag/owner': '${aws:username}' } } }] },
+      'guard',
+    );
+    const asSession = { ...pushRequest, principal: session('deployer', 'build-42'), resourceTags: { owner: 'ci-reader' } };
+    expect(evaluate(asSession, [allow, guard]).decision).toBe('allow');
+    expect(evaluate({ ...pushRequest, resourceTags: { owner: 'someone' } }, [allow, guard]).reason).toBe('explicit-deny-identity');
+    expect(evaluate({ ...pushRequest, resourceTags: { owner: 'ci-reader' } }, [allow, guard]).decision).toBe('allow');
+  });
+
+  it('NotPrincipal: the root user is excluded by its account alone; "*" excludes everyone', () => {
+    const denyAllBut = (notPrincipal: object) =>
+      resourcePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotPrincipal: notPrincipal, Action: 'ecr:*' }, { Effect: 'Allow', Principal: '*', Action: 'ecr:*' }] });
+    const asRoot: AuthzRequest = { ...pushRequest, principal: { arn: `arn:aws:iam::${OTHER}:root`, accountId: OTHER, isRoot: true } };
+    expect(evaluate(asRoot, [], denyAllBut({ AWS: OTHER })).decision).toBe('allow');
+    expect(evaluate({ ...pushRequest, principal: user('carol', OTHER) }, [], denyAllBut({ AWS: OTHER })).reason).toBe('explicit-deny-resource');
+    expect(evaluate(pushRequest, [], denyAllBut({ AWS: '*' })).decision).toBe('allow');
+  });
+
+  it('a multivalued key cannot stand in for a variable', () => {
+    const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: repo('${aws:TagKeys}') }] };
+    expect(evaluate({ ...pushRequest, resource: repo('env'), context: { 'aws:TagKeys': ['env'] } }, [identity(doc)]).decision).toBe('deny');
+    expect(evaluate({ ...pushRequest, resource: repo('env'), context: { 'aws:TagKeys': 'env' } }, [identity(doc)]).decision).toBe('allow');
+  });
+
   it('${*}, ${?} and ${$} stand for the literal characters', () => {
     const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: repo('odd${*}${?}${$}') }] };
     expect(evaluate({ ...pushRequest, resource: repo('odd*?$') }, [identity(doc)]).decision).toBe('allow');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   canonicalPolicyText,
   parseDateValue,
@@ -87,9 +87,20 @@ describe('parsePolicy: syntax errors', () => {
     expect(POLICY_LIMITS.maxDepth).toBeLessThan(100);
   });
 
-  it('a document longer than the bound is refused without being parsed', () => {
-    const text = statement({ ...allowPull, Sid: 'x'.repeat(POLICY_LIMITS.maxLength) });
-    expect(malformed(text, 'resource')).toBe(SYNTAX);
+  it('a document longer than the bound, or nested deeper, is refused without being parsed', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(malformed(statement({ ...allowPull, Sid: 'x'.repeat(POLICY_LIMITS.maxLength) }), 'resource')).toBe(SYNTAX);
+      const deep = `${'['.repeat(POLICY_LIMITS.maxDepth)}${']'.repeat(POLICY_LIMITS.maxDepth)}`;
+      expect(malformed(statement({ ...allowPull, Condition: { StringEquals: { 'aws:username': 'x' } } }).replace('"x"', deep), 'identity')).toBe(SYNTAX);
+      expect(parse).not.toHaveBeenCalled();
+      // One level less is parsed (and refused for its shape).
+      const shallower = `${'['.repeat(POLICY_LIMITS.maxDepth - 7)}${']'.repeat(POLICY_LIMITS.maxDepth - 7)}`;
+      expect(malformed(statement({ ...allowPull, Condition: { StringEquals: { 'aws:username': 'x' } } }).replace('"x"', shallower), 'identity')).toBe(SYNTAX);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
 
