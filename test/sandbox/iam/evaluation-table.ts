@@ -114,6 +114,9 @@ const mfaGuard = {
   ],
 };
 const identityWith = (statement: object) => ({ Version: '2012-10-17', Statement: [statement] });
+/** An identity policy allowing (or denying) one action on every resource under a condition. */
+const allowIf = (action: string, condition: object) => identityWith({ Effect: 'Allow', Action: action, Resource: '*', Condition: condition });
+const denyIf = (action: string, condition: object) => identityWith({ Effect: 'Deny', Action: action, Resource: '*', Condition: condition });
 const pull = (resource: string | string[], extra: object = {}) =>
   identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: resource, ...extra });
 const repoPolicy = (statement: object) => ({ Version: '2012-10-17', Statement: [statement] });
@@ -124,6 +127,20 @@ const demo = repo('demo-app');
 const id0 = { policyId: 'identity-0', index: 0 };
 const res0 = { policyId: 'resource', index: 0 };
 const role = (name: string, account = ACCOUNT) => `arn:aws:iam::${account}:role/${name}`;
+/** The NotPrincipal page's examples: deny ecr:* to all but the listed principals, and let the other account pull. */
+const denyAllBut = (...notPrincipal: string[]) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Deny', NotPrincipal: { AWS: notPrincipal }, Action: 'ecr:*' },
+    { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:BatchGetImage' },
+  ],
+});
+const denyAllButBob = denyAllBut(`arn:aws:iam::${OTHER}:user/Bob`, `arn:aws:iam::${OTHER}:root`);
+const denyAllButAuditApp = denyAllBut(
+  `arn:aws:sts::${OTHER}:assumed-role/cross-account-read-only-role/cross-account-audit-app`,
+  `arn:aws:iam::${OTHER}:role/cross-account-read-only-role`,
+  `arn:aws:iam::${OTHER}:root`,
+);
 
 export const EVALUATION_TABLE: TableCase[] = [
   // ---- evaluation-logic: Carlos and his buckets ------------------------------------------
@@ -321,56 +338,56 @@ export const EVALUATION_TABLE: TableCase[] = [
     name: 'StringEquals on aws:PrincipalTag holds when the caller carries the tag',
     source: 'operators',
     request: req(user('ana', ACCOUNT, { 'job-category': 'iamuser-admin' }), 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/new`),
-    identity: [identityWith({ Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } } })],
+    identity: [allowIf('iam:*', { StringEquals: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'StringEquals fails when the key is absent',
     source: 'operators',
     request: req(user('ana'), 'iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/new`),
-    identity: [identityWith({ Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } } })],
+    identity: [allowIf('iam:*', { StringEquals: { 'aws:PrincipalTag/job-category': 'iamuser-admin' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'a negated operator holds when the key is absent (Deny StringNotEquals team=eng denies the untagged)',
     source: 'operators',
     request: req(user('ana'), 'ecr:PutImage', demo),
-    identity: [allowAll, identityWith({ Effect: 'Deny', Action: 'ecr:PutImage', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'eng' } } })],
+    identity: [allowAll, denyIf('ecr:PutImage', { StringNotEquals: { 'aws:PrincipalTag/team': 'eng' } })],
     expect: { decision: 'deny', reason: 'explicit-deny-identity', statement: { policyId: 'identity-1', index: 0 } },
   },
   {
     name: 'StringNotEquals lets the matching value through',
     source: 'operators',
     request: req(user('ana', ACCOUNT, { team: 'eng' }), 'ecr:PutImage', demo),
-    identity: [allowAll, identityWith({ Effect: 'Deny', Action: 'ecr:PutImage', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'eng' } } })],
+    identity: [allowAll, denyIf('ecr:PutImage', { StringNotEquals: { 'aws:PrincipalTag/team': 'eng' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'StringEqualsIgnoreCase ignores case',
     source: 'operators',
     request: req(user('ana', ACCOUNT, { team: 'eng' }), 'ecr:PutImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:*', Resource: '*', Condition: { StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'ENG' } } })],
+    identity: [allowIf('ecr:*', { StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': 'ENG' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'StringEquals is case-sensitive',
     source: 'operators',
     request: req(user('ana', ACCOUNT, { team: 'eng' }), 'ecr:PutImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'ENG' } } })],
+    identity: [allowIf('ecr:*', { StringEquals: { 'aws:PrincipalTag/team': 'ENG' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'StringLike with a wildcard on aws:username',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { StringLike: { 'aws:username': 'ci-*' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { StringLike: { 'aws:username': 'ci-*' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'StringNotLike in a Deny spares the matching name',
     source: 'operators',
     request: req(user('admin-1'), 'ecr:DeleteRepository', demo),
-    identity: [allowAll, identityWith({ Effect: 'Deny', Action: 'ecr:DeleteRepository', Resource: '*', Condition: { StringNotLike: { 'aws:username': 'admin-*' } } })],
+    identity: [allowAll, denyIf('ecr:DeleteRepository', { StringNotLike: { 'aws:username': 'admin-*' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
@@ -391,49 +408,49 @@ export const EVALUATION_TABLE: TableCase[] = [
     name: 'NumericLessThan on aws:EpochTime: a grant that has expired',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { NumericLessThan: { 'aws:EpochTime': String(NOW - 1) } } })],
+    identity: [allowIf('ecr:BatchGetImage', { NumericLessThan: { 'aws:EpochTime': String(NOW - 1) } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'DateGreaterThan on aws:CurrentTime: a grant that has started',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'DateLessThan on aws:CurrentTime: a grant that ended',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2025-12-31T23:59:59Z' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { DateLessThan: { 'aws:CurrentTime': '2025-12-31T23:59:59Z' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'Bool aws:SecureTransport "true" never holds on the plain-http sandbox',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { Bool: { 'aws:SecureTransport': 'true' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'Bool aws:SecureTransport false in a Deny (the DenyInsecureTransport pattern) denies',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo),
-    identity: [allowAll, identityWith({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': false } } })],
+    identity: [allowAll, denyIf('*', { Bool: { 'aws:SecureTransport': false } })],
     expect: { decision: 'deny', reason: 'explicit-deny-identity', statement: { policyId: 'identity-1', index: 0 } },
   },
   {
     name: 'IpAddress holds for an address in the CIDR',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo, { context: { 'aws:SourceIp': '203.0.113.7' } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'IpAddress fails for an address outside it',
     source: 'operators',
     request: req(ciReader, 'ecr:BatchGetImage', demo, { context: { 'aws:SourceIp': '198.51.100.1' } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
@@ -463,49 +480,49 @@ export const EVALUATION_TABLE: TableCase[] = [
     name: 'Null "true" in a Deny denies a request on an untagged repository',
     source: 'operators',
     request: req(ciReader, 'ecr:PutImage', demo),
-    identity: [allowAll, identityWith({ Effect: 'Deny', Action: 'ecr:PutImage', Resource: '*', Condition: { Null: { 'aws:ResourceTag/env': 'true' } } })],
+    identity: [allowAll, denyIf('ecr:PutImage', { Null: { 'aws:ResourceTag/env': 'true' } })],
     expect: { decision: 'deny', reason: 'explicit-deny-identity', statement: { policyId: 'identity-1', index: 0 } },
   },
   {
     name: 'Null "true" does not deny a tagged repository',
     source: 'operators',
     request: req(ciReader, 'ecr:PutImage', demo, { resourceTags: { env: 'dev' } }),
-    identity: [allowAll, identityWith({ Effect: 'Deny', Action: 'ecr:PutImage', Resource: '*', Condition: { Null: { 'aws:ResourceTag/env': 'true' } } })],
+    identity: [allowAll, denyIf('ecr:PutImage', { Null: { 'aws:ResourceTag/env': 'true' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: '…IfExists holds when the key is absent (untagged repository)',
     source: 'operators',
     request: req(ciReader, 'ecr:PutImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*', Condition: { StringEqualsIfExists: { 'aws:ResourceTag/env': 'prod' } } })],
+    identity: [allowIf('ecr:PutImage', { StringEqualsIfExists: { 'aws:ResourceTag/env': 'prod' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: '…IfExists still compares a present key (env=dev is not prod)',
     source: 'operators',
     request: req(ciReader, 'ecr:PutImage', demo, { resourceTags: { env: 'dev' } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*', Condition: { StringEqualsIfExists: { 'aws:ResourceTag/env': 'prod' } } })],
+    identity: [allowIf('ecr:PutImage', { StringEqualsIfExists: { 'aws:ResourceTag/env': 'prod' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'ecr:ResourceTag works like aws:ResourceTag for ECR actions',
     source: 'ecr-repo',
     request: req(ciReader, 'ecr:BatchGetImage', demo, { resourceTags: { team: 'payments' } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:BatchGetImage', Resource: '*', Condition: { StringEquals: { 'ecr:ResourceTag/team': 'payments' } } })],
+    identity: [allowIf('ecr:BatchGetImage', { StringEquals: { 'ecr:ResourceTag/team': 'payments' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'two keys in one block must both hold (AND)',
     source: 'operators',
     request: req(user('ana', ACCOUNT, { team: 'eng', level: 'junior' }), 'ecr:PutImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'eng', 'aws:PrincipalTag/level': 'senior' } } })],
+    identity: [allowIf('ecr:PutImage', { StringEquals: { 'aws:PrincipalTag/team': 'eng', 'aws:PrincipalTag/level': 'senior' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'two values for one key: either will do (OR)',
     source: 'operators',
     request: req(user('ana', ACCOUNT, { team: 'ops' }), 'ecr:PutImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': ['eng', 'ops'] } } })],
+    identity: [allowIf('ecr:PutImage', { StringEquals: { 'aws:PrincipalTag/team': ['eng', 'ops'] } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   // ---- multivalued ------------------------------------------------------------------------
@@ -513,42 +530,42 @@ export const EVALUATION_TABLE: TableCase[] = [
     name: 'ForAllValues: every requested tag key is in the list',
     source: 'multivalued',
     request: req(ciReader, 'ecr:TagResource', demo, { context: { 'aws:TagKeys': ['environment'] } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: '*', Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['environment', 'cost-center'] } } })],
+    identity: [allowIf('ecr:TagResource', { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['environment', 'cost-center'] } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'ForAllValues: one requested key outside the list fails',
     source: 'multivalued',
     request: req(ciReader, 'ecr:TagResource', demo, { context: { 'aws:TagKeys': ['environment', 'owner'] } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: '*', Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['environment', 'cost-center'] } } })],
+    identity: [allowIf('ecr:TagResource', { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['environment', 'cost-center'] } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'ForAllValues holds when the key is absent (the documented pitfall)',
     source: 'multivalued',
     request: req(ciReader, 'ecr:TagResource', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: '*', Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['environment', 'cost-center'] } } })],
+    identity: [allowIf('ecr:TagResource', { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['environment', 'cost-center'] } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'ForAnyValue: one requested key in the list is enough',
     source: 'multivalued',
     request: req(ciReader, 'ecr:TagResource', demo, { context: { 'aws:TagKeys': ['owner', 'environment'] } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['environment'] } } })],
+    identity: [allowIf('ecr:TagResource', { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['environment'] } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
     name: 'ForAnyValue fails when the key is absent',
     source: 'multivalued',
     request: req(ciReader, 'ecr:TagResource', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['environment'] } } })],
+    identity: [allowIf('ecr:TagResource', { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['environment'] } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   {
     name: 'a multivalued key under a single-valued operator never matches',
     source: 'multivalued',
     request: req(ciReader, 'ecr:TagResource', demo, { context: { 'aws:TagKeys': ['environment'] } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:TagResource', Resource: '*', Condition: { StringEquals: { 'aws:TagKeys': 'environment' } } })],
+    identity: [allowIf('ecr:TagResource', { StringEquals: { 'aws:TagKeys': 'environment' } })],
     expect: { decision: 'deny', reason: 'no-identity-allow' },
   },
   // ---- variables ----------------------------------------------------------------------------
@@ -584,7 +601,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     name: 'a variable in a condition value (the repository\'s owner tag is the caller)',
     source: 'variables',
     request: req(user('ana'), 'ecr:DeleteRepository', demo, { resourceTags: { owner: 'ana' } }),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:DeleteRepository', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/owner': '${aws:username}' } } })],
+    identity: [allowIf('ecr:DeleteRepository', { StringEquals: { 'aws:ResourceTag/owner': '${aws:username}' } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   {
@@ -655,7 +672,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     name: 'aws:PrincipalArn of a session is its role\'s ARN',
     source: 'operators',
     request: req(session('deployer', 'build-42'), 'ecr:PutImage', demo),
-    identity: [identityWith({ Effect: 'Allow', Action: 'ecr:PutImage', Resource: '*', Condition: { ArnEquals: { 'aws:PrincipalArn': role('deployer') } } })],
+    identity: [allowIf('ecr:PutImage', { ArnEquals: { 'aws:PrincipalArn': role('deployer') } })],
     expect: { decision: 'allow', reason: 'allowed-by-identity', statement: id0 },
   },
   // ---- root user ----------------------------------------------------------------------------
@@ -818,13 +835,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     source: 'notprincipal',
     request: req(user('Bob', OTHER), 'ecr:BatchGetImage', demo),
     identity: [pull('*')],
-    resourcePolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Deny', NotPrincipal: { AWS: [`arn:aws:iam::${OTHER}:user/Bob`, `arn:aws:iam::${OTHER}:root`] }, Action: 'ecr:*' },
-        { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:BatchGetImage' },
-      ],
-    },
+    resourcePolicy: denyAllButBob,
     expect: { decision: 'allow', reason: 'allowed-by-resource', statement: { policyId: 'resource', index: 1 } },
   },
   {
@@ -832,13 +843,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     source: 'notprincipal',
     request: req(user('Alice', OTHER), 'ecr:BatchGetImage', demo),
     identity: [pull('*')],
-    resourcePolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Deny', NotPrincipal: { AWS: [`arn:aws:iam::${OTHER}:user/Bob`, `arn:aws:iam::${OTHER}:root`] }, Action: 'ecr:*' },
-        { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:BatchGetImage' },
-      ],
-    },
+    resourcePolicy: denyAllButBob,
     expect: { decision: 'deny', reason: 'explicit-deny-resource', statement: res0 },
     oracleDiffers:
       'The NotPrincipal page: "all principals except the user named Bob in AWS account 444455556666 are explicitly denied". iam-simulate lets the listed account ARN exclude every principal of that account, so it does not deny Alice.',
@@ -848,13 +853,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     source: 'notprincipal',
     request: req(user('Bob', OTHER), 'ecr:BatchGetImage', demo),
     identity: [pull('*')],
-    resourcePolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${OTHER}:user/Bob` }, Action: 'ecr:*' },
-        { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:BatchGetImage' },
-      ],
-    },
+    resourcePolicy: denyAllBut(`arn:aws:iam::${OTHER}:user/Bob`),
     expect: { decision: 'deny', reason: 'explicit-deny-resource', statement: res0 },
     oracleDiffers:
       'The NotPrincipal page: without the account ARN "the policy might deny access to the entire account containing the principal" (AWS validates the account first). iam-simulate excludes a caller matched by any one NotPrincipal entry, so it spares Bob.',
@@ -864,23 +863,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     source: 'notprincipal',
     request: req(session('cross-account-read-only-role', 'cross-account-audit-app', OTHER), 'ecr:BatchGetImage', demo),
     identity: [pull('*')],
-    resourcePolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          NotPrincipal: {
-            AWS: [
-              `arn:aws:sts::${OTHER}:assumed-role/cross-account-read-only-role/cross-account-audit-app`,
-              `arn:aws:iam::${OTHER}:role/cross-account-read-only-role`,
-              `arn:aws:iam::${OTHER}:root`,
-            ],
-          },
-          Action: 'ecr:*',
-        },
-        { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:BatchGetImage' },
-      ],
-    },
+    resourcePolicy: denyAllButAuditApp,
     expect: { decision: 'allow', reason: 'allowed-by-resource', statement: { policyId: 'resource', index: 1 } },
   },
   {
@@ -888,23 +871,7 @@ export const EVALUATION_TABLE: TableCase[] = [
     source: 'notprincipal',
     request: req(session('cross-account-read-only-role', 'someone-else', OTHER), 'ecr:BatchGetImage', demo),
     identity: [pull('*')],
-    resourcePolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          NotPrincipal: {
-            AWS: [
-              `arn:aws:sts::${OTHER}:assumed-role/cross-account-read-only-role/cross-account-audit-app`,
-              `arn:aws:iam::${OTHER}:role/cross-account-read-only-role`,
-              `arn:aws:iam::${OTHER}:root`,
-            ],
-          },
-          Action: 'ecr:*',
-        },
-        { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'ecr:BatchGetImage' },
-      ],
-    },
+    resourcePolicy: denyAllButAuditApp,
     expect: { decision: 'deny', reason: 'explicit-deny-resource', statement: res0 },
     oracleDiffers:
       'The NotPrincipal page spares only "the assumed-role user named cross-account-audit-app"; iam-simulate matches the listed role ARN against every session of the role, so it spares this one too.',
