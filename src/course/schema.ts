@@ -78,13 +78,19 @@ const Solution = z.unknown().transform((value, ctx): string[] | z.infer<typeof T
     ctx.addIssue({ code: 'custom', message, input: value });
     return z.NEVER;
   }
-  const parsed = schema.safeParse(value, { error: courseErrorMap });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
-    return z.NEVER;
-  }
-  return parsed.data;
+  return parseChosen<string[] | z.infer<typeof TargetSolution>>(schema, value, ctx);
 });
+
+/**
+ * Parses `value` with a schema chosen by hand (instead of z.union), passing its issues up with
+ * their own paths and the course's wording.
+ */
+export function parseChosen<T>(schema: z.ZodType<T>, value: unknown, ctx: z.RefinementCtx): T {
+  const parsed = schema.safeParse(value, { error: courseErrorMap });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+  return z.NEVER;
+}
 
 export const StepSchema = z
   .strictObject({

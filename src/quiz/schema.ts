@@ -5,7 +5,7 @@
  * the bank loads, in the course's wording (`questions[3].answer: must be an index into choices`).
  */
 import { z } from 'zod';
-import { courseErrorMap, kebab, text, wholeNumber } from '../course/schema.js';
+import { kebab, parseChosen, text, wholeNumber } from '../course/schema.js';
 import { CONCEPT_IDS } from './concepts.js';
 
 export const QUESTION_KINDS = ['single', 'multiple', 'error', 'order', 'command'] as const;
@@ -129,12 +129,7 @@ export const QuestionSchema = z.unknown().transform((value, ctx): z.infer<(typeo
     ctx.addIssue({ code: 'custom', path: ['kind'], message, input: value });
     return z.NEVER;
   }
-  const parsed = schema.safeParse(value, { error: courseErrorMap });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
-    return z.NEVER;
-  }
-  return parsed.data;
+  return parseChosen<z.infer<(typeof BY_KIND)[QuestionKind]>>(schema, value, ctx);
 });
 
 /** One topic file. */
