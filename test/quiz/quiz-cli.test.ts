@@ -83,13 +83,15 @@ async function answer(w: Window, q: Question, right: boolean): Promise<string> {
   if (q.kind === 'multiple') {
     const { lines } = choicesOnScreen(screen);
     const wanted = (right ? q.answers : q.answers.slice(1)).map((i) => q.choices[i]!);
+    const positions = wanted.map((text) => lines.findIndex((l) => l.endsWith(text))).sort((a, b) => a - b);
     let pointer = 0;
-    for (const at of wanted.map((text) => lines.findIndex((l) => l.endsWith(text))).sort((a, b) => a - b)) {
+    for (const at of positions) {
       for (; pointer < at; pointer++) w.keys('Down');
       w.keys('Space');
     }
-    // The marks show what is picked without colour: exactly the wanted choices.
-    const marked = await w.wait(new RegExp(`◉ ${wanted.at(-1)!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    // The marks show what is picked without colour: once the last one pressed shows ◉, exactly the wanted ones do.
+    const last = lines[positions.at(-1)!]!.replace(/^.*◯ /, '');
+    const marked = await w.wait(`◉ ${last}`);
     expect(choicesOnScreen(marked).lines.filter((l) => l.includes('◉')).map((l) => l.replace(/^.*◉ /, '')).sort()).toEqual([...wanted].sort());
     w.keys('Enter');
     return wanted.join('; ');
