@@ -3,13 +3,12 @@
  * imports: `sandbox status` and `sandbox env` must stay fast, so nothing here loads
  * testcontainers or the AWS SDK.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
-import { processAlive, readRuntimeFile, runtimeFile, type DaemonMessage, type DaemonOptions, type SandboxRuntime } from './runtime.js';
+import { DaemonError, findDaemon, spawnDaemon, stopDaemon } from '../util/daemon.js';
+import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
 export const DEFAULT_PORT = 5123;
 
@@ -26,32 +25,12 @@ export interface UpOptions {
   timeoutMs?: number;
 }
 
-export class SandboxError extends Error {}
+/** The sandbox could not be started (or is running elsewhere): the message says what to do. */
+export class SandboxError extends DaemonError {}
 
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
-export async function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
-  const runtime = await readRuntimeFile(dir);
-  if (!runtime) return undefined;
-  if (processAlive(runtime.pid) && (await answers(runtime))) return runtime;
-  if (!processAlive(runtime.pid)) await fsp.rm(runtimeFile(dir), { force: true });
-  return undefined;
-}
-
-/** Whether the sandbox's health page answers within a second. */
-async function answers(runtime: SandboxRuntime): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${runtime.port}/health`, {
-      headers: { host: `localhost:${runtime.port}` },
-      signal: AbortSignal.timeout(1000),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
-function daemonEntry(): string {
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js');
+export function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
+  return findDaemon<SandboxRuntime>(dir);
 }
 
 /**
@@ -72,58 +51,27 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
   await fsp.mkdir(dir, { recursive: true });
   // Without --port, the port of the last run (docker logins are per host:port), else 5123.
   const portChosen = options.port !== undefined;
-  options = { ...options, port: options.port ?? (await lastPort(dir)) };
   const daemonOptions: DaemonOptions = {
     dir,
-    port: options.port ?? DEFAULT_PORT,
+    port: options.port ?? (await lastPort(dir)) ?? DEFAULT_PORT,
     anyPortIfBusy: !portChosen,
     host: options.host,
     region: options.region,
     tokenTtlSeconds: options.tokenTtlSeconds,
     registryImage: options.registryImage,
   };
-  const logFile = path.join(dir, 'sandbox.log');
-  const logFd = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [daemonEntry()], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { ...process.env, ECR_WORKBOOK_DAEMON_OPTIONS: JSON.stringify(daemonOptions) },
+  const runtime = await spawnDaemon<SandboxRuntime>({
+    dir,
+    entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
+    options: daemonOptions,
+    label: 'The sandbox',
+    logName: 'sandbox.log',
+    timeoutMs: options.timeoutMs ?? 180_000,
+    onProgress: options.onProgress,
+    onWarning: options.onWarning,
   });
-  fs.closeSync(logFd);
-  const timeoutMs = options.timeoutMs ?? 180_000;
-  try {
-    const runtime = await new Promise<SandboxRuntime>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SandboxError(`The sandbox did not become ready within ${timeoutMs / 1000} s. See ${logFile}.`)), timeoutMs);
-      child.on('message', (message: DaemonMessage) => {
-        if (message.type === 'progress') options.onProgress?.(message.message);
-        else if (message.type === 'warning') options.onWarning?.(message.message);
-        else if (message.type === 'ready') {
-          clearTimeout(timer);
-          resolve(message.runtime);
-        } else if (message.type === 'failed') {
-          clearTimeout(timer);
-          reject(new SandboxError(message.message));
-        }
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new SandboxError(`The sandbox process exited before it was ready (${signal ?? `code ${code}`}). See ${logFile}.`));
-      });
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(new SandboxError(`Could not start the sandbox process: ${error.message}`));
-      });
-    });
-    await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
-    return { runtime, alreadyRunning: false };
-  } catch (error) {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    throw error;
-  } finally {
-    child.removeAllListeners();
-    if (child.connected) child.disconnect();
-    child.unref();
-  }
+  await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
+  return { runtime, alreadyRunning: false };
 }
 
 /** The port the sandbox last served on, from its log of runs (absent on a first start). */
@@ -136,23 +84,12 @@ async function lastPort(dir: string): Promise<number | undefined> {
   }
 }
 
-/** Stops the sandbox for `dir`: SIGTERM, then SIGKILL after `graceMs`. Returns what was stopped. */
-export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<SandboxRuntime | undefined> {
-  const runtime = await readRuntimeFile(dir);
-  if (!runtime) return undefined;
-  if (!processAlive(runtime.pid)) {
-    await fsp.rm(runtimeFile(dir), { force: true });
-    return undefined;
-  }
-  process.kill(runtime.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (processAlive(runtime.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(runtime.pid)) {
-    // It did not stop in time; the next `sandbox up` removes the container it leaves behind.
-    process.kill(runtime.pid, 'SIGKILL');
-  }
-  await fsp.rm(runtimeFile(dir), { force: true });
-  return runtime;
+/**
+ * Stops the sandbox for `dir`: SIGTERM, then SIGKILL after `graceMs` (the next `sandbox up` then
+ * removes the container it leaves behind). Returns what was stopped.
+ */
+export function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<SandboxRuntime | undefined> {
+  return stopDaemon<SandboxRuntime>(dir, graceMs);
 }
 
 /** Counts from the state file for `sandbox status`, without starting anything. */

@@ -1,7 +1,8 @@
 import { sandboxHome } from '../../paths.js';
-import { findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, SandboxError } from '../../sandbox/control.js';
+import { findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp } from '../../sandbox/control.js';
 import { renderShellEnv, sandboxEnvVars, type ShellKind } from '../../sandbox/env.js';
 import type { SandboxRuntime } from '../../sandbox/runtime.js';
+import { DaemonError } from '../../util/daemon.js';
 import { startSpinner } from '../../util/spinner.js';
 import { EXIT, ExitError } from '../errors.js';
 
@@ -37,7 +38,7 @@ export async function up(opts: { port?: number; region: string; host?: string; t
     });
   } catch (error) {
     spinner.fail('the sandbox did not start');
-    if (error instanceof SandboxError) throw new ExitError(error.message, EXIT.unable);
+    if (error instanceof DaemonError) throw new ExitError(error.message, EXIT.unable);
     throw error;
   }
   const { runtime, alreadyRunning } = result;
