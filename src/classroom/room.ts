@@ -143,8 +143,6 @@ export interface NewRoomOptions {
   region?: string;
   accountId?: string;
   profile?: string;
-  /** Names the instructor lists up front (the board shows them before they join). */
-  learners?: string[];
 }
 
 /** The room and its rules. Every change calls the listeners (the store saves, the board updates). */
@@ -167,16 +165,8 @@ export class Room {
     }
   }
 
-  /** A new room state with a fresh code; listed names are validated for the target. */
+  /** A new room state with a fresh code and nobody in it yet. */
   static create(options: NewRoomOptions, now: Date = new Date()): RoomState {
-    const learners: LearnerRecord[] = [];
-    const seen = new Set<string>();
-    for (const raw of options.learners ?? []) {
-      const name = validateName(raw, options.target);
-      if (seen.has(nameKey(name))) continue;
-      seen.add(nameKey(name));
-      learners.push({ name, listed: true, steps: {}, history: [] });
-    }
     return {
       version: ROOM_VERSION,
       id: crypto.randomBytes(8).toString('hex'),
@@ -186,7 +176,7 @@ export class Room {
       ...(options.accountId ? { accountId: options.accountId } : {}),
       ...(options.profile ? { profile: options.profile } : {}),
       createdAt: now.toISOString(),
-      learners,
+      learners: [],
     };
   }
 
@@ -264,6 +254,21 @@ export class Room {
     learner.lastSeen = at;
     this.changed('report');
     return learner;
+  }
+
+  /** Adds names the instructor lists (`classroom start --learners`); names already in the room are kept as they are. */
+  addListed(names: readonly string[]): void {
+    let added = false;
+    for (const raw of names) {
+      const name = validateName(raw, this.state.target);
+      if (this.byKey.has(nameKey(name))) continue;
+      if (this.byKey.size >= MAX_LEARNERS) throw classroomErrors.roomFull(MAX_LEARNERS);
+      const learner: LearnerRecord = { name, listed: true, steps: {}, history: [] };
+      this.state.learners.push(learner);
+      this.byKey.set(nameKey(name), learner);
+      added = true;
+    }
+    if (added) this.changed('join');
   }
 
   /** The learner with this name (any case). */

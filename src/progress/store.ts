@@ -6,8 +6,13 @@
  *   "learner": "alice", "currentStep": "push-image",
  *   "steps": { "create-repository": { "status": "passed", "at": "2025-…Z", "attempts": 2,
  *                                     "evidence": { … } } },
- *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } } }
+ *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } },
+ *   "classroom": { "url": "http://192.168.1.20:5124", "code": "K7MQ4PXA", "name": "alice",
+ *                  "token": "…", "roomId": "…", "target": "sandbox", "joinedAt": "…" } }
  * ```
+ *
+ * `classroom` is there while the learner is in a classroom (`ecr-workbook join`): every check
+ * is then also reported to it.
  *
  * `currentStep` is only the step the learner picked; which step is current is computed from
  * it and the course order (see nextStep). A skipped step is never counted as passed.
@@ -44,6 +49,19 @@ export interface QuizResult {
   at: string;
 }
 
+/** The classroom a learner joined: where to report, as whom, with which token. */
+export interface ClassroomMembership {
+  url: string;
+  /** The room's join code (canonical form); every report carries it. */
+  code: string;
+  name: string;
+  /** The learner's own token, given at join; only this learner's reports carry it. */
+  token: string;
+  roomId: string;
+  target: Target;
+  joinedAt: string;
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   target: Target;
@@ -54,6 +72,7 @@ export interface Progress {
   steps: Record<string, StepProgress>;
   /** Keyed by lesson id. */
   quiz?: Record<string, QuizResult>;
+  classroom?: ClassroomMembership;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -66,6 +85,15 @@ function isStepProgress(v: unknown): v is StepProgress {
 
 function isQuizResult(v: unknown): v is QuizResult {
   return isRecord(v) && Array.isArray(v.answers) && v.answers.every(isCount) && isCount(v.correct) && isCount(v.total) && typeof v.at === 'string';
+}
+
+function isMembership(v: unknown): v is ClassroomMembership {
+  return (
+    isRecord(v) &&
+    ['url', 'code', 'name', 'token', 'roomId', 'joinedAt'].every((k) => typeof v[k] === 'string' && v[k] !== '') &&
+    typeof v.target === 'string' &&
+    (TARGETS as readonly string[]).includes(v.target)
+  );
 }
 
 /** Settings remembered between runs; `undefined` forgets one. */
@@ -86,6 +114,7 @@ function isProgress(value: unknown): value is Progress {
   if (typeof value.target !== 'string' || !(TARGETS as readonly string[]).includes(value.target)) return false;
   if (![value.region, value.profile, value.learner, value.currentStep].every(optionalString)) return false;
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
+  if (value.classroom !== undefined && !isMembership(value.classroom)) return false;
   return value.quiz === undefined || (isRecord(value.quiz) && Object.values(value.quiz).every(isQuizResult));
 }
 
@@ -223,6 +252,14 @@ export class ProgressStore {
     });
   }
 
+  /** Remembers the classroom the learner joined, or (`undefined`) forgets it. */
+  setClassroom(membership: ClassroomMembership | undefined): Promise<Progress> {
+    return this.update((p) => {
+      if (membership) p.classroom = membership;
+      else delete p.classroom;
+    });
+  }
+
   /** The step to work on in this course order (see nextStep). */
   currentStep(order: readonly string[]): string | undefined {
     return nextStep(this.current, order);
@@ -235,7 +272,7 @@ export class ProgressStore {
     });
   }
 
-  /** Starts over: forgets every step, quiz and pick; keeps target, region, profile and learner. */
+  /** Starts over: forgets every step, quiz and pick; keeps target, region, profile, learner and classroom. */
   reset(): Promise<Progress> {
     return this.update((p) => {
       p.steps = {};

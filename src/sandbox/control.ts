@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
-import { DaemonError, findDaemon, spawnDaemon, stopDaemon } from '../util/daemon.js';
+import { DaemonError, findDaemon, lastPort, rememberPort, spawnDaemon, stopDaemon } from '../util/daemon.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
 export const DEFAULT_PORT = 5123;
@@ -70,18 +70,8 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     onProgress: options.onProgress,
     onWarning: options.onWarning,
   });
-  await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
+  await rememberPort(dir, runtime.port);
   return { runtime, alreadyRunning: false };
-}
-
-/** The port the sandbox last served on, from its log of runs (absent on a first start). */
-async function lastPort(dir: string): Promise<number | undefined> {
-  try {
-    const value = JSON.parse(await fsp.readFile(path.join(dir, 'last-port.json'), 'utf8')) as { port?: unknown };
-    return typeof value.port === 'number' ? value.port : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -93,6 +93,21 @@ export async function findDaemon<R extends DaemonRuntime>(dir: string): Promise<
   return undefined;
 }
 
+/** The port the daemon for `dir` last served on (absent on a first start). */
+export async function lastPort(dir: string): Promise<number | undefined> {
+  try {
+    const value = JSON.parse(await fsp.readFile(path.join(dir, 'last-port.json'), 'utf8')) as { port?: unknown };
+    return typeof value.port === 'number' ? value.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remembers the port a daemon serves on: the next start takes it again (clients saved the address). */
+export async function rememberPort(dir: string, port: number): Promise<void> {
+  await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port }));
+}
+
 export interface SpawnDaemonOptions {
   /** The daemon's folder: its log and runtime.json. */
   dir: string;

@@ -4,6 +4,7 @@
  * so the script holds no text of its own and needs no extra request to start.
  */
 import { REPOSITORY_NAME_PATTERN } from '../api/validate.js';
+import { escapeHtml, scriptJson } from '../../util/html.js';
 import { pageText, type PageText } from './messages.js';
 
 /** What the script starts with. */
@@ -20,29 +21,6 @@ export interface ConsoleData {
 /** The data block for a sandbox. */
 export function consoleData(input: Omit<ConsoleData, 'repositoryNamePattern' | 'text'>): ConsoleData {
   return { ...input, repositoryNamePattern: REPOSITORY_NAME_PATTERN, text: pageText };
-}
-
-/**
- * The page's Content-Security-Policy: only the sandbox's own script and style, no framing (a
- * page that deletes things must not be clickjackable), connections to the sandbox only.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-/** JSON that is safe inside a `<script>` element: no `</script>`, no HTML comment openers. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
 /** The page's HTML for a sandbox. */
