@@ -67,7 +67,7 @@ export function classroomStop(dir: string = classroomHome(), graceMs = 10_000): 
 
 /** The board of the running classroom, as its server computes it. */
 export async function fetchBoard(runtime: ClassroomRuntime): Promise<BoardView> {
-  const res = await fetch(`http://127.0.0.1:${runtime.port}/api/board`, { headers: { host: `localhost:${runtime.port}` }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`http://127.0.0.1:${runtime.port}/api/board`, { signal: AbortSignal.timeout(5000) });
   if (!res.ok) throw new DaemonError(`The classroom server answered ${res.status} for its board. See ${path.join(classroomHome(), 'classroom.log')}.`);
   return (await res.json()) as BoardView;
 }

@@ -77,7 +77,7 @@ export function processAlive(pid: number): boolean {
 /** Whether the daemon's `/health` answers on loopback within a second. */
 export async function healthAnswers(port: number): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { headers: { host: `localhost:${port}` }, signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
     return res.ok;
   } catch {
     return false;
