@@ -108,6 +108,7 @@ export const boardText = {
   attempts: { one: '{n} check', other: '{n} checks' },
   stuckHeading: 'Stuck longest',
   nobodyStuck: 'Nobody is stuck right now.',
+  moreStuck: { one: 'And {n} more learner is stuck: the grid shows where.', other: 'And {n} more learners are stuck: the grid shows where.' },
   stepColumn: 'Step',
   diagnosisColumn: 'Diagnosis',
   forColumn: 'For',

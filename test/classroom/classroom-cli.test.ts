@@ -59,7 +59,7 @@ const cells = (view: BoardView, name: string) => {
 };
 
 beforeAll(async () => {
-  [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(learner));
+  [alice, bob, carol] = await Promise.all([learner('alice'), learner('bob'), learner('carol')]);
   const started = await teach('classroom', 'start', '--port', '0', '--json');
   expect(started.code, started.stderr).toBe(0);
   const runtime = JSON.parse(started.stdout);

@@ -55,11 +55,19 @@ function joinSection() {
   return section(T.joinHeading, h('div', { className: 'join-command' }, h('pre', { id: 'join-command' }, view.room.joinCommand), h('p', { className: 'summary', id: 'summary' }, count)));
 }
 
+/** The board lists this many stuck learners, longest first; the grid shows the rest. */
+const STUCK_SHOWN = 10;
+
 function stuckSection() {
-  const rows = view.stuck.map((s) =>
+  const rows = view.stuck.slice(0, STUCK_SHOWN).map((s) =>
     h('tr', { 'data-learner': s.name }, h('td', {}, learnerButton(s.name)), h('td', {}, s.step), h('td', {}, h('code', {}, s.diagnosis ?? T.noDiagnosis)), h('td', {}, duration(s.seconds))),
   );
-  return h('div', { id: 'stuck' }, section(T.stuckHeading, table('stuck-table', [T.learnerColumn, T.stepColumn, T.diagnosisColumn, T.forColumn], rows, T.nobodyStuck)));
+  const more = view.stuck.length - rows.length;
+  return h(
+    'div',
+    { id: 'stuck' },
+    section(T.stuckHeading, table('stuck-table', [T.learnerColumn, T.stepColumn, T.diagnosisColumn, T.forColumn], rows, T.nobodyStuck), more > 0 ? h('p', { className: 'detail-facts', id: 'more-stuck' }, plural(T.moreStuck, more)) : null),
+  );
 }
 
 function mistakesSection() {
