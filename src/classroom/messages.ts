@@ -101,6 +101,7 @@ export const boardText = {
   learnerColumn: 'Learner',
   passedColumn: 'Passed',
   ecrColumn: 'On AWS',
+  ecrColumnTitle: 'Repositories tagged for this learner / all repositories under their prefix',
   passed: 'passed',
   failed: 'failing',
   notStarted: 'not started',

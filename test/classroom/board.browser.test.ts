@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardView } from '../../src/classroom/board.js';
 import { boardText } from '../../src/classroom/messages.js';
 import { displayCode } from '../../src/classroom/room.js';
+import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
+import { awsOnSandbox } from '../aws/helpers.js';
 import { launchChromium } from '../helpers/browser.js';
+import { ecrClient } from '../helpers/sandbox.js';
+import { seedImage } from '../sandbox/api-helpers.js';
 import { call, join, report, startTestClassroom } from './helpers.js';
 
 // The live board in a real browser (Debian's chromium, driven by playwright-core): 30 learners
@@ -142,5 +146,37 @@ describe('the live board in a browser', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);
+  });
+});
+
+describe("an AWS room's board", () => {
+  it("shows each learner's repositories on the shared account: which the sweep deletes, which it keeps", async () => {
+    const t = await awsOnSandbox();
+    const aws = await startTestClassroom({ target: 'aws', profile: 'ecr-workbook', learners: ['alice', 'bob'] });
+    const awsPage = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    try {
+      const ecr = ecrClient(t.sandbox);
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: 'alice/demo-app', tags: [{ Key: 'created-by', Value: 'ecr-workbook' }, { Key: 'ecr-workbook-learner', Value: 'alice' }] }));
+      seedImage(t.sandbox, 'alice/demo-app', { seed: 'a', tags: ['v1'], sizeInBytes: 12_300_000 });
+      await ecr.send(new CreateRepositoryCommand({ repositoryName: 'alice/scratch' }));
+      const alice = await join(aws.url, displayCode(aws.room.state.code), 'alice');
+      await report(aws.url, aws.room.state.code, alice, 'create-repository', 'pass');
+      await aws.lookAtEcr!();
+      await awsPage.goto(`http://localhost:${aws.port}/`);
+      await poll(() => awsPage.locator('#grid tr[data-learner="alice"] td.ecr').innerText()).toBe('1/2');
+      expect(await awsPage.locator('#room-kind').innerText()).toBe(`AWS account ${t.sandbox.accountId}, us-east-1`);
+      expect(await awsPage.locator('#grid tr[data-learner="bob"] td.ecr').innerText()).toBe('–');
+      expect(await awsPage.locator('#grid tr[data-learner="bob"] th').innerText()).toBe(`bob (${boardText.notJoined})`);
+      expect(await awsPage.locator('#ecr-summary').innerText()).toMatch(/^On AWS \(looked at .+\): 1 of the room's repositories, about \$0\.0012 a month\.$/);
+      await awsPage.locator('#grid button[data-name="alice"]').click();
+      await poll(() => awsPage.locator('#detail li[data-repository]').count()).toBe(2);
+      expect(await awsPage.locator('#detail li[data-repository="alice/demo-app"]').innerText()).toBe(`alice/demo-app 1 image, 12.3 MB: ${boardText.ecrOwned}`);
+      expect(await awsPage.locator('#detail li[data-repository="alice/scratch"]').innerText()).toBe(`alice/scratch 0 images, 0 B: ${boardText.ecrNotOwned}`);
+      await awsPage.screenshot({ path: path.join(ARTIFACTS, 'aws-board.png'), fullPage: true });
+    } finally {
+      await awsPage.close();
+      await aws.stop();
+      await t.stop();
+    }
   });
 });

@@ -104,7 +104,7 @@ function gridSection() {
     h('th', { scope: 'col', className: 'learner' }, T.learnerColumn),
     ...view.steps.map((s) => h('th', { scope: 'col', title: s.title }, String(s.lesson).padStart(2, '0'), h('span', { className: 'step-id' }, s.id))),
     h('th', { scope: 'col' }, T.passedColumn),
-    view.ecr ? h('th', { scope: 'col' }, T.ecrColumn) : null,
+    view.ecr ? h('th', { scope: 'col', title: T.ecrColumnTitle }, T.ecrColumn) : null,
   ];
   const rows = view.learners.map((l) =>
     h(
