@@ -93,4 +93,5 @@ const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100)
 console.log(`${learners} learners × one report every ${EVERY_MS / 1000} s for ${seconds} s on loopback, board open (${boardEvents} board updates sent)`);
 console.log(`reports: ${latencies.length} answered, ${errors} errors (${(latencies.length / seconds).toFixed(1)} per second)`);
 console.log(`latency per report (new connection each): p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1).toFixed(1)} ms`);
+console.log(`machine load average (1 min) at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs (latency includes waiting for a CPU)`);
 console.log(`server RSS: ${(before.rss / 1024).toFixed(1)} MiB idle, ${(after.rss / 1024).toFixed(1)} MiB after, peak ${(after.hwm / 1024).toFixed(1)} MiB; CPU ${(after.cpu - before.cpu).toFixed(1)} s over the run`);

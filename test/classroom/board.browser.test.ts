@@ -31,15 +31,14 @@ const consoleErrors: string[] = [];
 const foreignRequests: string[] = [];
 
 /** The grid as the page shows it: learner → step → state. */
-function gridOf(p: Page): Promise<Record<string, Record<string, string>>> {
-  return p.$$eval('#grid tbody tr', (rows) =>
-    Object.fromEntries(
-      rows.map((row) => [
-        (row as HTMLElement).dataset.learner!,
-        Object.fromEntries([...row.querySelectorAll('td[data-step]')].map((td) => [(td as HTMLElement).dataset.step!, (td as HTMLElement).dataset.state!])),
-      ]),
-    ),
-  );
+async function gridOf(p: Page): Promise<Record<string, Record<string, string>>> {
+  const grid: Record<string, Record<string, string>> = {};
+  for (const row of await p.locator('#grid tbody tr').all()) {
+    const cells: Record<string, string> = {};
+    for (const td of await row.locator('td[data-step]').all()) cells[(await td.getAttribute('data-step'))!] = (await td.getAttribute('data-state'))!;
+    grid[(await row.getAttribute('data-learner'))!] = cells;
+  }
+  return grid;
 }
 
 beforeAll(async () => {
@@ -112,7 +111,7 @@ describe('the live board in a browser', () => {
   it('shows a hostile name as text everywhere, never as HTML', async () => {
     expect(await page.locator(`#grid tr[data-learner='${HOSTILE}'] th`).innerText()).toBe(HOSTILE);
     expect(await page.locator('#grid img, #stuck img, #mistakes img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+    expect(await page.evaluate<unknown>('window.__owned')).toBeUndefined();
   });
 
   it('updates live as reports come, without a reload', async () => {

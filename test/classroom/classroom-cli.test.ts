@@ -91,6 +91,9 @@ describe('a workshop with three learners', () => {
       expect(joined.stdout).toContain(`Joined classroom ${room.code} at ${room.url} as ${l.name}.`);
       expect(joined.stdout).toContain('never your credentials or the commands you type');
     }
+    const status = JSON.parse((await alice.run('status', '--json')).stdout);
+    expect(status.classroom).toEqual({ url: room.url, name: 'alice', code: room.code.replace('-', '') });
+    expect((await alice.run('status')).stdout).toContain(`Your checks are reported to the classroom at ${room.url} as alice`);
     const wrong = await alice.run('join', room.url, 'AAAA-AAAA', '--name', 'alice2');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("not this classroom's join code");

@@ -139,7 +139,9 @@ export async function status(opts: GlobalOptions): Promise<void> {
         )
       : undefined;
   if (opts.json) {
-    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, ...(left ? { onAws: left.plan ?? null } : {}) }));
+    // The classroom without its token: status output gets pasted into chats.
+    const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
+    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, classroom, ...(left ? { onAws: left.plan ?? null } : {}) }));
     return;
   }
   const p = painter();
@@ -152,6 +154,7 @@ export async function status(opts: GlobalOptions): Promise<void> {
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
   if (left) out(`\n${left.text}`);
+  if (progress.classroom) out(`\nYour checks are reported to the classroom at ${progress.classroom.url} as ${progress.classroom.name} (leave with \`ecr-workbook leave\`).`);
   out(`\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}`);
 }
 
