@@ -8,6 +8,7 @@ import { ProgressStore } from '../../src/progress/store.js';
 import { awsOnSandbox, cli, type AwsOnSandbox } from '../aws/helpers.js';
 import { cliWith, ecrClient, tempDir } from '../helpers/sandbox.js';
 import { seedImage } from '../sandbox/api-helpers.js';
+import { startTestClassroom } from './helpers.js';
 
 // A classroom on a shared AWS account, run against the sandbox's endpoint (the same code as on
 // AWS): the room's policies, a learner joining and checking on the aws target, the board reading
@@ -84,6 +85,12 @@ describe('a classroom on a shared AWS account', () => {
     expect(upper.code).toBe(1);
     expect(upper.stderr).toContain('your name is your repository prefix');
 
+    // A learner the instructor did not list gets a policy as they join.
+    const dave = await cliWith({ ...process.env, ECR_WORKBOOK_HOME: tempDir('ecrwb-dave-') }, 'join', room.url, room.code, '--name', 'dave');
+    expect(dave.code, dave.stderr).toBe(0);
+    await expect.poll(() => fs.existsSync(path.join(t.state, 'classroom', 'policies', 'dave.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(t.state, 'classroom', 'policies', 'dave.json'), 'utf8')).Statement[1].Resource).toBe(`arn:aws:ecr:us-east-1:${t.sandbox.accountId}:repository/dave/*`);
+
     expect((await cliWith(aliceEnv, 'check', 'create-repository', '--yes')).code).toBe(1);
     await create('alice/demo-app', owner('alice'), [40_000_000, 10_000_000]);
     await ecrClient(t.sandbox).send(new (await import('@aws-sdk/client-ecr')).PutImageScanningConfigurationCommand({ repositoryName: 'alice/demo-app', imageScanningConfiguration: { scanOnPush: true } }));
@@ -116,6 +123,7 @@ describe('a classroom on a shared AWS account', () => {
         ['bob/demo-app', 'tagged', 1],
         ['bob/notes', 'not-owned', 0],
       ],
+      dave: [],
     });
     expect(ecr.monthlyUsd).toBeCloseTo(monthlyStorageUsd(55_000_000));
     expect(ecr.monthlyCost).toBe('$0.0055');
@@ -126,7 +134,7 @@ describe('a classroom on a shared AWS account', () => {
     const dry = await cli('classroom', 'sweep', '--dry-run', '--json');
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
-    expect(plan).toMatchObject({ target: 'aws', account: t.sandbox.accountId, region: 'us-east-1', dryRun: true, otherLearners: 1, learners: ['alice', 'bob'] });
+    expect(plan).toMatchObject({ target: 'aws', account: t.sandbox.accountId, region: 'us-east-1', dryRun: true, otherLearners: 1, learners: ['alice', 'bob', 'dave'] });
     expect(plan.monthlyUsd).toBeCloseTo(monthlyStorageUsd(45_000_000));
     expect(plan.repositories.map((r: { name: string; action: string; ownership: string }) => `${r.name}:${r.action}:${r.ownership}`).sort()).toEqual([
       'alice/demo-app:would-delete:tagged',
@@ -135,7 +143,7 @@ describe('a classroom on a shared AWS account', () => {
       'bob/notes:kept:not-owned',
     ]);
     const text = (await cli('classroom', 'sweep', '--dry-run')).stdout;
-    expect(text).toContain(`Sweeping what the classroom's 2 learners created on AWS, account ${t.sandbox.accountId}, us-east-1.`);
+    expect(text).toContain(`Sweeping what the classroom's 3 learners created on AWS, account ${t.sandbox.accountId}, us-east-1.`);
     expect(text).toContain('alice/demo-app (us-east-1): 2 images, 50.0 MB, about $0.0050 a month');
     expect(text).toContain('Together about $0.0055 a month until deleted.');
     expect(text).toContain("alice/side (us-east-1): 0 images, 0 B, about $0.00 a month (the course made it for 'carol', who is not in this room)");
@@ -168,6 +176,16 @@ describe('what the aws room needs', () => {
     expect(started.code).toBe(2);
     expect(started.stderr).toContain("A classroom on a shared AWS account needs the instructor's own credentials");
     expect((await cliWith(env, 'classroom', 'status')).code).toBe(1);
+  });
+
+  it('the same account when a saved room opens again', async () => {
+    const dir = tempDir('ecrwb-aws-room-');
+    const first = await startTestClassroom({ dir, target: 'aws', profile: 'ecr-workbook' });
+    expect(first.room.state).toMatchObject({ accountId: t.sandbox.accountId, region: 'us-east-1', profile: 'ecr-workbook' });
+    await first.stop();
+    const file = path.join(dir, 'room.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), accountId: '111122223333' }));
+    await expect(startTestClassroom({ dir })).rejects.toThrow(`The room was opened on AWS account 111122223333, but these credentials are for account ${t.sandbox.accountId}.`);
   });
 
   it('a sandbox room has nothing on AWS to sweep', async () => {

@@ -203,3 +203,19 @@ describe('a workshop with three learners', () => {
     expect(status.lessons[1].steps[0]).toEqual({ id: 'caller-identity', status: 'failed' });
   });
 });
+
+describe('a room for other machines', () => {
+  it('--host beyond loopback warns, and prints the addresses learners join at', async () => {
+    const env: NodeJS.ProcessEnv = { ...base, ...learnerHome(tempDir('ecrwb-wide-')) };
+    const started = await cliWith(env, 'classroom', 'start', '--host', '0.0.0.0', '--port', '0');
+    try {
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stderr).toContain('warning: --host 0.0.0.0 makes the classroom reachable from other machines');
+      expect(started.stdout).toMatch(/ecr-workbook join http:\/\/[\d.]+:\d+ [A-Z2-9]{4}-[A-Z2-9]{4} --name <your name>/);
+      expect(started.stdout).not.toContain('Only this machine can join');
+      expect((await cliWith(env, 'classroom', 'start', '--port', '1')).stderr).toContain('A classroom is already running on port');
+    } finally {
+      await cliWith(env, 'classroom', 'stop');
+    }
+  });
+});

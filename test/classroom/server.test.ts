@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardView } from '../../src/classroom/board.js';
 import { boardText } from '../../src/classroom/messages.js';
 import { displayCode } from '../../src/classroom/room.js';
-import { isLocalPeer, MAX_BODY_BYTES, MAX_FAILURES } from '../../src/classroom/server.js';
+import { joinUrls } from '../../src/classroom/index.js';
+import { isLocalPeer, MAX_BODY_BYTES, MAX_FAILURES, MAX_WATCHERS } from '../../src/classroom/server.js';
+import os from 'node:os';
+import http from 'node:http';
 import { consoleAssetsDir } from '../../src/sandbox/console/assets.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/util/html.js';
 import { call, join, report, requestFromPeer, startTestClassroom, waitForBoard } from './helpers.js';
@@ -195,6 +198,34 @@ describe('the board is the instructor’s, on this machine only', () => {
     }
   });
 
+  it('answers the board under this machine’s own address (the instructor opening it by the address learners use)', async () => {
+    const own = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+    if (!own) return; // a machine with loopback only has no other address to try
+    const wide = await startTestClassroom({ host: '0.0.0.0' });
+    try {
+      const board = await call(`http://${own.address}:${wide.port}`, 'GET', '/api/board');
+      expect(board.status).toBe(200);
+      expect(wide.urls[0]).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:\d+$/);
+      expect(wide.urls).toContain(`http://${own.address}:${wide.port}`);
+    } finally {
+      await wide.stop();
+    }
+  });
+
+  it('lists the addresses learners join at, for the address it listens on', () => {
+    const interfaces = {
+      lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+      eth0: [
+        { address: '192.168.1.20', family: 'IPv4', internal: false },
+        { address: 'fe80::1', family: 'IPv6', internal: false },
+      ],
+    } as unknown as ReturnType<typeof os.networkInterfaces>;
+    expect(joinUrls('127.0.0.1', 5124, interfaces)).toEqual(['http://127.0.0.1:5124']);
+    expect(joinUrls('0.0.0.0', 5124, interfaces)).toEqual(['http://192.168.1.20:5124', 'http://127.0.0.1:5124']);
+    expect(joinUrls('10.1.2.3', 5124, interfaces)).toEqual(['http://10.1.2.3:5124']);
+    expect(joinUrls('fd00::5', 5124, interfaces)).toEqual(['http://[fd00::5]:5124']);
+  });
+
   it('knows this machine’s own peers', () => {
     expect(['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1'].every(isLocalPeer)).toBe(true);
     expect(['203.0.113.9', '::ffff:198.51.100.7', undefined].some(isLocalPeer)).toBe(false);
@@ -202,6 +233,33 @@ describe('the board is the instructor’s, on this machine only', () => {
 });
 
 describe('the live stream and a restart', () => {
+  it(`serves at most ${MAX_WATCHERS} open boards at once`, async () => {
+    const other = await startTestClassroom();
+    const streams: http.ClientRequest[] = [];
+    try {
+      const open = () =>
+        new Promise<number>((resolve) => {
+          const req = http.get(`${other.url}/api/events`, (res) => {
+            resolve(res.statusCode ?? 0);
+            if (res.statusCode !== 200) res.resume();
+          });
+          streams.push(req);
+        });
+      const statuses = await Promise.all(Array.from({ length: MAX_WATCHERS }, open));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      expect(await open()).toBe(503);
+    } finally {
+      for (const req of streams) req.destroy();
+      await other.stop();
+    }
+  });
+
+  it('refuses to open a saved room as another kind of room', async () => {
+    const first = await startTestClassroom();
+    await first.stop();
+    await expect(startTestClassroom({ dir: first.dir, target: 'aws' })).rejects.toThrow('The saved room is a sandbox room, not aws.');
+  });
+
   it('sends the board when something changes', async () => {
     const carol = await join(room.url, code, 'carol');
     const seen = waitForBoard<BoardView>(room.url, (b) => b.learners.find((l) => l.name === 'carol')?.cells['build-image']?.state === 'failed');
