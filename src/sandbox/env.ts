@@ -21,6 +21,7 @@ export function sandboxEnvVars(input: SandboxEnvInput): Record<string, string> {
     AWS_DEFAULT_REGION: input.region,
     AWS_ENDPOINT_URL_ECR: input.endpoint,
     AWS_ENDPOINT_URL_STS: input.endpoint,
+    AWS_ENDPOINT_URL_IAM: input.endpoint,
     ECR_WORKBOOK_REGISTRY: input.registryHost,
   };
 }

@@ -3,6 +3,7 @@ import type { RepositoryRecord } from '../backend/types.js';
 import type { IamBackend } from '../iam/backend.js';
 import { accessDeniedMessage, evaluate, type AuthzRequest, type ContextValue, type Decision, type PolicyRef } from '../iam/evaluate.js';
 import type { IamRole, Identity } from '../iam/types.js';
+import type { RegistryRoute } from '../registry/routes.js';
 
 /**
  * The one place access is decided. Every front (the ECR API, the registry, IAM, STS) turns its
@@ -32,6 +33,45 @@ export interface Denial {
 
 const REPOSITORY_ARN_RE = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):([0-9]{12}):repository\/(.+)$/;
 const ACCOUNT_RE = /^[0-9]{12}$/;
+
+/**
+ * The account whose registry an ECR API call is about: the one `registryId` names, or the one in
+ * a repository ARN (TagResource and its kin), else the caller's own.
+ */
+export function ecrRegistryOf(identity: Identity, input: Record<string, unknown>): string {
+  if (typeof input.registryId === 'string' && ACCOUNT_RE.test(input.registryId)) return input.registryId;
+  if (typeof input.resourceArn === 'string') {
+    const match = REPOSITORY_ARN_RE.exec(input.resourceArn);
+    if (match) return match[2]!;
+  }
+  return identity.accountId;
+}
+
+/**
+ * The ECR action a registry (`/v2/`) request needs, as ECR maps them (User Guide, image-push and
+ * image-pull permissions): manifests are BatchGetImage to read and PutImage to write, a layer's
+ * bytes GetDownloadUrlForLayer, a layer's existence BatchCheckLayerAvailability, and the three
+ * steps of an upload InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload. Listing tags is
+ * ListImages, the catalog DescribeRepositories. Undefined: a valid login is all it takes (`/v2/`),
+ * or the registry refuses the request whoever asks.
+ */
+export function registryAction(kind: RegistryRoute['kind'], method: string): string | undefined {
+  const read = method === 'GET' || method === 'HEAD';
+  switch (kind) {
+    case 'catalog':
+      return 'ecr:DescribeRepositories';
+    case 'tags':
+      return 'ecr:ListImages';
+    case 'manifest':
+      return read ? 'ecr:BatchGetImage' : method === 'PUT' ? 'ecr:PutImage' : undefined;
+    case 'blob':
+      return method === 'GET' ? 'ecr:GetDownloadUrlForLayer' : method === 'HEAD' ? 'ecr:BatchCheckLayerAvailability' : undefined;
+    case 'upload':
+      return method === 'POST' ? 'ecr:InitiateLayerUpload' : method === 'PUT' ? 'ecr:CompleteLayerUpload' : 'ecr:UploadLayerPart';
+    default:
+      return undefined;
+  }
+}
 
 /** Which IAM resource an IAM action is about (the operation table names one per action). */
 export type IamResourceKind =
@@ -114,7 +154,7 @@ export class Authorizer {
   ecrTargets(identity: Identity, region: string, operation: string, input: Record<string, unknown>): AuthzTarget[] {
     const action = `ecr:${operation}`;
     if (operation === 'GetAuthorizationToken') return [{ action, resource: '*' }];
-    const registryId = typeof input.registryId === 'string' && ACCOUNT_RE.test(input.registryId) ? input.registryId : identity.accountId;
+    const registryId = ecrRegistryOf(identity, input);
     if (typeof input.resourceArn === 'string') {
       const match = REPOSITORY_ARN_RE.exec(input.resourceArn);
       if (!match) return [{ action, resource: input.resourceArn, resourceAccount: identity.accountId }];
@@ -186,26 +226,33 @@ export class Authorizer {
 
   /**
    * sts:AssumeRole (and sts:TagSession when the call brings session tags): the role's trust
-   * policy is the resource-based policy and must itself allow the caller. Across accounts the
-   * caller's own policies must allow too. A role that does not exist is denied the same way, as
-   * STS does, so the answer never tells whether it exists.
+   * policy is the resource-based policy and must itself allow the caller, as trust policies do
+   * (the evaluator's trust rule); across accounts the caller's own policies must allow too. A
+   * role that does not exist is denied the same way, as STS does, so the answer never tells
+   * whether it exists.
    */
-  assumeRole(identity: Identity, roleArn: string, role: { accountId: string; role: IamRole } | undefined, options: { tagSession: boolean; context?: Record<string, ContextValue> }): Denial | undefined {
+  assumeRole(
+    identity: Identity,
+    roleArn: string,
+    role: { accountId: string; role: IamRole } | undefined,
+    options: { tagSession: boolean; context?: Record<string, ContextValue> },
+  ): Denial | undefined {
     const actions = options.tagSession ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
     for (const action of actions) {
-      const target: AuthzTarget = {
+      const { decision } = this.evaluate(identity, {
         action,
         resource: roleArn,
         resourceAccount: role?.accountId,
-        resourcePolicy: role ? { id: 'TrustPolicy', type: 'resource', document: this.iam.parse(role.role.assumeRolePolicyDocument, 'trust') } : undefined,
+        resourcePolicy: role
+          ? { id: 'TrustPolicy', type: 'resource', trust: true, document: this.iam.parse(role.role.assumeRolePolicyDocument, 'trust') }
+          : undefined,
         resourceTags: role ? Object.fromEntries(role.role.tags.map((t) => [t.Key, t.Value])) : undefined,
         context: options.context,
-      };
-      const { decision } = this.evaluate(identity, target);
-      // An identity policy alone never lets anyone assume a role: the trust policy must allow.
-      const trusted = decision.decision === 'allow' && decision.matched.some((m) => m.policyType === 'resource' && m.effect === 'Allow');
+      });
       // STS words this denial without a reason clause.
-      if (!trusted) return { message: `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${roleArn}`, decision };
+      if (!role || decision.decision !== 'allow') {
+        return { message: `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${roleArn}`, decision };
+      }
     }
     return undefined;
   }

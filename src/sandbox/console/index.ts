@@ -9,6 +9,8 @@ import { parseJsonBody, requestId, toAwsError } from '../api/protocol.js';
 import { AwsError, errors } from '../api/errors.js';
 import type { Input } from '../api/validate.js';
 import type { EcrBackend } from '../backend/ecr.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import type { IamBackend } from '../iam/backend.js';
 import { MAX_API_BODY_BYTES, TOKEN_TTL_SECONDS } from '../config.js';
 import { readBody, type ConsoleFrontend } from '../server.js';
 import { consoleErrors, consoleRoutes, matchRoute, type Route } from './api.js';
@@ -19,6 +21,8 @@ import { consoleData, CONTENT_SECURITY_POLICY, renderPage } from './page.js';
 
 export interface ConsoleOptions {
   backend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   /** The sandbox's region: the console shows and creates repositories there. */
   region: string;
   tokenTtlSeconds?: number;
@@ -45,6 +49,8 @@ export function createConsole(options: ConsoleOptions): ConsoleFrontend {
   let course: Promise<Course> | undefined;
   const routes: Route[] = consoleRoutes({
     backend: options.backend,
+    iam: options.iam,
+    authorizer: options.authorizer,
     region: options.region,
     tokenTtlSeconds: options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS,
     course: () => {

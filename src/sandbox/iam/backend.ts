@@ -4,7 +4,7 @@ import { newAccessKeyId, newSecretAccessKey, randomIdentifier, type SandboxStore
 import { iamError } from './errors.js';
 import type { Principal, PolicyRef } from './evaluate.js';
 import { MANAGED_POLICIES, type ManagedPolicy } from './managed.js';
-import { parsePolicy, PolicyError, type PolicyDocument, type PolicyKind } from './policy.js';
+import { parsePolicy, PolicyError, policySize, type PolicyDocument, type PolicyKind } from './policy.js';
 import type {
   AccessKeyRecord,
   AccessKeyStatus,
@@ -56,7 +56,7 @@ const MAX_ATTACHED = 10;
 const MAX_TAGS = 50;
 const MAX_VERSIONS = 5;
 const SESSION_KEEP_AFTER_EXPIRY = 7 * 24 * 3600;
-/** IAM counts policy size without whitespace (IAM quotas page). */
+/** IAM counts policy size without white space outside strings (IAM quotas page). */
 const INLINE_LIMIT: Record<HolderKind, number> = { user: 2048, role: 10240 };
 const MANAGED_LIMIT = 6144;
 const TRUST_LIMIT = 2048;
@@ -65,7 +65,6 @@ const ROLE_ARN_RE = /^arn:aws:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/;
 const USER_ARN_RE = /^arn:aws:iam::(\d{12}):user(\/(?:.*\/)?)([^/]+)$/;
 
 const key = (name: string) => name.toLowerCase();
-const sizeWithoutWhitespace = (text: string) => text.replace(/\s/g, '').length;
 const epoch = (date: string) => Date.parse(date) / 1000;
 
 /** A stable id for an AWS managed policy (real ones are fixed ANPA… strings). */
@@ -232,7 +231,7 @@ export class IamBackend {
   principal(identity: Identity): Principal {
     if (identity.kind === 'user') {
       const user = this.state.accounts[identity.accountId]?.users[key(identity.userName)];
-      return { arn: identity.arn, accountId: identity.accountId, userName: identity.userName, tags: tagMap(user?.tags ?? []) };
+      return { arn: identity.arn, accountId: identity.accountId, userName: identity.userName, userId: identity.userId, tags: tagMap(user?.tags ?? []) };
     }
     const role = this.state.accounts[identity.accountId]?.roles[key(identity.roleName)];
     const session = this.state.sessions[identity.accessKeyId];
@@ -240,6 +239,7 @@ export class IamBackend {
       arn: identity.arn,
       accountId: identity.accountId,
       roleArn: identity.roleArn,
+      userId: identity.userId,
       tags: { ...tagMap(role?.tags ?? []), ...tagMap(session?.tags ?? []) },
     };
   }
@@ -293,6 +293,19 @@ export class IamBackend {
     return document;
   }
 
+  /**
+   * A trust policy as CreateRole and UpdateAssumeRolePolicy accept it: IAM resolves each user or
+   * role it names in the accounts it knows, and refuses one that does not exist.
+   */
+  private checkTrustDocument(text: string): void {
+    try {
+      parsePolicy(text, 'trust', { principalExists: (arn) => this.principalExists(arn) });
+    } catch (error) {
+      if (error instanceof PolicyError) throw iamError('malformedPolicy', error.message);
+      throw error;
+    }
+  }
+
   // ---------------------------------------------------------------- ARNs and lookups
 
   userArn(accountId: string, user: Pick<IamUser, 'path' | 'userName'>): string {
@@ -333,16 +346,15 @@ export class IamBackend {
   }
 
   /** The user or role a principal ARN names (SimulatePrincipalPolicy's PolicySourceArn). */
-  holderByArn(arn: string): { kind: HolderKind; accountId: string; holder: IamUser | IamRole } | undefined {
-    for (const [kind, re] of [['user', USER_ARN_RE], ['role', ROLE_ARN_RE]] as const) {
-      const match = re.exec(arn);
-      if (!match) continue;
-      const [, accountId, path, name] = match as unknown as [string, string, string, string];
-      const holder = kind === 'user' ? this.findUser(accountId, name) : this.findRole(accountId, name);
-      if (holder && holder.path === path) return { kind, accountId, holder };
-      return undefined;
+  holderByArn(arn: string): ({ kind: 'user'; holder: IamUser } | { kind: 'role'; holder: IamRole }) & { accountId: string } | undefined {
+    const user = USER_ARN_RE.exec(arn);
+    if (user) {
+      const [, accountId, path, name] = user as unknown as [string, string, string, string];
+      const holder = this.findUser(accountId, name);
+      return holder && holder.path === path ? { kind: 'user', accountId, holder } : undefined;
     }
-    return undefined;
+    const found = this.roleByArn(arn);
+    return found ? { kind: 'role', accountId: found.accountId, holder: found.role } : undefined;
   }
 
   private customerPolicyByArn(arn: string): ManagedPolicyRecord | undefined {
@@ -468,7 +480,7 @@ export class IamBackend {
   async putInlinePolicy(accountId: string, kind: HolderKind, name: string, policyName: string, document: string): Promise<void> {
     const holder = this.holder(accountId, kind, name);
     this.parse(document, 'identity');
-    if (sizeWithoutWhitespace(document) > INLINE_LIMIT[kind]) throw iamError('inlinePolicySize', INLINE_LIMIT[kind], kind, name);
+    if (policySize(document) > INLINE_LIMIT[kind]) throw iamError('inlinePolicySize', INLINE_LIMIT[kind], kind, name);
     holder.inlinePolicies[policyName] = document;
     await this.store.save();
   }
@@ -544,7 +556,7 @@ export class IamBackend {
   ): Promise<PolicyView> {
     const tags = checkTags(input.tags ?? [], 'Policy');
     this.parse(input.document, 'identity');
-    if (sizeWithoutWhitespace(input.document) > MANAGED_LIMIT) throw iamError('managedPolicySize');
+    if (policySize(input.document) > MANAGED_LIMIT) throw iamError('managedPolicySize');
     const account = this.account(accountId);
     if (account.policies[key(input.policyName)]) throw iamError('policyExists', input.policyName);
     const now = this.store.now();
@@ -592,7 +604,7 @@ export class IamBackend {
       defaultVersionId: managed.versionId,
       attachmentCount: this.attachmentCount(accountId, managed.arn),
       description: managed.description,
-      createDate: epoch(managed.updated),
+      createDate: epoch(managed.created),
       updateDate: epoch(managed.updated),
       tags: [],
       aws: true,
@@ -659,7 +671,7 @@ export class IamBackend {
     this.checkPolicyArn(arn);
     const policy = this.requireCustomerPolicy(accountId, arn);
     this.parse(document, 'identity');
-    if (sizeWithoutWhitespace(document) > MANAGED_LIMIT) throw iamError('managedPolicySize');
+    if (policySize(document) > MANAGED_LIMIT) throw iamError('managedPolicySize');
     if (policy.versions.length >= MAX_VERSIONS) throw iamError('versionQuota');
     const now = this.store.now();
     const versionId = `v${policy.nextVersion}`;
@@ -707,10 +719,17 @@ export class IamBackend {
 
   // ---------------------------------------------------------------- roles
 
-  /** A trust policy: parsed as one (a Principal in every statement), at most 2048 characters. */
+  /** Whether a principal ARN names a user or role that exists (accounts the sandbox does not host: assumed so). */
+  private principalExists(arn: string): boolean {
+    const match = /^arn:aws:iam::(\d{12}):(user|role)\//.exec(arn);
+    if (!match || !this.isHosted(match[1]!)) return true;
+    return this.holderByArn(arn) !== undefined;
+  }
+
+  /** A trust policy: parsed as one (a Principal in every statement, each existing), at most 2048 characters. */
   private checkTrustPolicy(document: string): void {
-    this.parse(document, 'trust');
-    if (sizeWithoutWhitespace(document) > TRUST_LIMIT) throw iamError('trustPolicySize');
+    this.checkTrustDocument(document);
+    if (policySize(document) > TRUST_LIMIT) throw iamError('trustPolicySize');
   }
 
   /** CreateRole with its trust policy. MaxSessionDuration defaults to an hour. */

@@ -68,10 +68,17 @@ export const IAM_ERRORS = {
   invalidArn: entry('InvalidInput', 400, (arn: string) => `ARN ${arn} is not valid.`),
   invalidAttachArn: entry('ValidationError', 400, (arn: string) => `ARN ${arn} is not valid.`),
   userNameRequired: entry('ValidationError', 400, () => 'Must specify userName when calling with non-User credentials'),
+  /** Sandbox wording (IAM refuses this case; its text has no public capture). */
   simulateCallerRequired: entry(
     'InvalidInput',
     400,
     () => 'Invalid Input: CallerArn must be specified for a resource policy simulation when PolicySourceArn is not an IAM user.',
+  ),
+  /** Sandbox wording: the sandbox has no permissions boundaries to simulate. */
+  boundaryUnsupported: entry(
+    'InvalidInput',
+    400,
+    () => 'The ECR sandbox does not simulate permissions boundaries (PermissionsBoundaryPolicyInputList): leave it out, or try it against real AWS.',
   ),
   /** Sandbox wording: the keys `sandbox env` hands out stay usable, or the sandbox could lock its own learner out. */
   sandboxKey: entry(

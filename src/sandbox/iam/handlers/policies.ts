@@ -29,8 +29,8 @@ const getInline =
   async (ctx) => {
     const name = holderName(ctx, kind);
     const policyName = ctx.params.requiredString('PolicyName', RULES.policyName);
-    const { holderName, document } = ctx.iam.getInlinePolicy(ctx.accountId, kind, name, policyName);
-    return { [NAME_MEMBER[kind]]: holderName, PolicyName: policyName, PolicyDocument: encodedDocument(document) };
+    const { holderName: stored, document } = ctx.iam.getInlinePolicy(ctx.accountId, kind, name, policyName);
+    return { [NAME_MEMBER[kind]]: stored, PolicyName: policyName, PolicyDocument: encodedDocument(document) };
   };
 
 const deleteInline =
