@@ -132,6 +132,8 @@ Typical use:
     .command('env')
     .description('print shell exports that point the aws CLI at the sandbox: eval "$(ecr-workbook sandbox env)"')
     .addOption(new Option('--shell <shell>', 'shell syntax').choices(['sh', 'fish', 'powershell']).default('sh'))
+    .addOption(new Option('--account <account>', "whose keys: the learner's (main) or the second account's administrator (second)").choices(['main', 'second']).default('main'))
+    .option('--aws-profile <name>', 'print the `aws configure set` commands that put those keys in this named profile instead')
     .option('--json', 'print the variables as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).env(opts));
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
 import { DaemonError, findDaemon, lastPort, rememberPort, spawnDaemon, stopDaemon } from '../util/daemon.js';
+import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
 export const DEFAULT_PORT = 5123;
@@ -103,14 +104,31 @@ export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repo
   }
 }
 
-/** The issued credentials, read from the state file. */
-export async function sandboxCredentials(dir: string = sandboxHome()): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> {
+/** Which of the sandbox's accounts: the learner's own, or the second one (cross-account lessons). */
+export type SandboxAccount = 'main' | 'second';
+
+/**
+ * The issued credentials, read from the state file: the learner's keys, or the second account's
+ * administrator's (undefined until the sandbox has started once with IAM, or if they are gone).
+ */
+export async function sandboxCredentials(
+  dir: string = sandboxHome(),
+  account: SandboxAccount = 'main',
+): Promise<{ accessKeyId: string; secretAccessKey: string; accountId: string } | undefined> {
   try {
     const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
+      accountId?: string;
       credentials?: { accessKeyId?: string; secretAccessKey?: string };
+      iam?: { accounts?: Record<string, { users?: Record<string, { accessKeys?: Array<{ accessKeyId?: string; secretAccessKey?: string; sandboxKey?: boolean }> }> }> };
     };
+    if (account === 'second') {
+      const admin = state.iam?.accounts?.[SECOND_ACCOUNT_ID]?.users?.[SECOND_ACCOUNT_USER_NAME.toLowerCase()];
+      const key = admin?.accessKeys?.find((k) => k.sandboxKey && k.accessKeyId && k.secretAccessKey);
+      if (key) return { accessKeyId: key.accessKeyId!, secretAccessKey: key.secretAccessKey!, accountId: SECOND_ACCOUNT_ID };
+      return undefined;
+    }
     const c = state.credentials;
-    if (c?.accessKeyId && c.secretAccessKey) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+    if (c?.accessKeyId && c.secretAccessKey && state.accountId) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, accountId: state.accountId };
   } catch {
     /* fall through */
   }

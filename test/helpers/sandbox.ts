@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
@@ -63,29 +64,40 @@ export async function startTestSandbox(options: Partial<SandboxOptions> = {}): P
   return Object.assign(sandbox, { dir });
 }
 
-/** SDK v3 ECR client for the sandbox, with its issued credentials (or others, to test failures). */
-export function ecrClient(sandbox: SandboxAddress, overrides: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): ECRClient {
-  return new ECRClient({
+/** Credentials to call the sandbox with instead of its learner's: another user's keys, or a role session's. */
+export interface CredentialOverrides {
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+}
+
+/** The SDK client options for the sandbox: its endpoint and region, the learner's keys unless others are given. */
+function clientConfig(sandbox: SandboxAddress, overrides: CredentialOverrides) {
+  return {
     endpoint: sandbox.endpoint,
     region: overrides.region ?? sandbox.region,
     credentials: {
       accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
       secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
+      ...(overrides.sessionToken ? { sessionToken: overrides.sessionToken } : {}),
     },
     maxAttempts: 1,
-  });
+  };
 }
 
-export function stsClient(sandbox: SandboxAddress, overrides: { accessKeyId?: string; secretAccessKey?: string } = {}): STSClient {
-  return new STSClient({
-    endpoint: sandbox.endpoint,
-    region: sandbox.region,
-    credentials: {
-      accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
-      secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
-    },
-    maxAttempts: 1,
-  });
+/** SDK v3 ECR client for the sandbox, with its issued credentials (or others, to test failures). */
+export function ecrClient(sandbox: SandboxAddress, overrides: CredentialOverrides = {}): ECRClient {
+  return new ECRClient(clientConfig(sandbox, overrides));
+}
+
+export function stsClient(sandbox: SandboxAddress, overrides: CredentialOverrides = {}): STSClient {
+  return new STSClient(clientConfig(sandbox, overrides));
+}
+
+/** SDK v3 IAM client for the sandbox (IAM is served on the same endpoint, told apart by the signing name). */
+export function iamClient(sandbox: SandboxAddress, overrides: CredentialOverrides = {}): IAMClient {
+  return new IAMClient(clientConfig(sandbox, overrides));
 }
 
 /**

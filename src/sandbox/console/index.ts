@@ -9,6 +9,8 @@ import { parseJsonBody, requestId, toAwsError } from '../api/protocol.js';
 import { AwsError, errors } from '../api/errors.js';
 import type { Input } from '../api/validate.js';
 import type { EcrBackend } from '../backend/ecr.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import type { IamBackend } from '../iam/backend.js';
 import { MAX_API_BODY_BYTES, TOKEN_TTL_SECONDS } from '../config.js';
 import { readBody } from '../../util/http-body.js';
 import type { ConsoleFrontend } from '../server.js';
@@ -21,6 +23,8 @@ import { consoleData, renderPage } from './page.js';
 
 export interface ConsoleOptions {
   backend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   /** The sandbox's region: the console shows and creates repositories there. */
   region: string;
   tokenTtlSeconds?: number;
@@ -47,6 +51,8 @@ export function createConsole(options: ConsoleOptions): ConsoleFrontend {
   let course: Promise<Course> | undefined;
   const routes: Route[] = consoleRoutes({
     backend: options.backend,
+    iam: options.iam,
+    authorizer: options.authorizer,
     region: options.region,
     tokenTtlSeconds: options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS,
     course: () => {
