@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CreateRepositoryCommand, DescribeRepositoriesCommand, type Tag } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand, ListImagesCommand, type Tag } from '@aws-sdk/client-ecr';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthlyStorageUsd } from '../../src/aws/cost.js';
 import type { BoardView } from '../../src/classroom/board.js';
 import { ProgressStore } from '../../src/progress/store.js';
 import { awsOnSandbox, cli, type AwsOnSandbox } from '../aws/helpers.js';
-import { cliWith, ecrClient, tempDir } from '../helpers/sandbox.js';
+import { createUser, type TestUser } from '../helpers/iam.js';
+import { cliWith, ecrClient, installedAwsClis, isolatedCliEnv, tempDir } from '../helpers/sandbox.js';
 import { seedImage } from '../sandbox/api-helpers.js';
 import { startTestClassroom } from './helpers.js';
 
@@ -166,6 +168,48 @@ describe('a classroom on a shared AWS account', () => {
     expect(await names('us-west-2')).toEqual(['alice/demo-app']);
     const again = JSON.parse((await cli('classroom', 'sweep', '--json')).stdout);
     expect(again.repositories.filter((r: { action: string }) => r.action !== 'kept')).toEqual([]);
+  });
+});
+
+describe("each learner's policy, enforced by the sandbox's IAM", () => {
+  it("keeps a learner out of another's prefix, while their own works; the sweep then leaves nothing behind", async () => {
+    const roster = JSON.parse((await cli('classroom', 'roster', '--json')).stdout) as { learners: Array<{ name: string; policy: object }> };
+    const policyOf = (name: string) => JSON.stringify(roster.learners.find((l) => l.name === name)!.policy);
+    // As the roster says: a user per learner, the learner's policy put on it, an access key.
+    const [alice, bob] = [await createUser(t.sandbox, 'alice', { inline: { 'ecr-workbook-classroom': policyOf('alice') } }), await createUser(t.sandbox, 'bob', { inline: { 'ecr-workbook-classroom': policyOf('bob') } })];
+    const as = (user: TestUser) => ecrClient(t.sandbox, { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey });
+    const denied = (user: TestUser, action: string, repository: string) =>
+      expect.objectContaining({
+        name: 'AccessDeniedException',
+        message: `User: ${user.arn} is not authorized to perform: ecr:${action} on resource: arn:aws:ecr:us-east-1:${t.sandbox.accountId}:repository/${repository} because no identity-based policy allows the ecr:${action} action`,
+      });
+
+    // Each creates their own repository, tagged as lesson 03 does: allowed.
+    await as(alice).send(new CreateRepositoryCommand({ repositoryName: 'alice/demo-app', tags: owner('alice') }));
+    await as(bob).send(new CreateRepositoryCommand({ repositoryName: 'bob/demo-app', tags: owner('bob') }));
+    await as(alice).send(new GetAuthorizationTokenCommand({}));
+    expect((await as(alice).send(new DescribeRepositoriesCommand({ repositoryNames: ['alice/demo-app'] }))).repositories).toHaveLength(1);
+
+    // Bob's prefix is closed to alice, whatever she tries.
+    await expect(as(alice).send(new CreateRepositoryCommand({ repositoryName: 'bob/sneaky' }))).rejects.toEqual(denied(alice, 'CreateRepository', 'bob/sneaky'));
+    await expect(as(alice).send(new DescribeRepositoriesCommand({ repositoryNames: ['bob/demo-app'] }))).rejects.toEqual(denied(alice, 'DescribeRepositories', 'bob/demo-app'));
+    await expect(as(alice).send(new DeleteRepositoryCommand({ repositoryName: 'bob/demo-app', force: true }))).rejects.toEqual(denied(alice, 'DeleteRepository', 'bob/demo-app'));
+    await expect(as(bob).send(new ListImagesCommand({ repositoryName: 'alice/demo-app' }))).rejects.toEqual(denied(bob, 'ListImages', 'alice/demo-app'));
+    // And outside any prefix.
+    await expect(as(alice).send(new CreateRepositoryCommand({ repositoryName: 'demo-app-2' }))).rejects.toEqual(denied(alice, 'CreateRepository', 'demo-app-2'));
+
+    // The real aws CLI, as the learner types it, sees the same refusal.
+    const awsCli = installedAwsClis()[0]!;
+    const env = isolatedCliEnv({ region: 'us-east-1', credentials: { ...t.sandbox.credentials, accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey } });
+    const refused = await execa(awsCli.path, ['ecr', 'delete-repository', '--repository-name', 'bob/demo-app', '--force', '--endpoint-url', t.sandbox.endpoint], { env, extendEnv: false, reject: false });
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain(`AccessDeniedException`);
+    expect(refused.stderr).toContain(`User: ${alice.arn} is not authorized to perform: ecr:DeleteRepository on resource: arn:aws:ecr:us-east-1:${t.sandbox.accountId}:repository/bob/demo-app`);
+    expect(await names()).toEqual(expect.arrayContaining(['alice/demo-app', 'bob/demo-app']));
+
+    const swept = await cli('classroom', 'sweep', '--yes', '--json');
+    expect(JSON.parse(swept.stdout).repositories.filter((r: { action: string }) => r.action === 'deleted').map((r: { name: string }) => r.name).sort()).toEqual(['alice/demo-app', 'bob/demo-app']);
+    expect(await names()).toEqual(['alice/side', 'bob/notes', 'carol/demo-app', 'demo-app']);
   });
 });
 
