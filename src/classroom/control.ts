@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DaemonError, findDaemon, lastPort, rememberPort, spawnDaemon, stopDaemon } from '../util/daemon.js';
+import { DaemonError, findDaemon, stopDaemon, upDaemon } from '../util/daemon.js';
 import type { BoardView } from './board.js';
 import * as messages from './messages.js';
 import { DEFAULT_CLASSROOM_PORT, type ClassroomDaemonOptions, type ClassroomRuntime } from './runtime.js';
@@ -26,38 +26,34 @@ export function findRunningClassroom(dir: string = classroomHome()): Promise<Cla
  * (when no option asks for something else). Without --port it takes the port of its last run:
  * the learners saved that address when they joined.
  */
-export async function classroomStart(options: StartOptions = {}): Promise<{ runtime: ClassroomRuntime; alreadyRunning: boolean }> {
+export function classroomStart(options: StartOptions = {}): Promise<{ runtime: ClassroomRuntime; alreadyRunning: boolean }> {
   const dir = options.dir ?? classroomHome();
-  const existing = await findRunningClassroom(dir);
-  if (existing) {
-    const differs = (options.port !== undefined && options.port !== existing.port) || options.fresh || (options.target && options.target !== existing.target) || options.learners?.length;
-    if (differs) throw new DaemonError(messages.otherRoomRunning(existing.port));
-    return { runtime: existing, alreadyRunning: true };
-  }
-  const portChosen = options.port !== undefined;
-  const daemonOptions: ClassroomDaemonOptions = {
+  return upDaemon<ClassroomRuntime>({
     dir,
-    port: options.port ?? (await lastPort(dir)) ?? DEFAULT_CLASSROOM_PORT,
-    anyPortIfBusy: !portChosen,
-    ...(options.host ? { host: options.host } : {}),
-    ...(options.target ? { target: options.target } : {}),
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.learners?.length ? { learners: options.learners } : {}),
-    ...(options.fresh ? { fresh: true } : {}),
-    ...(options.ecrPollSeconds ? { ecrPollSeconds: options.ecrPollSeconds } : {}),
-  };
-  const runtime = await spawnDaemon<ClassroomRuntime>({
-    dir,
+    port: options.port,
+    defaultPort: DEFAULT_CLASSROOM_PORT,
+    conflict: (running) => {
+      const differs = (options.port !== undefined && options.port !== running.port) || options.fresh || (options.target && options.target !== running.target) || options.learners?.length;
+      return differs ? messages.otherRoomRunning(running.port) : undefined;
+    },
+    options: (port, anyPortIfBusy): ClassroomDaemonOptions => ({
+      dir,
+      port,
+      anyPortIfBusy,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.target ? { target: options.target } : {}),
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.learners?.length ? { learners: options.learners } : {}),
+      ...(options.fresh ? { fresh: true } : {}),
+      ...(options.ecrPollSeconds ? { ecrPollSeconds: options.ecrPollSeconds } : {}),
+    }),
     entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
-    options: daemonOptions,
     label: 'The classroom server',
     logName: 'classroom.log',
     timeoutMs: options.timeoutMs ?? 60_000,
     onWarning: options.onWarning,
   });
-  await rememberPort(dir, runtime.port);
-  return { runtime, alreadyRunning: false };
 }
 
 /** Stops the classroom for `dir` (its room is saved as it stops). */

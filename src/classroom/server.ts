@@ -10,10 +10,10 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import os from 'node:os';
-import type { AddressInfo, Socket } from 'node:net';
 import { hostAllowed, hostName, isLoopbackName } from '../sandbox/host-guard.js';
 import { CONTENT_SECURITY_POLICY } from '../util/html.js';
 import { BodyTooLarge, readBody } from '../util/http-body.js';
+import { listenOn } from '../util/http-server.js';
 import type { Asset } from '../util/static-assets.js';
 import { boardView, learnerDetail, type BoardView, type EcrView, type StepInfo } from './board.js';
 import { ClassroomError, classroomErrors } from './errors.js';
@@ -84,7 +84,6 @@ function sendError(res: ServerResponse, error: ClassroomError): void {
 /** The server. `listen`, then `close` when the classroom stops. */
 export class ClassroomServer {
   readonly http: http.Server;
-  private readonly sockets = new Set<Socket>();
   private readonly watchers = new Set<ServerResponse>();
   private readonly failures = new Map<string, { count: number; until: number }>();
   private readonly now: () => Date;
@@ -100,26 +99,17 @@ export class ClassroomServer {
         else res.destroy();
       });
     });
-    this.http.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
     this.http.headersTimeout = 10_000;
     this.http.requestTimeout = 15_000;
     this.http.keepAliveTimeout = 30_000;
     this.unsubscribe = options.room.onChange(() => this.scheduleBroadcast());
   }
 
-  listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        this.refreshTimer = setInterval(() => this.broadcast(), REFRESH_MS);
-        this.refreshTimer.unref();
-        resolve((this.http.address() as AddressInfo).port);
-      });
-    });
+  async listen(port: number, host: string): Promise<number> {
+    const taken = await listenOn(this.http, port, host);
+    this.refreshTimer ??= setInterval(() => this.broadcast(), REFRESH_MS);
+    this.refreshTimer.unref();
+    return taken;
   }
 
   close(): Promise<void> {
@@ -129,7 +119,8 @@ export class ClassroomServer {
     return new Promise((resolve) => {
       this.http.close(() => resolve());
       for (const res of this.watchers) res.end();
-      for (const socket of this.sockets) socket.destroy();
+      // Keep-alive connections and open boards would hold close() up.
+      this.http.closeAllConnections();
     });
   }
 

@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
-import { DaemonError, findDaemon, lastPort, rememberPort, spawnDaemon, stopDaemon } from '../util/daemon.js';
+import { findDaemon, stopDaemon, upDaemon } from '../util/daemon.js';
 import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
@@ -26,9 +26,6 @@ export interface UpOptions {
   timeoutMs?: number;
 }
 
-/** The sandbox could not be started (or is running elsewhere): the message says what to do. */
-export class SandboxError extends DaemonError {}
-
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
 export function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
   return findDaemon<SandboxRuntime>(dir);
@@ -36,43 +33,35 @@ export function findRunningSandbox(dir: string = sandboxHome()): Promise<Sandbox
 
 /**
  * Starts the sandbox daemon for `dir` and resolves once it serves, or returns the one already
- * running. Refuses to start a second one on another port.
+ * running. Refuses to start a second one on another port. Without --port it takes the port of
+ * its last run (docker logins are per host:port), else 5123.
  */
-export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
+export function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
   const dir = options.dir ?? sandboxHome();
-  const existing = await findRunningSandbox(dir);
-  if (existing) {
-    if (options.port !== undefined && options.port !== existing.port) {
-      throw new SandboxError(
-        `The sandbox is already running on port ${existing.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${options.port}.`,
-      );
-    }
-    return { runtime: existing, alreadyRunning: true };
-  }
-  await fsp.mkdir(dir, { recursive: true });
-  // Without --port, the port of the last run (docker logins are per host:port), else 5123.
-  const portChosen = options.port !== undefined;
-  const daemonOptions: DaemonOptions = {
+  return upDaemon<SandboxRuntime>({
     dir,
-    port: options.port ?? (await lastPort(dir)) ?? DEFAULT_PORT,
-    anyPortIfBusy: !portChosen,
-    host: options.host,
-    region: options.region,
-    tokenTtlSeconds: options.tokenTtlSeconds,
-    registryImage: options.registryImage,
-  };
-  const runtime = await spawnDaemon<SandboxRuntime>({
-    dir,
+    port: options.port,
+    defaultPort: DEFAULT_PORT,
+    conflict: (running) =>
+      options.port !== undefined && options.port !== running.port
+        ? `The sandbox is already running on port ${running.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${options.port}.`
+        : undefined,
+    options: (port, anyPortIfBusy): DaemonOptions => ({
+      dir,
+      port,
+      anyPortIfBusy,
+      host: options.host,
+      region: options.region,
+      tokenTtlSeconds: options.tokenTtlSeconds,
+      registryImage: options.registryImage,
+    }),
     entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
-    options: daemonOptions,
     label: 'The sandbox',
     logName: 'sandbox.log',
     timeoutMs: options.timeoutMs ?? 180_000,
     onProgress: options.onProgress,
     onWarning: options.onWarning,
   });
-  await rememberPort(dir, runtime.port);
-  return { runtime, alreadyRunning: false };
 }
 
 /**

@@ -1,5 +1,4 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AwsError, errors } from './api/errors.js';
 import { ECR_OPERATIONS, operations, type ApiContext } from './api/operations.js';
 import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from './api/protocol.js';
@@ -8,6 +7,7 @@ import { ecrRegistryOf, type Authorizer, type RegistryLookup } from './authz/aut
 import type { EcrBackend } from './backend/ecr.js';
 import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
 import { BodyTooLarge, readBody } from '../util/http-body.js';
+import { listenOn } from '../util/http-server.js';
 import { hostAllowed } from './host-guard.js';
 import type { IamBackend } from './iam/backend.js';
 import { handleQuery, sendQueryTooLarge } from './query/front.js';
@@ -76,13 +76,7 @@ export class SandboxServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve((this.http.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(this.http, port, host);
   }
 
   close(): Promise<void> {

@@ -94,7 +94,7 @@ export async function findDaemon<R extends DaemonRuntime>(dir: string): Promise<
 }
 
 /** The port the daemon for `dir` last served on (absent on a first start). */
-export async function lastPort(dir: string): Promise<number | undefined> {
+async function lastPort(dir: string): Promise<number | undefined> {
   try {
     const value = JSON.parse(await fsp.readFile(path.join(dir, 'last-port.json'), 'utf8')) as { port?: unknown };
     return typeof value.port === 'number' ? value.port : undefined;
@@ -104,7 +104,7 @@ export async function lastPort(dir: string): Promise<number | undefined> {
 }
 
 /** Remembers the port a daemon serves on: the next start takes it again (clients saved the address). */
-export async function rememberPort(dir: string, port: number): Promise<void> {
+async function rememberPort(dir: string, port: number): Promise<void> {
   await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port }));
 }
 
@@ -166,6 +166,34 @@ export async function spawnDaemon<R extends DaemonRuntime>(o: SpawnDaemonOptions
     if (child.connected) child.disconnect();
     child.unref();
   }
+}
+
+export interface UpDaemonOptions<R extends DaemonRuntime> extends Omit<SpawnDaemonOptions, 'options'> {
+  /** The port asked for; without one, the port of the last run (clients saved that address), else `defaultPort`. */
+  port?: number;
+  defaultPort: number;
+  /** Why the daemon already running cannot serve what was asked (undefined: it can, and is returned). */
+  conflict(running: R): string | undefined;
+  /** The daemon's options, for the port it takes and whether another may do when that one is busy. */
+  options(port: number, anyPortIfBusy: boolean): object;
+}
+
+/**
+ * Returns the daemon running for `dir`, or starts one and resolves once it serves. A port the
+ * user chose must be had; the remembered or default port may give way to a free one.
+ */
+export async function upDaemon<R extends DaemonRuntime>(o: UpDaemonOptions<R>): Promise<{ runtime: R; alreadyRunning: boolean }> {
+  const running = await findDaemon<R>(o.dir);
+  if (running) {
+    const conflict = o.conflict(running);
+    if (conflict) throw new DaemonError(conflict);
+    return { runtime: running, alreadyRunning: true };
+  }
+  await fsp.mkdir(o.dir, { recursive: true });
+  const port = o.port ?? (await lastPort(o.dir)) ?? o.defaultPort;
+  const runtime = await spawnDaemon<R>({ ...o, options: o.options(port, o.port === undefined) });
+  await rememberPort(o.dir, runtime.port);
+  return { runtime, alreadyRunning: false };
 }
 
 /** Stops the daemon for `dir`: SIGTERM, then SIGKILL after `graceMs`. Returns what was stopped. */

@@ -23,3 +23,23 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The start of one of the workbook's pages, to `<body>`: its title, its stylesheets, its data
+ * block (read by its script) and its module script, all served by the server itself.
+ */
+export function pageHead(o: { title: string; styles: string[]; dataId: string; data: unknown; script: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(o.title)}</title>
+<link rel="icon" href="data:,">
+${o.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n')}
+<script type="application/json" id="${escapeHtml(o.dataId)}">${scriptJson(o.data)}</script>
+<script type="module" src="${escapeHtml(o.script)}"></script>
+</head>
+<body>
+`;
+}
