@@ -99,9 +99,12 @@ export function evaluate(request: AuthzRequest, identityPolicies: PolicyRef[], r
 
   // A service is no IAM identity: its own policies are not consulted, only the resource's.
   const identities = principal.service !== undefined ? [] : identityPolicies;
+  // Policy variables are read only in policies of Version 2012-10-17; older ones take `${…}` literally.
+  const contextOf = (policy: PolicyRef): Context => (policy.document.Version === '2012-10-17' ? ctx : { ...ctx, variables: false });
   for (const policy of identities) {
+    const policyCtx = contextOf(policy);
     policy.document.Statement.forEach((statement, index) => {
-      if (!statementApplies(statement, request, ctx, missing)) return;
+      if (!statementApplies(statement, request, policyCtx, missing)) return;
       const ref = statementRef(policy, 'identity', index, statement);
       matched.push({ ...ref, effect: statement.Effect });
       if (statement.Effect === 'Deny') identityDeny ??= ref;
@@ -109,9 +112,10 @@ export function evaluate(request: AuthzRequest, identityPolicies: PolicyRef[], r
     });
   }
   if (resourcePolicy) {
+    const policyCtx = contextOf(resourcePolicy);
     resourcePolicy.document.Statement.forEach((statement, index) => {
       const who = principalMatch(statement, principal);
-      if (who === 'none' || !statementApplies(statement, request, ctx, missing)) return;
+      if (who === 'none' || !statementApplies(statement, request, policyCtx, missing)) return;
       const ref = statementRef(resourcePolicy, 'resource', index, statement);
       matched.push({ ...ref, effect: statement.Effect });
       if (statement.Effect === 'Deny') resourceDeny ??= ref;
@@ -142,10 +146,9 @@ export function evaluate(request: AuthzRequest, identityPolicies: PolicyRef[], r
   if (sameAccount) {
     if (!trust && identityAllow) return result('allow', 'allowed-by-identity', identityAllow);
     if (directAllow) return result('allow', 'allowed-by-resource', directAllow);
-    if (trust && accountAllow) {
-      return identityAllow ? result('allow', 'allowed-by-identity', identityAllow) : result('deny', 'no-identity-allow');
-    }
-    return result('deny', trust ? 'no-resource-allow' : 'no-identity-allow');
+    // Only a trust policy gets here with an identity Allow: it counts where the account is trusted.
+    if (identityAllow && accountAllow) return result('allow', 'allowed-by-identity', identityAllow);
+    return result('deny', trust && !accountAllow ? 'no-resource-allow' : 'no-identity-allow');
   }
   if (!identityAllows) return result('deny', 'no-identity-allow');
   const resourceAllow = directAllow ?? accountAllow;
@@ -190,7 +193,11 @@ interface ContextEntry {
   values: string[];
   multi: boolean;
 }
-type Context = Map<string, ContextEntry>;
+/** The request's condition keys, and whether the policy being read resolves variables (only Version 2012-10-17 does). */
+interface Context {
+  keys: Map<string, ContextEntry>;
+  variables: boolean;
+}
 
 function toEntry(value: ContextValue): ContextEntry {
   if (Array.isArray(value)) return { values: value.map(String), multi: true };
@@ -200,9 +207,9 @@ function toEntry(value: ContextValue): ContextEntry {
 /** The condition keys of a request, by lower-case name (IAM's key names are not case-sensitive). */
 function requestContext(request: AuthzRequest): Context {
   const { principal } = request;
-  const ctx: Context = new Map();
+  const keys = new Map<string, ContextEntry>();
   const set = (key: string, value: ContextValue | undefined) => {
-    if (value !== undefined) ctx.set(key.toLowerCase(), toEntry(value));
+    if (value !== undefined) keys.set(key.toLowerCase(), toEntry(value));
   };
   if (principal.service !== undefined) {
     set('aws:PrincipalServiceName', principal.service);
@@ -227,7 +234,14 @@ function requestContext(request: AuthzRequest): Context {
   // The sandbox answers plain http.
   set('aws:SecureTransport', false);
   for (const [key, value] of Object.entries(request.context ?? {})) set(key, value);
-  return ctx;
+  return { keys, variables: true };
+}
+
+/** The condition keys evaluate sees for a request (derived ones and the request's own), by lower-case name. */
+export function conditionContext(request: AuthzRequest): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, entry] of requestContext(request).keys) out[key] = entry.multi ? entry.values : entry.values[0]!;
+  return out;
 }
 
 function principalArn(principal: Principal): string {
@@ -251,8 +265,10 @@ function principalType(principal: Principal): string | undefined {
 function statementApplies(statement: Statement, request: AuthzRequest, ctx: Context, missing: Set<string>): boolean {
   if (statement.Action && !statement.Action.some((p) => actionMatches(p, request.action))) return false;
   if (statement.NotAction && statement.NotAction.some((p) => actionMatches(p, request.action))) return false;
-  if (statement.Resource && !statement.Resource.some((p) => resourceMatches(p, request.resource, ctx))) return false;
-  if (statement.NotResource && statement.NotResource.some((p) => resourceMatches(p, request.resource, ctx))) return false;
+  if (statement.Resource && !statement.Resource.some((p) => resourceMatches(p, request.resource, ctx) === true)) return false;
+  // An excluded resource that names a variable without a value makes the statement "invalid"
+  // (reference_policies_variables): it no more applies than it would by matching.
+  if (statement.NotResource && statement.NotResource.some((p) => resourceMatches(p, request.resource, ctx) !== false)) return false;
   return conditionsHold(statement.Condition, ctx, missing);
 }
 
@@ -292,7 +308,7 @@ function actionMatches(pattern: string, action: string): boolean {
  */
 type GlobPiece = { literal: string } | { wildcard: '*' | '?' };
 
-function resolveVariables(text: string, ctx: Context): GlobPiece[] | undefined {
+function resolveVariables(text: string, ctx: Context, unresolved?: { seen: boolean }): GlobPiece[] | undefined {
   const pieces: GlobPiece[] = [];
   let literal = '';
   const flush = () => {
@@ -306,8 +322,13 @@ function resolveVariables(text: string, ctx: Context): GlobPiece[] | undefined {
       if (end !== -1) {
         const inner = text.slice(i + 2, end);
         const replacement = variableValue(inner, ctx);
-        if (replacement === undefined) return undefined;
-        literal += replacement;
+        if (replacement === undefined) {
+          // Asked to, stand a wildcard in for it, so the rest of the pattern can still be compared.
+          if (!unresolved) return undefined;
+          unresolved.seen = true;
+          flush();
+          pieces.push({ wildcard: '*' });
+        } else literal += replacement;
         i = end;
         continue;
       }
@@ -325,7 +346,7 @@ function variableValue(inner: string, ctx: Context): string | undefined {
   if (inner === '*' || inner === '?' || inner === '$') return inner;
   const comma = /^\s*([^,]+?)\s*,\s*'(.*)'\s*$/.exec(inner);
   const key = (comma ? comma[1]! : inner).trim().toLowerCase();
-  const entry = ctx.get(key);
+  const entry = ctx.keys.get(key);
   // A multivalued key cannot stand in a string (reference_policies_variables).
   if (entry && !entry.multi && entry.values.length === 1) return entry.values[0];
   return comma ? comma[2] : undefined;
@@ -335,20 +356,20 @@ function piecesSource(pieces: GlobPiece[], wildcardSource: (w: '*' | '?') => str
   return pieces.map((p) => ('literal' in p ? escapeRegex(p.literal) : wildcardSource(p.wildcard))).join('');
 }
 
-/** A glob with policy variables, matched against `value`; false when a variable cannot be resolved. */
-function globWithVariablesMatches(pattern: string, value: string, ctx: Context, ignoreCase: boolean): boolean {
-  if (!pattern.includes('${')) {
+/** A glob with policy variables, matched against `value`; undefined when a variable cannot be resolved. */
+function globWithVariablesMatches(pattern: string, value: string, ctx: Context, ignoreCase: boolean): boolean | undefined {
+  if (!ctx.variables || !pattern.includes('${')) {
     return cachedRegex(`g${ignoreCase ? 'i' : ''}\u0000${pattern}`, () => globSource(pattern), ignoreCase ? 'i' : '').test(value);
   }
   const pieces = resolveVariables(pattern, ctx);
-  if (!pieces) return false;
+  if (!pieces) return undefined;
   const source = `^${piecesSource(pieces, (w) => (w === '*' ? '[\\s\\S]*' : '[\\s\\S]'))}$`;
-  return new RegExp(source, ignoreCase ? 'i' : '').test(value);
+  return cachedRegex(`r${ignoreCase ? 'i' : ''}\u0000${source}`, () => source, ignoreCase ? 'i' : '').test(value);
 }
 
 /** A policy string with variables resolved to plain text (no wildcards), or undefined. */
 function resolvedText(text: string, ctx: Context): string | undefined {
-  if (!text.includes('${')) return text;
+  if (!ctx.variables || !text.includes('${')) return text;
   const pieces = resolveVariables(text, ctx);
   return pieces?.map((p) => ('literal' in p ? p.literal : p.wildcard)).join('');
 }
@@ -370,27 +391,41 @@ function arnParts(arn: string): string[] | undefined {
 /**
  * An ARN pattern against an ARN, part by part (reference_policies_elements_resource): wildcards
  * stay within their colon-delimited part, except in the last part, and a pattern of fewer parts
- * whose last part ends in `*` reaches over the rest. Case-sensitive.
+ * whose last part ends in `*` reaches over the rest. Case-sensitive. Undefined when the pattern
+ * names a variable without a value; for a Resource (`partial`), only if the rest of the ARN
+ * matches, since an ARN of another account or region does not match whatever the variable is.
  */
-function arnGlobMatches(pattern: string, arn: string, ctx: Context): boolean {
+function arnGlobMatches(pattern: string, arn: string, ctx: Context, partial = false): boolean | undefined {
   const target = arnParts(arn);
-  if (!target) return false;
-  let compiled: RegExp[] | null | undefined;
-  if (pattern.includes('${')) {
-    const pieces = resolveVariables(pattern, ctx);
-    compiled = pieces ? compileArnPattern(pieces) : null;
-  } else {
-    compiled = arnPatternCache.get(pattern);
+  if (ctx.variables && pattern.includes('${')) {
+    const unresolved = { seen: false };
+    const pieces = resolveVariables(pattern, ctx, partial ? unresolved : undefined);
+    if (!pieces) return undefined;
+    // Resolved patterns repeat (one per caller), so they are cached by their resolved text.
+    const key = pieces.map((p) => ('literal' in p ? p.literal : `\u0000${p.wildcard}`)).join('');
+    let compiled = resolvedArnPatternCache.get(key);
     if (compiled === undefined) {
-      if (arnPatternCache.size >= REGEX_CACHE_LIMIT) arnPatternCache.clear();
-      compiled = compileArnPattern(splitGlob(pattern));
-      arnPatternCache.set(pattern, compiled);
+      if (resolvedArnPatternCache.size >= REGEX_CACHE_LIMIT) resolvedArnPatternCache.clear();
+      compiled = compileArnPattern(pieces);
+      resolvedArnPatternCache.set(key, compiled);
     }
+    const matches = partsMatch(compiled, target);
+    return matches && unresolved.seen ? undefined : matches;
   }
-  return compiled !== null && compiled.every((re, i) => re.test(target[i]!));
+  let compiled = arnPatternCache.get(pattern);
+  if (compiled === undefined) {
+    if (arnPatternCache.size >= REGEX_CACHE_LIMIT) arnPatternCache.clear();
+    compiled = compileArnPattern(splitGlob(pattern));
+    arnPatternCache.set(pattern, compiled);
+  }
+  return partsMatch(compiled, target);
 }
 
+const partsMatch = (compiled: RegExp[] | null, target: string[] | undefined) =>
+  target !== undefined && compiled !== null && compiled.every((re, i) => re.test(target[i]!));
+
 const arnPatternCache = new Map<string, RegExp[] | null>();
+const resolvedArnPatternCache = new Map<string, RegExp[] | null>();
 
 /** The six part-matchers of an ARN pattern (null when it can match no ARN). */
 function compileArnPattern(pieces: GlobPiece[]): RegExp[] | null {
@@ -411,10 +446,8 @@ function compileArnPattern(pieces: GlobPiece[]): RegExp[] | null {
     if (!last || 'literal' in last || last.wildcard !== '*') return null;
     while (parts.length < 6) parts.push([{ wildcard: '*' }]);
   }
-  return parts.map((part, i) => {
-    const any = i === 5 ? '[\\s\\S]' : '[^:]';
-    return new RegExp(`^${piecesSource(part, (w) => (w === '*' ? `${any}*` : any))}$`);
-  });
+  // The ARN is split the same way, so no wildcard can reach past its own part.
+  return parts.map((part) => new RegExp(`^${piecesSource(part, (w) => (w === '*' ? '[\\s\\S]*' : '[\\s\\S]'))}$`));
 }
 
 function splitGlob(pattern: string): GlobPiece[] {
@@ -431,11 +464,11 @@ function splitGlob(pattern: string): GlobPiece[] {
   return pieces;
 }
 
-function resourceMatches(pattern: string, resource: string, ctx: Context): boolean {
+/** Whether a Resource pattern covers the resource; undefined when it names a variable without a value. */
+function resourceMatches(pattern: string, resource: string, ctx: Context): boolean | undefined {
+  // A request on "*" (an action without resource-level permissions) is not ARN-shaped: only "*" covers it.
   if (pattern === '*') return true;
-  // A request on "*" (an action without resource-level permissions) is matched only by "*".
-  if (resource === '*') return false;
-  return arnGlobMatches(pattern, resource, ctx);
+  return arnGlobMatches(pattern, resource, ctx, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,21 +507,27 @@ function principalElementMatch(element: PrincipalValue, principal: Principal): P
 }
 
 /**
- * NotPrincipal: the statement applies to everyone it does not exclude. The NotPrincipal page
- * says AWS checks the account first, then the role, then the session, and that "you must also
- * specify the account ARN of the not-denied principal… Otherwise, the policy might deny access
- * to the entire account": so a caller is excluded only when its account is listed and, unless it
- * is the root user, so is the caller itself (its user ARN, or its role or session ARN).
+ * NotPrincipal: the statement applies to everyone it does not exclude. The NotPrincipal page:
+ * "AWS might validate the account first and then the user… the account first, then the role,
+ * and then the assumed-role user", and "if the NotPrincipal element was missing the ARN of the
+ * role… deny access to the role… missing the ARN of the AWS account… deny access to the AWS
+ * account and all entities in that account". So a caller is excluded only when every level of
+ * it is listed: its account; then its user ARN, or its role's ARN and its session ARN.
  */
 function notPrincipalExcludes(element: PrincipalValue, principal: Principal): boolean {
   if (element === '*') return true;
   if (principal.service !== undefined) return listOf(element.Service).includes(principal.service);
   const values = listOf(element.AWS);
   if (values.includes('*')) return true;
-  const accountListed = values.some((v) => accountOfPrincipalValue(v) === principal.accountId);
-  if (!accountListed) return false;
-  if (principal.isRoot) return true;
-  return values.some((v) => v === principal.arn || (principal.roleArn !== undefined && v === principal.roleArn));
+  const levels = principalLevels(principal);
+  return levels.every((level) => (level === 'account' ? values.some((v) => accountOfPrincipalValue(v) === principal.accountId) : values.includes(level)));
+}
+
+/** The identities a caller is checked as, outermost first: 'account', then its own ARNs. */
+function principalLevels(principal: Principal): string[] {
+  if (principal.isRoot) return ['account'];
+  const roleArn = principal.roleArn ?? (/:assumed-role\//.test(principal.arn) ? principalArn(principal) : undefined);
+  return roleArn ? ['account', roleArn, principal.arn] : ['account', principal.arn];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,13 +550,13 @@ function conditionsHold(condition: Statement['Condition'], ctx: Context, missing
   // Every key the statement asks about is noted before the first failing one ends the walk.
   for (const [name, block] of Object.entries(condition)) {
     if (name === 'Null') continue;
-    for (const key of Object.keys(block)) if (!ctx.has(key.toLowerCase())) missing.add(key);
+    for (const key of Object.keys(block)) if (!ctx.keys.has(key.toLowerCase())) missing.add(key);
   }
   for (const [name, block] of Object.entries(condition)) {
     const operator = parseOperator(name);
     if (!operator) return false;
     for (const [key, values] of Object.entries(block)) {
-      if (!keyHolds(operator, ctx.get(key.toLowerCase()), values, ctx)) return false;
+      if (!keyHolds(operator, ctx.keys.get(key.toLowerCase()), values, ctx)) return false;
     }
   }
   return true;
@@ -547,12 +586,22 @@ function keyHolds(operator: ParsedOperator, entry: ContextEntry | undefined, val
   return valueHolds(operator.base, entry.values[0]!, values, ctx);
 }
 
-/** One request value against the policy's values: any of them for a positive operator, none of them for a negated one. */
+/**
+ * One request value against the policy's values: any of them for a positive operator, none of
+ * them for a negated one. A value whose variable has no value matches nothing, and a negated
+ * operator cannot hold through it ("any attempt to match it fails", reference_policies_variables).
+ */
 function valueHolds(base: string, value: string, policyValues: string[], ctx: Context): boolean {
   const negated = NEGATED.has(base);
   const positive = negated ? positiveOf(base) : base;
-  const any = policyValues.some((policyValue) => compare(positive, value, policyValue, ctx));
-  return negated ? !any : any;
+  let any = false;
+  let unresolved = false;
+  for (const policyValue of policyValues) {
+    const result = compare(positive, value, policyValue, ctx);
+    if (result === undefined) unresolved = true;
+    else if (result) any = true;
+  }
+  return negated ? !any && !unresolved : any;
 }
 
 function positiveOf(base: string): string {
@@ -560,15 +609,16 @@ function positiveOf(base: string): string {
   return base.replace('Not', '');
 }
 
-function compare(base: string, value: string, policyValue: string, ctx: Context): boolean {
+/** One comparison; undefined when the policy value names a variable without a value. Variables are read by the string and ARN operators only. */
+function compare(base: string, value: string, policyValue: string, ctx: Context): boolean | undefined {
   switch (base) {
     case 'StringEquals': {
       const text = resolvedText(policyValue, ctx);
-      return text !== undefined && text === value;
+      return text === undefined ? undefined : text === value;
     }
     case 'StringEqualsIgnoreCase': {
       const text = resolvedText(policyValue, ctx);
-      return text !== undefined && text.toLowerCase() === value.toLowerCase();
+      return text === undefined ? undefined : text.toLowerCase() === value.toLowerCase();
     }
     case 'StringLike':
       return globWithVariablesMatches(policyValue, value, ctx, false);
@@ -586,7 +636,7 @@ function compare(base: string, value: string, policyValue: string, ctx: Context)
     case 'DateLessThanEquals':
     case 'DateGreaterThan':
     case 'DateGreaterThanEquals':
-      return ordered(base.slice('Date'.length), parseDateValue(value), parseDateValue(resolvedText(policyValue, ctx) ?? ''));
+      return ordered(base.slice('Date'.length), parseDateValue(value), parseDateValue(policyValue));
     case 'Bool':
       return value.toLowerCase() === policyValue.toLowerCase();
     case 'BinaryEquals':

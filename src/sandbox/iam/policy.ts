@@ -227,8 +227,8 @@ export function parsePolicy(text: string, kind: PolicyKind, options: ParseOption
   checkLegacy(statements);
   checkPrincipalPlacement(statements, kind);
   checkSids(statements, kind);
-  if (statements.some((s) => isEmptyList(s.Action ?? s.NotAction))) fail(POLICY_ERRORS.noActions());
-  if (kind === 'identity' && statements.some((s) => isEmptyList(s.Resource ?? s.NotResource))) fail(POLICY_ERRORS.noResources());
+  if (statements.some((s) => isMissingOrEmpty(s.Action ?? s.NotAction))) fail(POLICY_ERRORS.noActions());
+  if (kind === 'identity' && statements.some((s) => isMissingOrEmpty(s.Resource ?? s.NotResource))) fail(POLICY_ERRORS.noResources());
   checkResourceFormats(statements);
   checkActionFormats(statements);
   if (kind === 'trust') checkTrustActions(statements);
@@ -303,7 +303,7 @@ function nestingDepth(text: string): number {
 
 const isStringOrStrings = (value: Json | undefined) =>
   typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
-const isEmptyList = (value: Json | undefined) => Array.isArray(value) && value.length === 0;
+const isMissingOrEmpty = (value: Json | undefined) => value === undefined || (Array.isArray(value) && value.length === 0);
 const asList = (value: Json | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string]);
 
 /** IAM's "Syntax errors in policy.": the document's shape, element names and value types. */
@@ -445,10 +445,13 @@ function resourceProblem(resource: string): string | undefined {
   const parts = resource.split(':');
   const partition = parts[1] ?? '';
   if (!PARTITIONS.has(partition)) {
-    const rest = parts.slice(2);
-    const seg = (i: number) => (rest[i] !== undefined && (rest[i] !== '' || rest.length > i + 1) ? rest[i]! : '*');
+    // moto's reconstruction of the resource for the message: absent parts become "*".
+    const rest = parts.length > 2 ? parts.slice(2) : [''];
+    const service = rest[0] !== '' || rest.length > 1 ? rest[0]! : '*';
+    const region = rest[1] ?? '*';
+    const account = rest[2] ?? '*';
     const tail = rest.length > 3 ? rest.slice(3).join(':') : '*';
-    return POLICY_ERRORS.badPartition(partition, `${seg(0)}:${seg(1)}:${seg(2)}:${tail}`);
+    return POLICY_ERRORS.badPartition(partition, `${service}:${region}:${account}:${tail}`);
   }
   if (parts.length < 3) return POLICY_ERRORS.resourceVendor();
   const service = parts[2]!;
