@@ -177,6 +177,8 @@ export interface OwnerScope {
   /** Names to look up where listing is not allowed (and in the other regions). */
   known(region: string): Set<string>;
   classify(repo: { name: string; region: string; createdByCourse: boolean; learner?: string }): Ownership | 'counted-other' | undefined;
+  /** Which listed repositories to read the tags of at all (default: every one). */
+  consider?(name: string): boolean;
 }
 
 /**
@@ -208,7 +210,16 @@ export async function planCleanup(resolved: ResolvedTarget, options: PlanOptions
  * reported (untagged, or tagged for someone outside the room); the course's repositories of
  * learners outside the room are only counted. Deletes nothing.
  */
-export async function planRoomSweep(resolved: ResolvedTarget, options: { learners: readonly string[]; repository?: string; concurrency?: number }): Promise<CleanupPlan> {
+export async function planRoomSweep(
+  resolved: ResolvedTarget,
+  options: {
+    learners: readonly string[];
+    repository?: string;
+    concurrency?: number;
+    /** Look under the learners' prefixes only (the board's regular look): fewer calls, and no count of other learners'. */
+    prefixesOnly?: boolean;
+  },
+): Promise<CleanupPlan> {
   const { repoForLearner, DEFAULT_REPO } = await import('../course/vars.js');
   const learners = new Set(options.learners);
   const prefixOf = (name: string) => (name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
@@ -223,6 +234,7 @@ export async function planRoomSweep(resolved: ResolvedTarget, options: { learner
       if (createdByCourse && learner !== undefined && learners.has(learner)) return 'not-owned'; // tagged for the room, outside its prefix
       return createdByCourse && learner !== undefined ? 'counted-other' : undefined;
     },
+    ...(options.prefixesOnly ? { consider: (name: string) => { const prefix = prefixOf(name); return prefix !== undefined && learners.has(prefix); } } : {}),
   });
 }
 
@@ -247,6 +259,7 @@ async function planFor(resolved: ResolvedTarget, concurrency: number | undefined
       if (region === resolved.region) plan.listedAll = false;
       repositories = await describeNames(client, scope.known(region));
     }
+    if (scope.consider) repositories = repositories.filter((r) => scope.consider!(r.repositoryName ?? ''));
     const classified = await mapLimit(repositories, concurrency ?? 5, async (repo): Promise<CourseRepository | 'counted-other' | undefined> => {
       const name = repo.repositoryName ?? '';
       const tags = await tagsOf(client, repo.repositoryArn);

@@ -58,7 +58,6 @@ export function ecrViewOf(plan: CleanupPlan, learners: readonly string[], now: D
     region: plan.region,
     accountId: plan.accountId,
     learners: byLearner,
-    otherLearners: plan.otherLearners,
     monthlyUsd: plan.monthlyUsd,
     monthlyCost: formatUsd(plan.monthlyUsd),
   };
@@ -68,10 +67,10 @@ export function ecrViewOf(plan: CleanupPlan, learners: readonly string[], now: D
 export async function lookAtEcr(resolved: ResolvedTarget, learners: readonly string[], previous: EcrView | undefined, now: () => Date = () => new Date()): Promise<EcrView> {
   const { planRoomSweep } = await import('../aws/cleanup.js');
   try {
-    return ecrViewOf(await planRoomSweep(resolved, { learners }), learners, now());
+    return ecrViewOf(await planRoomSweep(resolved, { learners, prefixesOnly: true }), learners, now());
   } catch (error) {
     const { explainAwsError } = await import('../aws/errors.js');
     const reason = explainAwsError(error, `ECR in ${resolved.region}`).split('\n')[0] ?? String(error);
-    return { ...(previous ?? { region: resolved.region, accountId: resolved.accountId, learners: {}, otherLearners: 0, monthlyUsd: 0, monthlyCost: formatUsd(0) }), checkedAt: now().toISOString(), error: reason };
+    return { ...(previous ?? { region: resolved.region, accountId: resolved.accountId, learners: {}, monthlyUsd: 0, monthlyCost: formatUsd(0) }), checkedAt: now().toISOString(), error: reason };
   }
 }

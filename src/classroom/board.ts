@@ -76,8 +76,6 @@ export interface EcrView {
   error?: string;
   /** By learner name: the repositories under their prefix. */
   learners: Record<string, EcrRepositoryView[]>;
-  /** The course's repositories of learners outside this room. */
-  otherLearners: number;
   /** What the room's own repositories cost a month, and as the board writes it (`$0.0040`). */
   monthlyUsd: number;
   monthlyCost: string;

@@ -18,8 +18,11 @@ export { DEFAULT_CLASSROOM_PORT } from './runtime.js';
 import { ClassroomServer } from './server.js';
 import { archiveRoom, readRoom, RoomSaver } from './store.js';
 
-/** How often an aws room reads its learners' repositories for the board. */
-export const ECR_POLL_SECONDS = 30;
+/**
+ * How often an aws room reads its learners' repositories for the board. ECR's API quotas are
+ * per account and region, shared with the learners' own calls: once a minute is plenty.
+ */
+export const ECR_POLL_SECONDS = 60;
 
 export interface ClassroomOptions {
   /** The classroom's folder: room.json, policies/. */
