@@ -94,6 +94,10 @@ describe('a workshop with three learners', () => {
     const status = JSON.parse((await alice.run('status', '--json')).stdout);
     expect(status.classroom).toEqual({ url: room.url, name: 'alice', code: room.code.replace('-', '') });
     expect((await alice.run('status')).stdout).toContain(`Your checks are reported to the classroom at ${room.url} as alice`);
+    // Joining again from the same machine keeps the name (the token saved at join proves it).
+    const again = await alice.run('join', `${room.url}/`, room.code, '--name', 'alice');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`Joined again classroom ${room.code}`);
     const wrong = await alice.run('join', room.url, 'AAAA-AAAA', '--name', 'alice2');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("not this classroom's join code");
