@@ -90,6 +90,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     // What `eval "$(ecr-workbook sandbox env)"` sets for the endpoints (keys come from the profile).
     AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+    AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
   };
   const repo = options.repo ?? DEFAULT_REPO;
   // A build left over from an earlier replay would make the build step pass before it runs.

@@ -4,6 +4,14 @@
 export const SANDBOX_ACCOUNT_ID = '123456789012';
 /** The IAM user the sandbox's issued access key belongs to. */
 export const SANDBOX_USER_NAME = 'ecr-learner';
+/**
+ * The second account the sandbox hosts, for cross-account lessons: the other account id AWS's
+ * documentation uses. Its administrator is a user of its own, with its own keys.
+ */
+export const SECOND_ACCOUNT_ID = '111122223333';
+export const SECOND_ACCOUNT_USER_NAME = 'partner-admin';
+/** What both accounts' administrators have attached. */
+export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 export const DEFAULT_REGION = 'us-east-1';
 /** ECR authorization tokens are valid for 12 hours. */
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;

@@ -1,8 +1,10 @@
 import path from 'node:path';
-import { EcrBackend } from './backend/ecr.js';
+import { Authorizer } from './authz/authorizer.js';
+import { EcrBackend, otherRegistry } from './backend/ecr.js';
 import { SandboxStore } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, registryImage, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
+import { IamBackend } from './iam/backend.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
@@ -23,7 +25,6 @@ export interface SandboxOptions {
   registryImage?: string;
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
-  deniedActions?: Iterable<string>;
   /** Progress lines for a spinner while the slow parts start. */
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
@@ -40,7 +41,12 @@ export interface RunningSandbox {
   accountId: string;
   credentials: IssuedCredentials;
   store: SandboxStore;
+  /** The main (learner's) account's ECR. */
   backend: EcrBackend;
+  /** The second account's ECR: its registry is addressed as `127.0.0.1:PORT`. */
+  secondBackend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   registry?: RegistryUpstream;
   stop(): Promise<void>;
 }
@@ -56,14 +62,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     );
   }
   let port = options.port ?? 0;
+  const iam = new IamBackend(store);
+  if (iam.ensureIdentities()) await store.save();
+  // Each account's registry has a host of its own, and docker trusts both without configuration
+  // (loopback registries are insecure-allowed): the learner's is localhost, the second's 127.0.0.1.
   const backend = new EcrBackend(store, { registryHost: () => `localhost:${port}` });
+  const secondBackend = new EcrBackend(store, { registryHost: () => `127.0.0.1:${port}` }, otherRegistry(store, SECOND_ACCOUNT_ID));
+  const registries = (accountId: string) => [backend, secondBackend].find((b) => b.accountId === accountId);
+  const authorizer = new Authorizer(iam, registries);
   const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
   const server = new SandboxServer({
     backend,
-    console: createConsole({ backend, region, tokenTtlSeconds }),
+    registries,
+    iam,
+    authorizer,
+    console: createConsole({ backend, iam, authorizer, region, tokenTtlSeconds }),
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
-    deniedActions: new Set(options.deniedActions ?? []),
   });
   options.onProgress?.('starting the API server');
   try {
@@ -87,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     }
     // A sandbox killed after deleting images left their bytes behind: collect them before serving.
     await collectRegistryGarbage(registry, store, options.onWarning);
-    proxy = createRegistryProxy({ backend, upstream: registry, region });
+    proxy = createRegistryProxy({ backends: [backend, secondBackend], iam, authorizer, upstream: registry, region });
     server.setRegistry(proxy);
   }
 
@@ -101,6 +116,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     credentials: store.state.credentials,
     store,
     backend,
+    secondBackend,
+    iam,
+    authorizer,
     registry,
     stop() {
       stopped ??= (async () => {

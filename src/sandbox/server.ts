@@ -1,13 +1,16 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AwsError, errors } from './api/errors.js';
 import { ECR_OPERATIONS, operations, type ApiContext } from './api/operations.js';
 import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from './api/protocol.js';
-import { verifySigV4, type SigV4Result } from './auth/sigv4.js';
+import { authenticate, type AuthenticationFailure } from './auth/authenticate.js';
+import { ecrRegistryOf, type Authorizer, type RegistryLookup } from './authz/authorizer.js';
 import type { EcrBackend } from './backend/ecr.js';
 import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { BodyTooLarge, readBody } from '../util/http-body.js';
+import { listenOn } from '../util/http-server.js';
 import { hostAllowed } from './host-guard.js';
-import { sendCallerIdentity, sendStsError } from './sts.js';
+import type { IamBackend } from './iam/backend.js';
+import { handleQuery, sendQueryTooLarge } from './query/front.js';
 
 /** Serves `/v2/…`; provided by the registry proxy. */
 export interface RegistryFrontend {
@@ -20,64 +23,20 @@ export interface ConsoleFrontend {
 }
 
 export interface SandboxServerOptions {
+  /** The main (learner's) account's ECR. */
   backend: EcrBackend;
+  /** Every hosted account's ECR, by account id (the main one included). */
+  registries: RegistryLookup;
+  iam: IamBackend;
+  authorizer: Authorizer;
   registry?: RegistryFrontend;
   console?: ConsoleFrontend;
   tokenTtlSeconds: number;
   /** A non-loopback host name the user asked to serve on (--host). */
   extraHost?: string;
-  /** IAM actions (e.g. `ecr:CreateRepository`) the sandbox answers with AccessDenied, for tests. */
-  deniedActions?: Set<string>;
 }
 
-/** A body over the limit; `drained` when it was read to its end (the connection is still usable). */
-class BodyTooLarge extends Error {
-  constructor(readonly drained: boolean) {
-    super('request body too large');
-  }
-}
-
-/** Bodies up to this many times the limit are read and discarded, so the client sees the 413. */
-const DISCARD_FACTOR = 16;
-
-/**
- * Reads a whole request body, refusing more than `limit` bytes. An oversized body is still
- * read to its end (up to 16 × limit, discarded) before the refusal: a client that writes its
- * whole body before reading, as fetch does, then gets the 413 instead of a reset connection.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const discardLimit = limit * DISCARD_FACTOR;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > discardLimit) {
-      req.pause();
-      reject(new BodyTooLarge(false));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > discardLimit) {
-        req.off('data', onData);
-        req.pause();
-        reject(new BodyTooLarge(false));
-        return;
-      }
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-      }
-      if (!tooLarge) chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => (tooLarge ? reject(new BodyTooLarge(true)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
-function sigV4Error(result: Exclude<SigV4Result, { ok: true }>): AwsError {
+function authenticationError(result: AuthenticationFailure): AwsError {
   switch (result.kind) {
     case 'missing':
       return errors.missingAuthenticationToken();
@@ -85,6 +44,8 @@ function sigV4Error(result: Exclude<SigV4Result, { ok: true }>): AwsError {
       return errors.unrecognizedClient();
     case 'malformed':
       return errors.incompleteSignature(result.message);
+    case 'expired-token':
+      return errors.expiredToken();
     case 'bad-signature':
     case 'expired':
     case 'wrong-service':
@@ -115,13 +76,7 @@ export class SandboxServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve((this.http.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(this.http, port, host);
   }
 
   close(): Promise<void> {
@@ -150,7 +105,7 @@ export class SandboxServer {
     }
     const contentType = String(req.headers['content-type'] ?? '');
     if (req.method === 'POST' && (url === '/' || url.startsWith('/?')) && contentType.startsWith('application/x-www-form-urlencoded')) {
-      void this.handleSts(req, res);
+      void this.handleQuery(req, res);
       return;
     }
     if (this.options.console?.handle(req, res)) return;
@@ -160,13 +115,9 @@ export class SandboxServer {
       res.end(body);
       return;
     }
-    const body = 'Not found. The ECR sandbox serves the ECR API (POST / with X-Amz-Target), STS (POST /) and the registry (/v2/).\n';
+    const body = 'Not found. The ECR sandbox serves the ECR API (POST / with X-Amz-Target), IAM and STS (form POST /) and the registry (/v2/).\n';
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
-  }
-
-  private proxyEndpoint(): string {
-    return `http://${this.options.backend.env.registryHost()}`;
   }
 
   private async handleEcr(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -183,31 +134,26 @@ export class SandboxServer {
         }
         throw error;
       }
-      const backend = this.options.backend;
-      const creds = backend.store.state.credentials;
-      const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', (akid) =>
-        akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
-      );
-      if (!auth.ok) throw sigV4Error(auth);
+      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
+      if (!auth.ok) throw authenticationError(auth.failure);
       const target = String(req.headers['x-amz-target']);
       const operation = target.startsWith(`${ECR_TARGET_PREFIX}.`) ? target.slice(ECR_TARGET_PREFIX.length + 1) : undefined;
       if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
       const handler = operations[operation];
       if (!handler) throw errors.notImplemented(operation);
-      if (this.options.deniedActions?.has(`ecr:${operation}`)) {
-        const arn = `arn:aws:iam::${backend.accountId}:user/${creds.userName}`;
-        throw errors.accessDenied(
-          `User: ${arn} is not authorized to perform: ecr:${operation} on resource: ${operation === 'GetAuthorizationToken' ? '*' : `arn:aws:ecr:${auth.region}:${backend.accountId}:repository/*`} because no identity-based policy allows the ecr:${operation} action`,
-        );
-      }
       const input = parseJsonBody(body);
+      const denial = this.options.authorizer.ecr(auth.identity, auth.region, operation, input);
+      if (denial) throw errors.accessDenied(denial.message);
+      // The registry the call is about: registryId's (or a resource ARN's) account, else the caller's.
+      const backend = this.options.registries(ecrRegistryOf(auth.identity, input));
+      if (!backend) throw errors.server(`The sandbox has no registry for account ${ecrRegistryOf(auth.identity, input)}.`);
       const api: ApiContext = {
         backend,
         region: auth.region,
         operation,
-        accessKeyId: auth.accessKeyId,
+        identity: auth.identity,
         tokenTtlSeconds: this.options.tokenTtlSeconds,
-        proxyEndpoint: this.proxyEndpoint(),
+        proxyEndpoint: `http://${backend.env.registryHost()}`,
       };
       const output = await handler(api, input);
       sendJson(res, id, output);
@@ -218,41 +164,16 @@ export class SandboxServer {
     }
   }
 
-  private async handleSts(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const id = requestId();
+  private async handleQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(req, MAX_API_BODY_BYTES);
     } catch (error) {
       if (!(error instanceof BodyTooLarge) || !error.drained) res.setHeader('Connection', 'close');
-      sendStsError(res, id, 413, 'RequestEntityTooLarge', 'The request body is too large.');
+      sendQueryTooLarge(req, res);
       return;
     }
-    const params = new URLSearchParams(body.toString('utf8'));
-    const backend = this.options.backend;
-    const creds = backend.store.state.credentials;
-    const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'sts', (akid) =>
-      akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
-    );
-    if (!auth.ok) {
-      if (auth.kind === 'missing') sendStsError(res, id, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
-      else if (auth.kind === 'unknown-key') sendStsError(res, id, 403, 'InvalidClientTokenId', auth.message);
-      else if (auth.kind === 'malformed') sendStsError(res, id, 400, 'IncompleteSignature', auth.message);
-      else sendStsError(res, id, 403, 'SignatureDoesNotMatch', auth.message);
-      return;
-    }
-    const action = params.get('Action');
-    if (action === 'GetCallerIdentity') {
-      sendCallerIdentity(res, id, backend.accountId, creds);
-      return;
-    }
-    sendStsError(
-      res,
-      id,
-      400,
-      'InvalidAction',
-      action ? `The ECR sandbox's STS implements only GetCallerIdentity, not ${action}.` : 'Could not find operation: the Action parameter is missing.',
-    );
+    await handleQuery(req, res, body, { iam: this.options.iam, authorizer: this.options.authorizer });
   }
 }
 

@@ -144,7 +144,9 @@ export async function status(opts: GlobalOptions): Promise<void> {
   const bank = await loadBankFast();
   const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date());
   if (opts.json) {
-    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, practice, ...(left ? { onAws: left.plan ?? null } : {}) }));
+    // The classroom without its token: status output gets pasted into chats.
+    const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
+    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, practice, classroom, ...(left ? { onAws: left.plan ?? null } : {}) }));
     return;
   }
   const p = painter();
@@ -157,6 +159,7 @@ export async function status(opts: GlobalOptions): Promise<void> {
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
   if (left) out(`\n${left.text}`);
+  if (progress.classroom) out(`\nYour checks are reported to the classroom at ${progress.classroom.url} as ${progress.classroom.name} (leave with \`ecr-workbook leave\`).`);
   out(`\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}`);
   out(`\n${p.bold('Interview practice')}: ${practice.due} due, ${practice.seen} of ${practice.questions} questions seen, ${practice.mastered} mastered. Practise with \`ecr-workbook quiz\`.`);
   for (const row of practiceTable(practice.topics)) out(row);

@@ -1,7 +1,9 @@
 import { sandboxHome } from '../../paths.js';
-import { findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, SandboxError } from '../../sandbox/control.js';
-import { renderShellEnv, sandboxEnvVars, type ShellKind } from '../../sandbox/env.js';
+import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from '../../sandbox/config.js';
+import { findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, type SandboxAccount } from '../../sandbox/control.js';
+import { profileCommands, renderShellEnv, sandboxEnvVars, secondRegistryHost, type ShellKind } from '../../sandbox/env.js';
 import type { SandboxRuntime } from '../../sandbox/runtime.js';
+import { DaemonError } from '../../util/daemon.js';
 import { startSpinner } from '../../util/spinner.js';
 import { EXIT, ExitError } from '../errors.js';
 
@@ -10,8 +12,9 @@ const out = (text: string) => process.stdout.write(text);
 function describeRuntime(runtime: SandboxRuntime): string {
   return [
     `ECR sandbox running on ${runtime.endpoint} (region ${runtime.region}, account ${runtime.accountId})`,
-    `  ECR and STS endpoint: ${runtime.endpoint}`,
+    `  ECR, IAM and STS:     ${runtime.endpoint}`,
     `  Registry for docker:  ${runtime.registryHost}`,
+    `  Second account:       ${SECOND_ACCOUNT_ID} (user ${SECOND_ACCOUNT_USER_NAME}, registry ${secondRegistryHost(runtime.port)}): \`sandbox env --account second\``,
     `  Console:              ${runtime.endpoint}/`,
     `  State folder:         ${sandboxHome()}`,
   ].join('\n');
@@ -37,7 +40,7 @@ export async function up(opts: { port?: number; region: string; host?: string; t
     });
   } catch (error) {
     spinner.fail('the sandbox did not start');
-    if (error instanceof SandboxError) throw new ExitError(error.message, EXIT.unable);
+    if (error instanceof DaemonError) throw new ExitError(error.message, EXIT.unable);
     throw error;
   }
   const { runtime, alreadyRunning } = result;
@@ -76,15 +79,34 @@ export async function status(opts: { json?: boolean }): Promise<void> {
   if (!runtime) process.exitCode = EXIT.failed;
 }
 
-/** `sandbox env`: shell exports for the running sandbox. */
-export async function env(opts: { shell: ShellKind; json?: boolean }): Promise<void> {
+/**
+ * `sandbox env`: shell exports for the running sandbox, as the learner (or, with `--account
+ * second`, as the second account's administrator). With `--aws-profile NAME` it prints the `aws
+ * configure set` commands that put those keys in a named profile instead: the learner's own aws
+ * CLI writes the profile, never the workbook.
+ */
+export async function env(opts: { shell: ShellKind; json?: boolean; account?: SandboxAccount; awsProfile?: string }): Promise<void> {
   const runtime = await findRunningSandbox();
   if (!runtime) {
     throw new ExitError('The ECR sandbox is not running, so there is no endpoint to point at. Start it with: ecr-workbook sandbox up', EXIT.failed);
   }
-  const credentials = await sandboxCredentials();
-  if (!credentials) throw new ExitError(`The sandbox's state file in ${sandboxHome()} has no credentials. Run \`ecr-workbook sandbox down\` and \`sandbox up\` again.`, EXIT.unable);
-  const vars = sandboxEnvVars({ ...credentials, endpoint: runtime.endpoint, region: runtime.region, registryHost: runtime.registryHost });
+  const account = opts.account ?? 'main';
+  const credentials = await sandboxCredentials(sandboxHome(), account);
+  if (!credentials) {
+    throw new ExitError(
+      account === 'second'
+        ? `The sandbox's state file in ${sandboxHome()} has no keys for the second account yet. Run \`ecr-workbook sandbox down\` and \`sandbox up\` again to create them.`
+        : `The sandbox's state file in ${sandboxHome()} has no credentials. Run \`ecr-workbook sandbox down\` and \`sandbox up\` again.`,
+      EXIT.unable,
+    );
+  }
+  const registryHost = account === 'second' ? secondRegistryHost(runtime.port) : runtime.registryHost;
+  if (opts.awsProfile !== undefined) {
+    const commands = profileCommands(opts.awsProfile, { ...credentials, endpoint: runtime.endpoint, region: runtime.region });
+    out(opts.json ? `${JSON.stringify({ profile: opts.awsProfile, accountId: credentials.accountId, commands })}\n` : `${commands.join('\n')}\n`);
+    return;
+  }
+  const vars = sandboxEnvVars({ ...credentials, endpoint: runtime.endpoint, region: runtime.region, registryHost });
   if (opts.json) {
     out(`${JSON.stringify(vars)}\n`);
     return;
@@ -96,7 +118,7 @@ export async function env(opts: { shell: ShellKind; json?: boolean }): Promise<v
   const version = await awsCliVersion();
   if (version && !readsEndpointEnv(parseAwsCliVersion(version))) {
     process.stderr.write(
-      `note: your aws CLI (${version.split(' ')[0]}) does not read AWS_ENDPOINT_URL_ECR/_STS (they need v1.29+ or v2.13+): add --endpoint-url ${runtime.endpoint} to its aws commands. The workbook's lessons show them that way for you.\n`,
+      `note: your aws CLI (${version.split(' ')[0]}) does not read AWS_ENDPOINT_URL_ECR/_STS/_IAM (they need v1.29+ or v2.13+): add --endpoint-url ${runtime.endpoint} to its aws commands. The workbook's lessons show them that way for you.\n`,
     );
   }
 }

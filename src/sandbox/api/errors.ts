@@ -127,6 +127,8 @@ export const errors = {
     new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400),
   unrecognizedClient: () =>
     new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400),
+  /** A session (AssumeRole) past its expiry. */
+  expiredToken: () => new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400),
   invalidSignature: (message: string) => new AwsError('InvalidSignatureException', message, 400),
   incompleteSignature: (message: string) => new AwsError('IncompleteSignatureException', message, 400),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message, 400),

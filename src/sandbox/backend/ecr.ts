@@ -5,12 +5,36 @@ import { findImageByTag } from './images.js';
 import { normalizeLifecyclePolicy } from './lifecycle-policy.js';
 import { normalizeRepositoryPolicy } from './repository-policy.js';
 import type { SandboxStore } from './store.js';
-import type { ImageRecord, MutabilityExclusionFilter, RepositoryRecord, Tag, TagMutability } from './types.js';
+import type { ImageRecord, MutabilityExclusionFilter, RegionState, RepositoryRecord, Tag, TagMutability } from './types.js';
 
 /** Where the backend learns the registry host that repository URIs name. */
 export interface BackendEnvironment {
   /** `localhost:PORT`: the host docker pushes to. */
   registryHost(): string;
+}
+
+/**
+ * Which account's registry a backend holds and where its regions live in the state: the main
+ * account's in `state.regions` (where they always were), another account's in
+ * `state.accountRegions[id]`.
+ */
+export interface AccountRegistry {
+  accountId(): string;
+  /** The account's regions, created empty on first use. */
+  regions(): Record<string, RegionState>;
+}
+
+/** The main (learner's) account's registry. */
+export function mainRegistry(store: SandboxStore): AccountRegistry {
+  return { accountId: () => store.state.accountId, regions: () => store.state.regions };
+}
+
+/** The registry of another account the sandbox hosts. */
+export function otherRegistry(store: SandboxStore, accountId: string): AccountRegistry {
+  return {
+    accountId: () => accountId,
+    regions: () => ((store.state.accountRegions ??= {})[accountId] ??= {}),
+  };
 }
 
 /** Called when images leave the sandbox's books, so the registry can drop their content too. */
@@ -92,10 +116,18 @@ export class EcrBackend {
   constructor(
     readonly store: SandboxStore,
     readonly env: BackendEnvironment,
+    private readonly registry: AccountRegistry = mainRegistry(store),
   ) {}
 
+  /** The account whose registry this is. */
   get accountId(): string {
-    return this.store.state.accountId;
+    return this.registry.accountId();
+  }
+
+  /** The state of one of this registry's regions, created empty on first use. */
+  private region(name: string): RegionState {
+    const regions = this.registry.regions();
+    return (regions[name] ??= { repositories: {} });
   }
 
   /** The ARN of a repository in a region. */
@@ -110,7 +142,7 @@ export class EcrBackend {
 
   /** The repository, or undefined: no error, for callers that decide what missing means. */
   findRepository(region: string, name: string): RepositoryRecord | undefined {
-    return this.store.state.regions[region]?.repositories[name];
+    return this.registry.regions()[region]?.repositories[name];
   }
 
   /** The repository, or RepositoryNotFoundException. */
@@ -139,7 +171,7 @@ export class EcrBackend {
 
   /** Repositories of a region in creation order (the order pagination walks). */
   listRepositories(region: string): RepositoryRecord[] {
-    const repos = Object.values(this.store.state.regions[region]?.repositories ?? {});
+    const repos = Object.values(this.registry.regions()[region]?.repositories ?? {});
     return repos.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
   }
 
@@ -190,7 +222,7 @@ export class EcrBackend {
     const imageTagMutability = input.imageTagMutability ?? 'MUTABLE';
     this.checkMutability(imageTagMutability, input.imageTagMutabilityExclusionFilters);
     const encryption = this.encryption(ctx.region, input.encryption);
-    const region = this.store.region(ctx.region);
+    const region = this.region(ctx.region);
     if (region.repositories[input.repositoryName]) {
       throw errors.repositoryAlreadyExists(input.repositoryName, this.accountId);
     }
@@ -245,7 +277,7 @@ export class EcrBackend {
     const repo = this.repository(ctx, input.registryId, input.repositoryName);
     const digests = Object.keys(repo.images);
     if (digests.length > 0 && !input.force) throw errors.repositoryNotEmpty(repo.name, this.accountId);
-    delete this.store.region(ctx.region).repositories[repo.name];
+    delete this.region(ctx.region).repositories[repo.name];
     await this.store.save();
     this.notifyImagesRemoved(ctx.region, repo.name, digests);
     return repo;

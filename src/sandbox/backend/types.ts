@@ -1,5 +1,7 @@
 /** The sandbox's persisted state: plain JSON, versioned, one file. */
 
+import type { IamState } from '../iam/types.js';
+
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
 
 export interface Tag {
@@ -70,6 +72,13 @@ export interface SandboxState {
   registryGcPending?: boolean;
   /** Seconds the sandbox's clock is ahead of real time (`sandbox clock advance`); see backend/clock.ts. */
   clockOffsetSeconds?: number;
+  /** IAM (users, roles, policies) of every account the sandbox hosts, and STS sessions; seeded at start. */
+  iam?: IamState;
+  /**
+   * The ECR registries of the accounts besides `accountId` (the second account), by account id
+   * then region. The main account's stay in `regions`, as they always were.
+   */
+  accountRegions?: Record<string, Record<string, RegionState>>;
 }
 
 export function isSandboxState(value: unknown): value is SandboxState {
