@@ -62,6 +62,12 @@ export const errors = {
       'LifecyclePolicyNotFoundException',
       `Lifecycle policy does not exist for the repository with name '${name}' in the registry with id '${registryId}'`,
     ),
+  /** Sandbox wording in ECR's not-found shape; the model's documentation says "There is no dry run for this repository." */
+  lifecyclePolicyPreviewNotFound: (name: string, registryId: string) =>
+    new AwsError(
+      'LifecyclePolicyPreviewNotFoundException',
+      `There is no lifecycle policy preview for the repository with name '${name}' in the registry with id '${registryId}'. Start one with StartLifecyclePolicyPreview.`,
+    ),
   scanNotFound: (imageId: { imageDigest?: string; imageTag?: string }, name: string, registryId: string) =>
     new AwsError(
       'ScanNotFoundException',

@@ -12,9 +12,11 @@ import {
   DeleteLifecyclePolicy,
   DeleteRepositoryPolicy,
   GetLifecyclePolicy,
+  GetLifecyclePolicyPreview,
   GetRepositoryPolicy,
   PutLifecyclePolicy,
   SetRepositoryPolicy,
+  StartLifecyclePolicyPreview,
 } from './handlers/policies.js';
 import {
   CreateRepository,
@@ -55,6 +57,8 @@ export const operations: Record<string, OperationHandler> = {
   PutLifecyclePolicy,
   GetLifecyclePolicy,
   DeleteLifecyclePolicy,
+  StartLifecyclePolicyPreview,
+  GetLifecyclePolicyPreview,
 };
 
 /** Every operation real ECR has (botocore's model); those missing above answer "not implemented". */

@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import { errors, INVALID_IMAGE_DIGEST_MESSAGE, MISSING_DIGEST_AND_TAG_MESSAGE } from '../api/errors.js';
 import { userArn } from '../config.js';
 import { findImageByTag } from './images.js';
-import { normalizeLifecyclePolicy } from './lifecycle-policy.js';
+import { evaluateLifecyclePolicy } from './lifecycle.js';
+import { normalizeLifecyclePolicy, parseLifecyclePolicy } from './lifecycle-policy.js';
 import { normalizeRepositoryPolicy } from './repository-policy.js';
 import type { SandboxStore } from './store.js';
-import type { ImageRecord, MutabilityExclusionFilter, RepositoryRecord, Tag, TagMutability } from './types.js';
+import type { ImageRecord, LifecyclePreview, LifecyclePreviewResult, MutabilityExclusionFilter, RepositoryRecord, Tag, TagMutability } from './types.js';
 
 /** Where the backend learns the registry host that repository URIs name. */
 export interface BackendEnvironment {
@@ -38,6 +39,18 @@ export interface ImageFailure {
 
 /** DescribeImages/ListImages filter.tagStatus. */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY';
+
+/** What one application of a repository's lifecycle policy did. */
+export interface LifecycleRun {
+  region: string;
+  repositoryName: string;
+  /** Epoch seconds, by the sandbox clock. */
+  evaluatedAt: number;
+  /** The images it expired (deleted), oldest first within each rule. */
+  expired: Array<LifecyclePreviewResult & { imageSizeInBytes: number }>;
+  /** Images a `transition` rule selected: the sandbox has no archive storage class, so they stay. */
+  transitionsSkipped: number;
+}
 
 /** What the sandbox says wherever real ECR would report a vulnerability scan. */
 export const SCAN_UNAVAILABLE = {
@@ -490,16 +503,21 @@ export class EcrBackend {
     const removed: string[] = [];
     for (const { image, tags } of plan.values()) {
       if (blocked.has(image.digest)) continue;
-      if (doomed.has(image.digest)) {
-        delete repo.images[image.digest];
-        removed.push(image.digest);
-      } else {
-        image.tags = image.tags.filter((t) => !tags.has(t));
-      }
+      if (doomed.has(image.digest)) removed.push(image.digest);
+      else image.tags = image.tags.filter((t) => !tags.has(t));
     }
+    this.dropImages(repo, removed);
     if (imageIds.length > 0) await this.store.save();
     this.notifyImagesRemoved(ctx.region, repo.name, removed);
     return { imageIds, failures };
+  }
+
+  /**
+   * Takes images off the books (BatchDeleteImage and lifecycle expiry both come through here);
+   * the caller saves, then tells the registry with notifyImagesRemoved so their storage goes too.
+   */
+  private dropImages(repo: RepositoryRecord, digests: string[]): void {
+    for (const digest of digests) delete repo.images[digest];
   }
 
   /** Tells the registry side which manifests left the books; its failure never fails the API call. */
@@ -660,7 +678,7 @@ export class EcrBackend {
     return policyText;
   }
 
-  /** PutLifecyclePolicy: validated and stored as compact JSON. The sandbox never expires images by it. */
+  /** PutLifecyclePolicy: validated and stored as compact JSON; the scheduler applies it (see applyLifecyclePolicies). */
   async putLifecyclePolicy(
     ctx: RequestContext,
     input: { registryId?: string; repositoryName: string; lifecyclePolicyText: string },
@@ -673,8 +691,8 @@ export class EcrBackend {
   }
 
   /**
-   * GetLifecyclePolicy. lastEvaluatedAt is when the policy was put: the sandbox does not run
-   * lifecycle evaluations, so that is the last time it looked at the policy.
+   * GetLifecyclePolicy. lastEvaluatedAt is when the scheduler last applied the policy (every
+   * minute while the sandbox runs), or when it was put if it has not run since.
    */
   getLifecyclePolicy(
     ctx: RequestContext,
@@ -682,7 +700,8 @@ export class EcrBackend {
   ): { repo: RepositoryRecord; lifecyclePolicyText: string; lastEvaluatedAt: number } {
     const repo = this.repository(ctx, input.registryId, input.repositoryName);
     if (repo.lifecyclePolicyText === undefined) throw errors.lifecyclePolicyNotFound(repo.name, this.accountId);
-    return { repo, lifecyclePolicyText: repo.lifecyclePolicyText, lastEvaluatedAt: repo.lifecyclePolicyUpdatedAt ?? repo.createdAt };
+    const lastEvaluatedAt = repo.lifecyclePolicyEvaluatedAt ?? repo.lifecyclePolicyUpdatedAt ?? repo.createdAt;
+    return { repo, lifecyclePolicyText: repo.lifecyclePolicyText, lastEvaluatedAt };
   }
 
   /** DeleteLifecyclePolicy: returns the policy it removed. */
@@ -693,7 +712,83 @@ export class EcrBackend {
     const found = this.getLifecyclePolicy(ctx, input);
     delete found.repo.lifecyclePolicyText;
     delete found.repo.lifecyclePolicyUpdatedAt;
+    delete found.repo.lifecyclePolicyEvaluatedAt;
     await this.store.save();
     return found;
+  }
+
+  // ---------------------------------------------------------------- lifecycle evaluation
+
+  /** What a policy text would do to a repository's images now, as preview results. */
+  private lifecycleResults(repo: RepositoryRecord, lifecyclePolicyText: string, now: number): LifecyclePreviewResult[] {
+    const { verdicts } = evaluateLifecyclePolicy(parseLifecyclePolicy(lifecyclePolicyText), this.listImages(repo), now);
+    return verdicts.map(({ image, rule, action }) => ({
+      imageDigest: image.digest,
+      imageTags: [...image.tags],
+      imagePushedAt: image.pushedAt,
+      action,
+      appliedRulePriority: rule.rulePriority,
+    }));
+  }
+
+  /**
+   * StartLifecyclePolicyPreview: evaluates the given policy (validated as PutLifecyclePolicy
+   * validates it), or the saved one, against the repository's images now, and keeps the result
+   * for GetLifecyclePolicyPreview. Nothing is deleted. ECR answers IN_PROGRESS and finishes later;
+   * the sandbox has finished by the time it answers, so the next Get says COMPLETE.
+   */
+  async startLifecyclePolicyPreview(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; lifecyclePolicyText?: string },
+  ): Promise<{ repo: RepositoryRecord; preview: LifecyclePreview }> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    const lifecyclePolicyText = input.lifecyclePolicyText ?? repo.lifecyclePolicyText;
+    if (lifecyclePolicyText === undefined) throw errors.lifecyclePolicyNotFound(repo.name, this.accountId);
+    const now = this.store.now();
+    const preview: LifecyclePreview = { lifecyclePolicyText, startedAt: now, results: this.lifecycleResults(repo, lifecyclePolicyText, now) };
+    repo.lifecyclePreview = preview;
+    await this.store.save();
+    return { repo, preview };
+  }
+
+  /** GetLifecyclePolicyPreview: the last preview started for the repository. */
+  getLifecyclePolicyPreview(ctx: RequestContext, input: { registryId?: string; repositoryName: string }): { repo: RepositoryRecord; preview: LifecyclePreview } {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    if (!repo.lifecyclePreview) throw errors.lifecyclePolicyPreviewNotFound(repo.name, this.accountId);
+    return { repo, preview: repo.lifecyclePreview };
+  }
+
+  /**
+   * Applies the lifecycle policy of every repository that has one (or of the one named) at the
+   * sandbox's now: ECR does this within 24 hours of a change, the sandbox every minute and on
+   * `ecr-workbook sandbox lifecycle run`. Expired images leave the books as BatchDeleteImage's
+   * do, and the registry then drops their manifests and unused layers. An image a surviving
+   * manifest list names stays, as BatchDeleteImage keeps it.
+   */
+  async applyLifecyclePolicies(filter: { region?: string; repositoryName?: string } = {}): Promise<LifecycleRun[]> {
+    const now = this.store.now();
+    const runs: LifecycleRun[] = [];
+    for (const [region, state] of Object.entries(this.store.state.regions)) {
+      if (filter.region !== undefined && region !== filter.region) continue;
+      for (const repo of Object.values(state.repositories)) {
+        if (filter.repositoryName !== undefined && repo.name !== filter.repositoryName) continue;
+        if (repo.lifecyclePolicyText === undefined) continue;
+        const results = this.lifecycleResults(repo, repo.lifecyclePolicyText, now);
+        const expiring = new Set(results.filter((r) => r.action === 'EXPIRE').map((r) => r.imageDigest));
+        for (const other of Object.values(repo.images)) {
+          if (!expiring.has(other.digest)) for (const child of referencedDigests(other)) expiring.delete(child);
+        }
+        const expired = results
+          .filter((r) => expiring.has(r.imageDigest))
+          .map((r) => ({ ...r, imageSizeInBytes: repo.images[r.imageDigest]?.sizeInBytes ?? 0 }));
+        this.dropImages(repo, [...expiring]);
+        repo.lifecyclePolicyEvaluatedAt = now;
+        runs.push({ region, repositoryName: repo.name, evaluatedAt: now, expired, transitionsSkipped: results.filter((r) => r.action === 'TRANSITION').length });
+      }
+    }
+    if (runs.length === 0) return runs;
+    await this.store.save();
+    for (const run of runs) this.notifyImagesRemoved(run.region, run.repositoryName, run.expired.map((e) => e.imageDigest));
+    return runs;
   }
 }
