@@ -2,7 +2,7 @@ import path from 'node:path';
 import { EcrBackend } from './backend/ecr.js';
 import { SandboxStore } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, registryImage, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, TOKEN_TTL_SECONDS } from './config.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
@@ -24,6 +24,8 @@ export interface SandboxOptions {
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
   deniedActions?: Iterable<string>;
+  /** How often lifecycle policies are applied (default every minute); 0 applies them only on request. */
+  lifecycleIntervalMs?: number;
   /** Progress lines for a spinner while the slow parts start. */
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
@@ -91,6 +93,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     server.setRegistry(proxy);
   }
 
+  const lifecycle = scheduleLifecycle(backend, options.lifecycleIntervalMs ?? LIFECYCLE_INTERVAL_MS);
+
   let stopped: Promise<void> | undefined;
   return {
     port,
@@ -104,6 +108,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     registry,
     stop() {
       stopped ??= (async () => {
+        await lifecycle.stop();
         await server.close();
         await proxy?.close();
         if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
@@ -111,6 +116,35 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         await store.save();
       })();
       return stopped;
+    },
+  };
+}
+
+/**
+ * Applies lifecycle policies once now (a policy that came due while the sandbox was stopped
+ * acts at start), then every `intervalMs`. Runs never overlap; stop() waits for one under way.
+ */
+function scheduleLifecycle(backend: EcrBackend, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => backend.applyLifecyclePolicies())
+      .then(
+        (runs) => {
+          for (const r of runs) {
+            if (r.expired.length > 0) console.log(`[sandbox] lifecycle policy of ${r.repositoryName} (${r.region}) expired ${r.expired.length} image(s)`);
+          }
+        },
+        (error: unknown) => console.error(`[sandbox] applying lifecycle policies failed: ${(error as Error)?.message ?? error}`),
+      );
+  };
+  run();
+  const timer = intervalMs > 0 ? setInterval(run, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
     },
   };
 }

@@ -25,6 +25,14 @@ import {
   PutImageScanningConfiguration,
   PutImageTagMutability,
 } from './handlers/repositories.js';
+import {
+  BatchCheckLayerAvailability,
+  CompleteLayerUpload,
+  GetDownloadUrlForLayer,
+  InitiateLayerUpload,
+  PutImage,
+  UploadLayerPart,
+} from './handlers/layers.js';
 import { ListTagsForResource, TagResource, UntagResource } from './handlers/tags.js';
 
 export type { ApiContext, OperationHandler } from './context.js';
@@ -46,6 +54,13 @@ export const operations: Record<string, OperationHandler> = {
   BatchDeleteImage,
   StartImageScan,
   DescribeImageScanFindings,
+  // Pushing through the API (the same storage as docker's /v2/)
+  PutImage,
+  BatchCheckLayerAvailability,
+  InitiateLayerUpload,
+  UploadLayerPart,
+  CompleteLayerUpload,
+  GetDownloadUrlForLayer,
   // Tags
   TagResource,
   UntagResource,

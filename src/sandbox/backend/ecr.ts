@@ -1,10 +1,22 @@
 import crypto from 'node:crypto';
 import { errors, INVALID_IMAGE_DIGEST_MESSAGE, MISSING_DIGEST_AND_TAG_MESSAGE } from '../api/errors.js';
 import { userArn } from '../config.js';
-import { findImageByTag } from './images.js';
+import {
+  findImageByTag,
+  manifestDigest,
+  MEDIA_TYPES,
+  parseManifest,
+  recordManifestPush,
+  referencedBlobs,
+  removeTags,
+  tagPushRefusal,
+} from './images.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { LayerApi } from './layers.js';
 import { evaluateLifecyclePolicy } from './lifecycle.js';
 import { normalizeLifecyclePolicy, parseLifecyclePolicy } from './lifecycle-policy.js';
 import { normalizeRepositoryPolicy } from './repository-policy.js';
+import type { RegistryStorage } from './storage.js';
 import type { SandboxStore } from './store.js';
 import type { ImageRecord, LifecyclePreview, LifecyclePreviewResult, MutabilityExclusionFilter, RepositoryRecord, Tag, TagMutability } from './types.js';
 
@@ -39,6 +51,22 @@ export interface ImageFailure {
 
 /** DescribeImages/ListImages filter.tagStatus. */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY';
+
+/**
+ * An ECR call the sandbox refused for a repository, not yet followed by a success of the same
+ * operation there: the learner's latest mistake, which a check can name precisely (a lifecycle
+ * policy ECR rejected, a put-image with the wrong media type). Sandbox bookkeeping, in memory.
+ */
+export interface Refusal {
+  operation: string;
+  code: string;
+  message: string;
+  /** Epoch seconds, by the sandbox clock. */
+  at: number;
+}
+
+/** Refusals kept per repository. */
+const MAX_REFUSALS = 20;
 
 /** What one application of a repository's lifecycle policy did. */
 export interface LifecycleRun {
@@ -101,6 +129,13 @@ function referencedDigests(image: ImageRecord): string[] {
  */
 export class EcrBackend {
   onImagesRemoved: ImagesRemovedHook = () => {};
+  /** The registry's storage and the region it serves, once its container is up (see attachStorage). */
+  private registry?: { region: string; storage: RegistryStorage };
+  /** Per repository: manifest pushes (docker's and PutImage's) and registry clean-up run one at a time. */
+  readonly repositoryQueue = new KeyedQueue();
+  /** The layer API (uploads in parts, availability, download URLs). */
+  readonly layers: LayerApi = new LayerApi(this);
+  private readonly refusals = new Map<string, Refusal[]>();
 
   constructor(
     readonly store: SandboxStore,
@@ -109,6 +144,26 @@ export class EcrBackend {
 
   get accountId(): string {
     return this.store.state.accountId;
+  }
+
+  /** Remembers a refused call for a repository (the server reports every client error here). */
+  noteRefusal(region: string, repositoryName: string, refusal: Omit<Refusal, 'at'>): void {
+    const key = `${region}\n${repositoryName}`;
+    const list = [...(this.refusals.get(key) ?? []), { ...refusal, at: this.store.now() }];
+    this.refusals.set(key, list.slice(-MAX_REFUSALS));
+  }
+
+  /** Forgets the refusals of an operation once it succeeds for the repository. */
+  noteSuccess(region: string, repositoryName: string, operation: string): void {
+    const key = `${region}\n${repositoryName}`;
+    const list = this.refusals.get(key)?.filter((r) => r.operation !== operation);
+    if (list?.length) this.refusals.set(key, list);
+    else this.refusals.delete(key);
+  }
+
+  /** The refusals of a repository not yet followed by a success of the same operation, oldest first. */
+  recentRefusals(region: string, repositoryName: string): Refusal[] {
+    return [...(this.refusals.get(`${region}\n${repositoryName}`) ?? [])];
   }
 
   /** The ARN of a repository in a region. */
@@ -178,7 +233,7 @@ export class EcrBackend {
   }
 
   /** The named repository of the caller's registry, after the registryId check. */
-  private repository(ctx: RequestContext, registryId: string | undefined, name: string): RepositoryRecord {
+  repository(ctx: RequestContext, registryId: string | undefined, name: string): RepositoryRecord {
     this.checkRegistry(ctx, registryId, name);
     return this.requireRepository(ctx.region, name);
   }
@@ -504,7 +559,7 @@ export class EcrBackend {
     for (const { image, tags } of plan.values()) {
       if (blocked.has(image.digest)) continue;
       if (doomed.has(image.digest)) removed.push(image.digest);
-      else image.tags = image.tags.filter((t) => !tags.has(t));
+      else removeTags(image, tags);
     }
     this.dropImages(repo, removed);
     if (imageIds.length > 0) await this.store.save();
@@ -518,6 +573,88 @@ export class EcrBackend {
    */
   private dropImages(repo: RepositoryRecord, digests: string[]): void {
     for (const digest of digests) delete repo.images[digest];
+  }
+
+  /** Connects (or, with undefined, disconnects) the registry's storage for the region it serves. */
+  attachStorage(region: string, storage: RegistryStorage | undefined): void {
+    this.registry = storage ? { region, storage } : undefined;
+  }
+
+  /** The registry's storage for a request's region, or why there is none. */
+  requireStorage(region: string): RegistryStorage {
+    if (!this.registry) throw errors.registryNotRunning();
+    if (region !== this.registry.region) throw errors.registryOtherRegion(region, this.registry.region);
+    return this.registry.storage;
+  }
+
+  /**
+   * PutImage: the rules of a docker push through `/v2/` (immutable tags, tags that move, size and
+   * media types: images.ts), for a manifest sent through the API. A manifest the repository
+   * already holds only gains the tag (retagging: no bytes travel); a new one must name layers the
+   * repository holds, and goes into the registry's storage under its digest, so docker pulls it.
+   */
+  async putImage(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageManifest: string; imageManifestMediaType?: string; imageTag?: string; imageDigest?: string },
+  ): Promise<Record<string, unknown>> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    let declared: unknown;
+    try {
+      declared = (JSON.parse(input.imageManifest) as { mediaType?: unknown }).mediaType;
+    } catch {
+      throw errors.manifestInvalidJson();
+    }
+    // ECR reads an unlabelled manifest as Docker's and finds it malformed (the media type mix-up).
+    if (declared === undefined && input.imageManifestMediaType === undefined) throw errors.manifestInvalidJson();
+    if (typeof declared === 'string' && input.imageManifestMediaType !== undefined && declared !== input.imageManifestMediaType) {
+      throw errors.manifestMediaTypeMismatch(input.imageManifestMediaType, declared);
+    }
+    const mediaType = input.imageManifestMediaType ?? String(declared);
+    if (!(Object.values(MEDIA_TYPES) as string[]).includes(mediaType)) throw errors.manifestMediaTypeUnsupported(mediaType);
+    const parsed = parseManifest(input.imageManifest, mediaType);
+    const bytes = Buffer.from(input.imageManifest, 'utf8');
+    const digest = manifestDigest(bytes);
+    if (input.imageDigest !== undefined && input.imageDigest !== digest) throw errors.imageDigestDoesNotMatch(input.imageDigest, digest);
+    const tag = input.imageTag;
+
+    return this.repositoryQueue.run(repo.name, async () => {
+      const current = this.repository(ctx, input.registryId, input.repositoryName);
+      // ECR refuses an existing immutable tag even for the very same image.
+      if (tagPushRefusal(current, tag)) throw errors.imageTagAlreadyExists(tag!, current.name);
+      const existing = current.images[digest];
+      if (existing && (tag === undefined || existing.tags.includes(tag))) throw errors.imageAlreadyExists(digest, tag, current.name, this.accountId);
+      if (!existing) await this.storeManifest(ctx, current, digest, mediaType, parsed, bytes);
+      const stored = this.findRepository(ctx.region, current.name);
+      if (!stored) throw errors.repositoryNotFound(current.name, this.accountId);
+      const record = recordManifestPush(stored, { digest, tag, manifest: input.imageManifest, parsed, via: 'put-image' }, this.store.now());
+      await this.store.save();
+      return {
+        registryId: this.accountId,
+        repositoryName: stored.name,
+        imageId: { imageDigest: record.digest, ...(tag !== undefined ? { imageTag: tag } : {}) },
+        imageManifest: record.manifest,
+        imageManifestMediaType: record.manifestMediaType,
+      };
+    });
+  }
+
+  /** Puts a new manifest into the registry, after checking what it refers to is in the repository. */
+  private async storeManifest(
+    ctx: RequestContext,
+    repo: RepositoryRecord,
+    digest: string,
+    mediaType: string,
+    parsed: ReturnType<typeof parseManifest>,
+    bytes: Buffer,
+  ): Promise<void> {
+    const storage = this.requireStorage(ctx.region);
+    const children = parsed.children.map((c) => c.digest).filter((d) => !repo.images[d]);
+    if (children.length > 0) throw errors.referencedImagesNotFound(children);
+    const blobs = referencedBlobs(parsed);
+    const sizes = await Promise.all(blobs.map((blob) => storage.blobSize(repo.name, blob)));
+    const missing = blobs.filter((_, i) => sizes[i] === undefined);
+    if (missing.length > 0) throw errors.layersNotFound(missing, repo.name, this.accountId);
+    if ((await storage.putManifest(repo.name, digest, mediaType, bytes)) === 'blob-unknown') throw errors.layersNotFound(blobs, repo.name, this.accountId);
   }
 
   /** Tells the registry side which manifests left the books; its failure never fails the API call. */
