@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listCheckIds } from '../check/registry.js';
-import { runShell as run } from '../util/shell.js';
+import { fileURLToPath } from 'node:url';
+import { runShell as run, shellQuote } from '../util/shell.js';
+import { sandboxHome } from '../paths.js';
+import { removeRuntimeFile, writeRuntimeFile } from '../sandbox/runtime.js';
+import type { RunningSandbox } from '../sandbox/index.js';
 import type { CheckResult } from '../check/types.js';
 import { readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
@@ -64,9 +68,12 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
   const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-replay-'));
   const home = path.join(work, 'home');
   fs.mkdirSync(path.join(home, 'docker'), { recursive: true });
-  const sandbox = await startSandbox({ dir: path.join(work, 'sandbox') });
+  // Where `ecr-workbook sandbox …` in a solution looks for the running sandbox (ECR_WORKBOOK_HOME below).
+  const sandboxDir = sandboxHome(path.join(work, 'state'));
+  const sandbox = await startSandbox({ dir: sandboxDir });
+  await announceSandbox(sandbox, sandboxDir);
   const env: NodeJS.ProcessEnv = {
-    PATH: `${path.dirname(options.awsCli)}:${process.env.PATH}`,
+    PATH: `${workbookOnPath(work)}:${path.dirname(options.awsCli)}:${process.env.PATH}`,
     LANG: 'C.UTF-8',
     HOME: home,
     DOCKER_CONFIG: path.join(home, 'docker'),
@@ -103,9 +110,44 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       onStep: options.onStep,
     });
   } finally {
-    await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
+    await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work);
+    removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
   }
+}
+
+/**
+ * Writes the runtime file a daemon would, for the sandbox this process runs, so the
+ * `ecr-workbook sandbox clock …` a solution runs finds it and reaches its control API.
+ */
+async function announceSandbox(sandbox: RunningSandbox, dir: string): Promise<void> {
+  await writeRuntimeFile(dir, {
+    pid: process.pid,
+    port: sandbox.port,
+    endpoint: sandbox.endpoint,
+    registryHost: sandbox.registryHost,
+    region: sandbox.region,
+    host: '127.0.0.1',
+    accountId: sandbox.accountId,
+    ...(sandbox.registry ? { containerId: sandbox.registry.containerId } : {}),
+    startedAt: new Date().toISOString(),
+  });
+}
+
+/** A folder holding an `ecr-workbook` command that runs this package's CLI, as `npm link` would. */
+function workbookOnPath(work: string): string {
+  const dir = path.join(work, 'bin');
+  fs.mkdirSync(dir, { recursive: true });
+  const bin = fileURLToPath(new URL('../../bin/ecr-workbook.js', import.meta.url));
+  fs.writeFileSync(path.join(dir, 'ecr-workbook'), `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bin)} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/** Removes the local images a replay tagged for a repository (and the builds a moved tag left dangling). */
+async function removeRepositoryImages(reference: string, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  await run(`docker images --format '{{.Repository}}:{{.Tag}}' | grep -F ${shellQuote(`${reference}:`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`docker images -q --filter dangling=true --filter label=build | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
 }
 
 export interface StepReplayOptions {

@@ -63,7 +63,7 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
 function showStatus(session: Session): void {
   for (const l of session.course.lessons) {
     const { passed } = summarize(session.store.progress, l.steps.map((s) => s.id));
-    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(passed, l.steps.length)}`);
+    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(passed, l.steps.length)}`);
   }
 }
 
