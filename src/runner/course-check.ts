@@ -10,8 +10,7 @@ import { listCheckIds } from '../check/registry.js';
 import { fileURLToPath } from 'node:url';
 import { runShell as run, shellQuote } from '../util/shell.js';
 import { sandboxHome } from '../paths.js';
-import { removeRuntimeFile, writeRuntimeFile } from '../sandbox/runtime.js';
-import type { RunningSandbox } from '../sandbox/index.js';
+import { announceInProcessSandbox, removeRuntimeFile } from '../sandbox/runtime.js';
 import type { CheckResult } from '../check/types.js';
 import { readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
@@ -71,7 +70,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
   // Where `ecr-workbook sandbox …` in a solution looks for the running sandbox (ECR_WORKBOOK_HOME below).
   const sandboxDir = sandboxHome(path.join(work, 'state'));
   const sandbox = await startSandbox({ dir: sandboxDir });
-  await announceSandbox(sandbox, sandboxDir);
+  await announceInProcessSandbox(sandboxDir, sandbox);
   const env: NodeJS.ProcessEnv = {
     PATH: `${workbookOnPath(work)}:${path.dirname(options.awsCli)}:${process.env.PATH}`,
     LANG: 'C.UTF-8',
@@ -115,24 +114,6 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
   }
-}
-
-/**
- * Writes the runtime file a daemon would, for the sandbox this process runs, so the
- * `ecr-workbook sandbox clock …` a solution runs finds it and reaches its control API.
- */
-async function announceSandbox(sandbox: RunningSandbox, dir: string): Promise<void> {
-  await writeRuntimeFile(dir, {
-    pid: process.pid,
-    port: sandbox.port,
-    endpoint: sandbox.endpoint,
-    registryHost: sandbox.registryHost,
-    region: sandbox.region,
-    host: '127.0.0.1',
-    accountId: sandbox.accountId,
-    ...(sandbox.registry ? { containerId: sandbox.registry.containerId } : {}),
-    startedAt: new Date().toISOString(),
-  });
 }
 
 /** A folder holding an `ecr-workbook` command that runs this package's CLI, as `npm link` would. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import type { SandboxOptions } from './index.js';
+import type { RunningSandbox, SandboxOptions } from './index.js';
 
 /** What the daemon writes once it is serving: where, and which process. */
 export interface SandboxRuntime {
@@ -69,4 +69,23 @@ export function processAlive(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Writes the runtime file for a sandbox this process runs (the course replay, tests), as the
+ * daemon does for its own, so `ecr-workbook sandbox …` commands find it and reach its control API.
+ * Remove it with removeRuntimeFile(dir, process.pid) before stopping the sandbox.
+ */
+export async function announceInProcessSandbox(dir: string, sandbox: RunningSandbox): Promise<void> {
+  await writeRuntimeFile(dir, {
+    pid: process.pid,
+    port: sandbox.port,
+    endpoint: sandbox.endpoint,
+    registryHost: sandbox.registryHost,
+    region: sandbox.region,
+    host: '127.0.0.1',
+    accountId: sandbox.accountId,
+    ...(sandbox.registry ? { containerId: sandbox.registry.containerId } : {}),
+    startedAt: new Date().toISOString(),
+  });
 }
