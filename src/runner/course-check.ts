@@ -102,7 +102,8 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       credentials: sandbox.credentials,
       learnerCredentials: await learnerChain(session.settings.profile, env),
     };
-    const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
+    const vars = { ...templateVars(session, resolved), assets: assetsOfThisRun(session.course.assetsDir, work) };
+    const ctx: RenderContext = { target: 'sandbox', vars, endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
     return await replaySteps(session, resolved, env, work, {
       commandsFor: (step) => renderStep(step, ctx).solution,
       beforeStep: options.beforeStep && ((step) => options.beforeStep!(step, session, resolved, env)),
@@ -116,6 +117,19 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
   }
 }
 
+/**
+ * A copy of the lessons' assets whose demo page carries a mark of this run, so the images the
+ * replay builds are its own: docker's build cache would otherwise hand every run (and any other
+ * test on the same daemon) the very same image, and docker answers a pull of a manifest it has
+ * cached without asking the registry, which lesson 08's check would then never see.
+ */
+export function assetsOfThisRun(assetsDir: string, work: string): string {
+  const copy = path.join(work, 'assets');
+  fs.cpSync(assetsDir, copy, { recursive: true });
+  fs.appendFileSync(path.join(copy, 'demo-app', 'index.html'), `<!-- course replay ${path.basename(work)} -->\n`);
+  return copy;
+}
+
 /** A folder holding an `ecr-workbook` command that runs this package's CLI, as `npm link` would. */
 function workbookOnPath(work: string): string {
   const dir = path.join(work, 'bin');
@@ -125,9 +139,17 @@ function workbookOnPath(work: string): string {
   return dir;
 }
 
-/** Removes the local images a replay tagged for a repository (and the builds a moved tag left dangling). */
-async function removeRepositoryImages(reference: string, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  await run(`docker images --format '{{.Repository}}:{{.Tag}}' | grep -F ${shellQuote(`${reference}:`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
+/**
+ * Removes every local reference a replay made to a repository, its tags and its digest
+ * references (`<repo>@sha256:…`, which keep an image alive after its tags are gone, and with it
+ * docker's cached manifest: a later pull of the same digest would then not reach the registry),
+ * and the builds a moved tag left dangling. By reference, never by image id: another run may
+ * share an image through docker's build cache.
+ */
+export async function removeRepositoryImages(repository: string, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const references = `docker images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | grep -E -v '(:|@)<none>$'`;
+  await run(`${references} | grep -F ${shellQuote(`${repository}:`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`${references} | grep -F ${shellQuote(`${repository}@`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
   await run(`docker images -q --filter dangling=true --filter label=build | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
 }
 
