@@ -460,6 +460,10 @@ describe('promotion without pulling (image-promoted)', () => {
     expect(pulled.code, pulled.output).toBe(0);
     images.push(`${uriOf(repo)}:prod`);
     expect(await diagnosis('image-promoted', await context(repo), params)).toBe('promoted-by-push');
+    // The fix the diagnosis gives: remove the tag, then promote with the API.
+    expect((await sh(awsCmd(`ecr batch-delete-image --repository-name ${repo} --image-ids imageTag=prod`))).code).toBe(0);
+    expect((await promote(repo, 'v1')).code).toBe(0);
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('pass');
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ControlClient } from '../../src/sandbox/control-api/client.js';
 import type { RunLifecycleOutput } from '../../src/sandbox/control-api/operations.js';
-import type { TestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { expectAwsError, repoName, seedImage, withApiSandbox } from './api-helpers.js';
 
 const ACCOUNT = '123456789012';
@@ -170,5 +170,36 @@ describe('applying lifecycle policies (the scheduler, RunLifecycle)', () => {
     await ecr.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: POLICY }));
     const { runs } = await control.call<RunLifecycleOutput>('RunLifecycle', { repositoryName: name });
     expect(runs[0]!.expired).toEqual([]);
+  });
+});
+
+describe('the schedule', () => {
+  it('applies policies when the sandbox starts and then on its own, without being asked', async () => {
+    const own = await startTestSandbox({ withoutRegistry: true, lifecycleIntervalMs: 200 });
+    const client = ecrClient(own);
+    try {
+      const name = 'scheduled';
+      await client.send(new CreateRepositoryCommand({ repositoryName: name }));
+      const now = own.store.now();
+      const old = seedImage(own, name, { seed: 'old', pushedAt: now - 3 * DAY });
+      await client.send(new PutLifecyclePolicyCommand({ repositoryName: name, lifecyclePolicyText: POLICY }));
+      const deadline = Date.now() + 5000;
+      while (own.store.state.regions[own.region]!.repositories[name]!.images[old.digest] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(own.store.state.regions[own.region]!.repositories[name]!.images[old.digest]).toBeUndefined();
+      // A policy that came due while the sandbox was stopped acts when it starts again.
+      const late = seedImage(own, name, { seed: 'late', pushedAt: now - 3 * DAY });
+      await own.store.save();
+      await own.stop();
+      const again = await startTestSandbox({ dir: own.dir, withoutRegistry: true, lifecycleIntervalMs: 0 });
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        expect(again.store.state.regions[again.region]!.repositories[name]!.images[late.digest]).toBeUndefined();
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      client.destroy();
+      await own.stop();
+    }
   });
 });

@@ -127,6 +127,11 @@ describe('PutImage', () => {
     expect(put.image?.imageManifestMediaType).toBe('application/vnd.oci.image.manifest.v1+json');
     expect(put.image?.imageId?.imageDigest).toBe(sha256Digest(bare));
     await expectAwsError(
+      ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: bare, imageManifestMediaType: mediaType })),
+      'ImageAlreadyExistsException',
+      `Image with digest '${sha256Digest(bare)}' and tag 'null' already exists in the repository with name '${name}' in registry with id '${ACCOUNT}'`,
+    );
+    await expectAwsError(
       ecr.send(new PutImageCommand({ repositoryName: name, imageTag: 'v1-docker', imageManifest: v1.manifest, imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json' })),
       'InvalidParameterException',
       /^Invalid parameter at 'ImageManifestMediaType' failed to satisfy constraint: 'The media type 'application\/vnd\.docker\.distribution\.manifest\.v2\+json' does not match the mediaType 'application\/vnd\.oci\.image\.manifest\.v1\+json'/,
@@ -168,6 +173,22 @@ describe('PutImage', () => {
       `The manifest list is referencing an image that does not exist: [${elsewhere.digest}]`,
     );
     expect(await tagsOf(name)).toEqual({});
+  });
+});
+
+describe('image content in another region', () => {
+  it('is refused honestly: the registry holds the sandbox region’s images only', async () => {
+    const west = ecrClient(sandbox, { region: 'us-west-2' });
+    try {
+      await west.send(new CreateRepositoryCommand({ repositoryName: 'west-app' }));
+      await expectAwsError(
+        west.send(new InitiateLayerUploadCommand({ repositoryName: 'west-app' })),
+        'UnsupportedOperationException',
+        /^The sandbox's registry holds the images of us-east-1 only, so it cannot store or serve image content in us-west-2\./,
+      );
+    } finally {
+      west.destroy();
+    }
   });
 });
 

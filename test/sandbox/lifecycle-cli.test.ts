@@ -118,6 +118,7 @@ describe('expiry that really happens when the sandbox clock moves', () => {
 
     // A stopped sandbox's clock lives in its state file: shown, moved and reset there.
     expect((await workbook('sandbox', 'clock')).stdout).toContain('(2 days ahead of real time)');
+    expect((await workbook('sandbox', 'status')).stdout).toContain('Its clock is 2 days ahead of real time.');
     expect(JSON.parse((await workbook('sandbox', 'clock', 'advance', '12h', '--json')).stdout)).toMatchObject({ running: false, offsetSeconds: 2.5 * 86_400 });
     expect(JSON.parse((await workbook('sandbox', 'clock', 'reset', '--json')).stdout)).toMatchObject({ running: false, offsetSeconds: 0 });
     const notRunning = await workbook('sandbox', 'lifecycle', 'run');

@@ -80,7 +80,8 @@ export async function status(opts: { json?: boolean }): Promise<void> {
       `${describeRuntime(runtime)}\n  Process:              pid ${runtime.pid}, up ${uptime} s\n  Holds:                ${counts?.repositories ?? 0} repositories, ${counts?.images ?? 0} images\n  Clock:                ${clock}\n`,
     );
   } else {
-    out(`The ECR sandbox is not running.${counts ? ` It holds ${counts.repositories} repositories and ${counts.images} images from before.` : ''}\nStart it with: ecr-workbook sandbox up\n`);
+    const clock = offset === 0 ? '' : ` Its clock is ${formatDuration(offset)} ahead of real time.`;
+    out(`The ECR sandbox is not running.${counts ? ` It holds ${counts.repositories} repositories and ${counts.images} images from before.${clock}` : ''}\nStart it with: ecr-workbook sandbox up\n`);
   }
   if (!runtime) process.exitCode = EXIT.failed;
 }
