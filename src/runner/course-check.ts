@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listCheckIds } from '../check/registry.js';
-import { fileURLToPath } from 'node:url';
 import { runShell as run, shellQuote } from '../util/shell.js';
 import { sandboxHome } from '../paths.js';
 import { announceInProcessSandbox, removeRuntimeFile } from '../sandbox/runtime.js';
 import type { CheckResult } from '../check/types.js';
-import { readCourse, type Course, type CourseStep } from '../course/load.js';
+import { lessonsDir, readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
 import { scoreQuiz } from '../course/quiz.js';
 import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
@@ -131,10 +130,11 @@ export function assetsOfThisRun(assetsDir: string, work: string): string {
 }
 
 /** A folder holding an `ecr-workbook` command that runs this package's CLI, as `npm link` would. */
-function workbookOnPath(work: string): string {
+export function workbookOnPath(work: string): string {
   const dir = path.join(work, 'bin');
   fs.mkdirSync(dir, { recursive: true });
-  const bin = fileURLToPath(new URL('../../bin/ecr-workbook.js', import.meta.url));
+  // The package root is the lessons folder's parent, from src/ (vitest) and dist/src/ alike.
+  const bin = path.join(path.dirname(lessonsDir()), 'bin', 'ecr-workbook.js');
   fs.writeFileSync(path.join(dir, 'ecr-workbook'), `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bin)} "$@"\n`, { mode: 0o755 });
   return dir;
 }
