@@ -1,7 +1,7 @@
 import { findRepository, missingRepositoryResult, resultForError } from '../src/check/common.js';
 import { diagnoses } from '../src/check/diagnoses.js';
 import { listImageDetails } from '../src/check/images.js';
-import { imageName, intendedExpiry, intentOf, judgedImages, judgePolicy, latestRefusal, refusedPolicyDiagnosis, targetNow } from '../src/check/lifecycle.js';
+import { imageName, intendedExpiry, intentOf, judgedImages, judgePolicy, neededImageGone, refusedPolicyResult, targetNow } from '../src/check/lifecycle.js';
 import { fail, pass, type Check } from '../src/check/types.js';
 
 /**
@@ -20,15 +20,14 @@ const check: Check = async (ctx, params) => {
       policy = await client.send(new GetLifecyclePolicyCommand({ repositoryName: ctx.repositoryName }));
     } catch (error) {
       if ((error as Error).name !== 'LifecyclePolicyNotFoundException') throw error;
-      const refused = await latestRefusal(ctx, ['PutLifecyclePolicy']);
-      if (refused) return fail('ECR refused the policy', refusedPolicyDiagnosis(refused), [`${refused.operation}: ${refused.code}: ${refused.message}`]);
+      const refused = await refusedPolicyResult(ctx, ['PutLifecyclePolicy'], 'ECR refused the policy');
+      if (refused) return refused;
       return fail(`'${ctx.repositoryName}' has no lifecycle policy`, diagnoses.lifecycleNotApplied(ctx.repositoryName), ['GetLifecyclePolicy: LifecyclePolicyNotFoundException']);
     }
     const images = judgedImages(await listImageDetails(client, ctx.repositoryName));
     const evidence = [`Policy last evaluated: ${policy.lastEvaluatedAt?.toISOString() ?? 'not yet'}`, `Images now: ${images.map(imageName).join('; ') || 'none'}`];
-    if (!images.some((image) => image.tags.includes(intent.protect))) {
-      return fail(`${intent.protect} is gone`, diagnoses.lifecycleNeededImageGone(intent.protect, ctx.repositoryUri), evidence);
-    }
+    const gone = neededImageGone(ctx, images, intent, evidence);
+    if (gone) return gone;
     const now = await targetNow(ctx);
     // What is left is judged; after an expiry an untagged rule may have nothing left to select.
     const judgement = judgePolicy(policy.lifecyclePolicyText ?? '', images, intent, now, { everyRuleSelects: false });

@@ -1,7 +1,7 @@
 import { findRepository, missingRepositoryResult, resultForError } from '../src/check/common.js';
 import { diagnoses } from '../src/check/diagnoses.js';
 import { listImageDetails } from '../src/check/images.js';
-import { imageName, intentOf, judgedImages, judgePolicy, latestRefusal, refusedPolicyDiagnosis, targetNow } from '../src/check/lifecycle.js';
+import { imageName, intentOf, judgedImages, judgePolicy, neededImageGone, refusedPolicyResult, targetNow } from '../src/check/lifecycle.js';
 import { fail, pass, type Check } from '../src/check/types.js';
 
 /**
@@ -20,18 +20,17 @@ const check: Check = async (ctx, params) => {
       preview = await client.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: ctx.repositoryName, maxResults: 100 }));
     } catch (error) {
       if ((error as Error).name !== 'LifecyclePolicyPreviewNotFoundException') throw error;
-      const refused = await latestRefusal(ctx, ['StartLifecyclePolicyPreview', 'PutLifecyclePolicy']);
-      if (refused) return fail('ECR refused the policy', refusedPolicyDiagnosis(refused), [`${refused.operation}: ${refused.code}: ${refused.message}`]);
+      const refused = await refusedPolicyResult(ctx, ['StartLifecyclePolicyPreview', 'PutLifecyclePolicy'], 'ECR refused the policy');
+      if (refused) return refused;
       return fail('no lifecycle policy preview yet', diagnoses.lifecycleNotPreviewed(ctx.repositoryName), ['GetLifecyclePolicyPreview: LifecyclePolicyPreviewNotFoundException']);
     }
     if (preview.status === 'IN_PROGRESS') return fail('the preview is still running', diagnoses.lifecyclePreviewRunning(), [`Preview status: ${preview.status}`]);
     // A candidate refused after the last good preview is the learner's latest attempt.
-    const refused = await latestRefusal(ctx, ['StartLifecyclePolicyPreview']);
-    if (refused) return fail('ECR refused the last policy you previewed', refusedPolicyDiagnosis(refused), [`${refused.operation}: ${refused.code}: ${refused.message}`]);
+    const refused = await refusedPolicyResult(ctx, ['StartLifecyclePolicyPreview'], 'ECR refused the last policy you previewed');
+    if (refused) return refused;
     const images = judgedImages(await listImageDetails(client, ctx.repositoryName));
-    if (!images.some((image) => image.tags.includes(intent.protect))) {
-      return fail(`${intent.protect} is gone`, diagnoses.lifecycleNeededImageGone(intent.protect, ctx.repositoryUri), [`Images: ${images.map(imageName).join('; ')}`]);
-    }
+    const gone = neededImageGone(ctx, images, intent, [`Images: ${images.map(imageName).join('; ')}`]);
+    if (gone) return gone;
     const previewed = (preview.previewResults ?? []).map((r) => `${r.imageTags?.join(', ') || `<untagged ${r.imageDigest?.slice(0, 19)}…>`} (rule ${r.appliedRulePriority})`);
     const evidence = [`ECR's preview (${preview.status}): ${previewed.join('; ') || 'nothing expires'}`];
     const judgement = judgePolicy(preview.lifecyclePolicyText ?? '', images, intent, await targetNow(ctx), { everyRuleSelects: true });

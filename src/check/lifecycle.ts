@@ -11,7 +11,7 @@ import { parseLifecyclePolicy, type LifecyclePolicy, type LifecycleRule } from '
 import type { Refusal } from '../sandbox/backend/ecr.js';
 import type { ClockOutput, RefusalsOutput } from '../sandbox/control-api/operations.js';
 import { diagnoses } from './diagnoses.js';
-import type { CheckContext, Diagnosis } from './types.js';
+import { fail, type CheckContext, type CheckResult, type Diagnosis } from './types.js';
 
 const DAY = 86_400;
 /** ECR private storage, per GB-month (us-east-1). */
@@ -162,6 +162,18 @@ export function refusedPolicyDiagnosis(refusal: Refusal): Diagnosis {
   if (/tagPrefixList or tagPatternList is required when tagStatus is 'tagged'/.test(refusal.message)) return diagnoses.lifecycleTaggedWithoutFilter(refusal.message);
   if (/tagStatus 'any' must have the highest rulePriority/.test(refusal.message)) return diagnoses.lifecycleAnyNotLast(refusal.message);
   return diagnoses.lifecyclePolicyRefused(refusal.message);
+}
+
+/** The failing result for the sandbox's latest refusal of a policy by one of these operations, if any. */
+export async function refusedPolicyResult(ctx: CheckContext, operations: string[], summary: string): Promise<CheckResult | undefined> {
+  const refused = await latestRefusal(ctx, operations);
+  return refused && fail(summary, refusedPolicyDiagnosis(refused), [`${refused.operation}: ${refused.code}: ${refused.message}`]);
+}
+
+/** The failing result when the image lesson 13 promotes is no longer in the repository. */
+export function neededImageGone(ctx: CheckContext, images: JudgedImage[], intent: LifecycleIntent, evidence: string[]): CheckResult | undefined {
+  if (images.some((image) => image.tags.includes(intent.protect))) return undefined;
+  return fail(`${intent.protect} is gone`, diagnoses.lifecycleNeededImageGone(intent.protect, ctx.repositoryUri), evidence);
 }
 
 /** The intent from a step's params (the lesson asks: keep three v*, untagged after a day, protect v1). */
