@@ -155,6 +155,32 @@ Typical use:
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).status(opts));
 
+  const sandboxCommand = (name: 'clock' | 'clockAdvance' | 'clockReset' | 'lifecycleRun') => async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const mod = await import('./commands/sandbox.js');
+    return (mod[name] as (...a: unknown[]) => Promise<void>)(...args.slice(0, -2), cmd.optsWithGlobals());
+  };
+  const clock = sandbox
+    .command('clock')
+    .description("show the sandbox's clock; `clock advance 15d` moves it forward (image ages, token expiry, new timestamps follow), `clock reset` puts it back")
+    .option('--json', 'print the clock as JSON')
+    .action(sandboxCommand('clock'));
+  clock
+    .command('advance <duration>')
+    .description('move the sandbox clock forward: a number and a unit, s, m, h or d (15d, 36h, 90m, 1d12h)')
+    .option('--json', 'print the clock as JSON')
+    .action(sandboxCommand('clockAdvance'));
+  clock.command('reset').description('put the sandbox clock back on real time').option('--json', 'print the clock as JSON').action(sandboxCommand('clockReset'));
+  sandbox
+    .command('lifecycle')
+    .description('lifecycle policies (the sandbox applies them at start and every minute)')
+    .command('run')
+    .description('apply lifecycle policies now and show what expired')
+    .option('--repository <name>', 'only this repository')
+    .option('--region <region>', "the repository's region (default: the sandbox's)")
+    .option('--json', 'print the results as JSON')
+    .action(sandboxCommand('lifecycleRun'));
+
   sandbox
     .command('env')
     .description('print shell exports that point the aws CLI at the sandbox: eval "$(ecr-workbook sandbox env)"')

@@ -73,7 +73,7 @@ async function interviewPractice(session: Session): Promise<void> {
 function showStatus(session: Session): void {
   for (const l of session.course.lessons) {
     const { passed } = summarize(session.store.progress, l.steps.map((s) => s.id));
-    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(passed, l.steps.length)}`);
+    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(passed, l.steps.length)}`);
   }
 }
 

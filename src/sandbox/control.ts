@@ -7,7 +7,9 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
-import { findDaemon, stopDaemon, upDaemon } from '../util/daemon.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { DaemonError, findDaemon, stopDaemon, upDaemon } from '../util/daemon.js';
+import { isSandboxState, type SandboxState } from './backend/types.js';
 import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
@@ -73,11 +75,14 @@ export function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Prom
 }
 
 /** Counts from the state file for `sandbox status`, without starting anything. */
-export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repositories: number; images: number; accessKeyId?: string } | undefined> {
+export async function sandboxCounts(
+  dir: string = sandboxHome(),
+): Promise<{ repositories: number; images: number; accessKeyId?: string; clockOffsetSeconds: number } | undefined> {
   try {
     const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
       credentials?: { accessKeyId?: string };
       regions?: Record<string, { repositories?: Record<string, { images?: Record<string, unknown> }> }>;
+      clockOffsetSeconds?: unknown;
     };
     let repositories = 0;
     let images = 0;
@@ -87,7 +92,8 @@ export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repo
         images += Object.keys(repo.images ?? {}).length;
       }
     }
-    return { repositories, images, accessKeyId: state.credentials?.accessKeyId };
+    const offset = state.clockOffsetSeconds;
+    return { repositories, images, accessKeyId: state.credentials?.accessKeyId, clockOffsetSeconds: typeof offset === 'number' && Number.isFinite(offset) ? offset : 0 };
   } catch {
     return undefined;
   }
@@ -122,4 +128,32 @@ export async function sandboxCredentials(
     /* fall through */
   }
   return undefined;
+}
+
+/**
+ * Changes the state file of a sandbox that is not running (a running one holds its state in
+ * memory: reach it through its control API instead). Written atomically; a missing or unreadable
+ * file is refused and left as it is.
+ */
+export async function editStoppedState(dir: string, edit: (state: SandboxState) => void): Promise<SandboxState> {
+  const file = path.join(dir, 'state.json');
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DaemonError(`There is no sandbox in ${dir} yet. Start it once with: ecr-workbook sandbox up`);
+    throw error;
+  }
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    state = undefined;
+  }
+  if (!isSandboxState(state)) {
+    throw new DaemonError(`The sandbox state file ${file} is unreadable, so nothing was changed. Start the sandbox (\`ecr-workbook sandbox up\`): it moves a broken file aside and starts afresh.`);
+  }
+  edit(state);
+  await writeFileAtomic(file, JSON.stringify(state));
+  return state;
 }

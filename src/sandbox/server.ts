@@ -5,7 +5,9 @@ import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from '.
 import { authenticate, type AuthenticationFailure } from './auth/authenticate.js';
 import { ecrRegistryOf, type Authorizer, type RegistryLookup } from './authz/authorizer.js';
 import type { EcrBackend } from './backend/ecr.js';
-import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { API_BODY_LIMITS, CONTROL_SIGNING_SERVICE, CONTROL_TARGET_PREFIX, ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { controlOperation } from './control-api/operations.js';
+import { verifySigV4 } from './auth/sigv4.js';
 import { BodyTooLarge, readBody } from '../util/http-body.js';
 import { listenOn } from '../util/http-server.js';
 import { hostAllowed } from './host-guard.js';
@@ -15,6 +17,8 @@ import { handleQuery, sendQueryTooLarge } from './query/front.js';
 /** Serves `/v2/…`; provided by the registry proxy. */
 export interface RegistryFrontend {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Serves a layer by the URL GetDownloadUrlForLayer handed out (`/_layers/…`). */
+  serveLayerDownload(req: IncomingMessage, res: ServerResponse): void;
 }
 
 /** Serves the browser console (GET pages and its form posts). */
@@ -34,6 +38,20 @@ export interface SandboxServerOptions {
   tokenTtlSeconds: number;
   /** A non-loopback host name the user asked to serve on (--host). */
   extraHost?: string;
+}
+
+/** Reads an API request's body up to `limit`, refusing more as AWS does (413). */
+async function readApiBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      // Unread bytes would be parsed as the next request: close instead.
+      if (!error.drained) res.setHeader('Connection', 'close');
+      throw errors.payloadTooLarge(limit);
+    }
+    throw error;
+  }
 }
 
 function authenticationError(result: AuthenticationFailure): AwsError {
@@ -99,6 +117,15 @@ export class SandboxServer {
       else sendRegistryUnavailable(res);
       return;
     }
+    if ((req.method === 'GET' || req.method === 'HEAD') && url.startsWith('/_layers/')) {
+      if (this.options.registry) this.options.registry.serveLayerDownload(req, res);
+      else sendRegistryUnavailable(res);
+      return;
+    }
+    if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith(`${CONTROL_TARGET_PREFIX}.`)) {
+      void this.handleControl(req, res);
+      return;
+    }
     if (req.method === 'POST' && req.headers['x-amz-target']) {
       void this.handleEcr(req, res);
       return;
@@ -122,22 +149,15 @@ export class SandboxServer {
 
   private async handleEcr(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const id = requestId();
+    let repositoryName: string | undefined;
+    let signed: { region: string; operation: string; backend: EcrBackend } | undefined;
     try {
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_API_BODY_BYTES);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          // Unread bytes would be parsed as the next request: close instead.
-          if (!error.drained) res.setHeader('Connection', 'close');
-          throw errors.payloadTooLarge(MAX_API_BODY_BYTES);
-        }
-        throw error;
-      }
-      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
-      if (!auth.ok) throw authenticationError(auth.failure);
       const target = String(req.headers['x-amz-target']);
       const operation = target.startsWith(`${ECR_TARGET_PREFIX}.`) ? target.slice(ECR_TARGET_PREFIX.length + 1) : undefined;
+      const limit = (operation && API_BODY_LIMITS[operation]) || MAX_API_BODY_BYTES;
+      const body = await readApiBody(req, res, limit);
+      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
+      if (!auth.ok) throw authenticationError(auth.failure);
       if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
       const handler = operations[operation];
       if (!handler) throw errors.notImplemented(operation);
@@ -147,6 +167,7 @@ export class SandboxServer {
       // The registry the call is about: registryId's (or a resource ARN's) account, else the caller's.
       const backend = this.options.registries(ecrRegistryOf(auth.identity, input));
       if (!backend) throw errors.server(`The sandbox has no registry for account ${ecrRegistryOf(auth.identity, input)}.`);
+      signed = { region: auth.region, operation, backend };
       const api: ApiContext = {
         backend,
         region: auth.region,
@@ -155,8 +176,39 @@ export class SandboxServer {
         tokenTtlSeconds: this.options.tokenTtlSeconds,
         proxyEndpoint: `http://${backend.env.registryHost()}`,
       };
+      repositoryName = typeof input.repositoryName === 'string' ? input.repositoryName : undefined;
       const output = await handler(api, input);
+      if (repositoryName) backend.noteSuccess(auth.region, repositoryName, operation);
       sendJson(res, id, output);
+    } catch (error) {
+      const awsError = toAwsError(error);
+      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
+      // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
+      else if (repositoryName && signed) signed.backend.noteRefusal(signed.region, repositoryName, { operation: signed.operation, code: awsError.code, message: awsError.message });
+      sendJsonError(res, id, awsError);
+    }
+  }
+
+  /** The secret of the sandbox's own (administrator) access key, the one `sandbox env` prints. */
+  private adminSecret(accessKeyId: string): string | undefined {
+    const creds = this.options.backend.store.state.credentials;
+    return accessKeyId === creds.accessKeyId ? creds.secretAccessKey : undefined;
+  }
+
+  /**
+   * The sandbox control API (control-api/operations.ts): the same JSON protocol as ECR, signed
+   * for the service `ecr-workbook`, and only ever with the sandbox's administrator key.
+   */
+  private async handleControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestId();
+    try {
+      const body = await readApiBody(req, res, MAX_API_BODY_BYTES);
+      const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, CONTROL_SIGNING_SERVICE, (akid) =>
+        this.adminSecret(akid),
+      );
+      if (!auth.ok) throw authenticationError(auth);
+      const operation = controlOperation(String(req.headers['x-amz-target']).slice(CONTROL_TARGET_PREFIX.length + 1));
+      sendJson(res, id, await operation.handler({ backend: this.options.backend, region: auth.region }, parseJsonBody(body)));
     } catch (error) {
       const awsError = toAwsError(error);
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);

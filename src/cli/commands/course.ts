@@ -154,7 +154,7 @@ export async function status(opts: GlobalOptions): Promise<void> {
   for (const l of lessons) {
     const done = l.passed + l.skipped;
     const mark = l.passed === l.steps.length ? p.green('✔') : l.skipped > 0 && done === l.steps.length ? p.yellow('~') : current && current.lessonId === l.id ? p.yellow('▶') : ' ';
-    out(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
+    out(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
   }
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
