@@ -79,7 +79,8 @@ function managedPolicyId(name: string): string {
  * check everything before they change anything, then await the store's save.
  */
 export class IamBackend {
-  private readonly parsed = new Map<string, PolicyDocument>();
+  /** Parsed documents by kind, then by their text (the stored string itself, so lookups rehash nothing). */
+  private readonly parsed = new Map<PolicyKind, Map<string, PolicyDocument>>();
 
   constructor(readonly store: SandboxStore) {}
 
@@ -278,8 +279,9 @@ export class IamBackend {
    * words. Stored documents are parsed once (the cache is keyed by kind and text).
    */
   parse(text: string, kind: PolicyKind): PolicyDocument {
-    const cacheKey = `${kind}\n${text}`;
-    const cached = this.parsed.get(cacheKey);
+    let byText = this.parsed.get(kind);
+    if (!byText) this.parsed.set(kind, (byText = new Map()));
+    const cached = byText.get(text);
     if (cached) return cached;
     let document: PolicyDocument;
     try {
@@ -288,8 +290,8 @@ export class IamBackend {
       if (error instanceof PolicyError) throw iamError('malformedPolicy', error.message);
       throw error;
     }
-    if (this.parsed.size >= 1000) this.parsed.clear();
-    this.parsed.set(cacheKey, document);
+    if (byText.size >= 1000) byText.clear();
+    byText.set(text, document);
     return document;
   }
 
