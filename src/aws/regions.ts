@@ -2,6 +2,7 @@
  * AWS region names: enough to tell a mistyped region (`us-est-1`, whose endpoints do not exist)
  * from a network that is down, which fail the same way (a DNS lookup that finds nothing).
  */
+import { editDistance } from '../util/edit-distance.js';
 
 /** Regions with public ECR endpoints (commercial, China, GovCloud), as of 2025. */
 export const KNOWN_REGIONS: readonly string[] = [
@@ -39,19 +40,6 @@ export function partitionOf(region: string | undefined): string {
   if (region?.startsWith('cn-')) return 'aws-cn';
   if (region?.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
-}
-
-/** Edit distance between two short strings (insertions, deletions, substitutions, adjacent swaps). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** The known region closest in spelling to `region` (`us-esat-1` → `us-east-1`). */

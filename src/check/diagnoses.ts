@@ -2,10 +2,13 @@
  * Every diagnosis a check can give, in one place: what most likely went wrong and what to do
  * next. Ids are stable (tests and `check --json` use them).
  */
+import { partitionOf } from '../aws/regions.js';
+import { learnerOf } from '../course/vars.js';
+import { shellQuote as q } from '../util/shell.js';
 import { deniedAction } from './aws-errors.js';
-import type { Diagnosis } from './types.js';
+import type { CheckContext, Diagnosis } from './types.js';
 
-const d = (id: string, mistake: string, fix: string): Diagnosis => ({ id, mistake, fix });
+const d = (id: string, mistake: string, fix: string, command?: string): Diagnosis => ({ id, mistake, fix, ...(command ? { command } : {}) });
 
 export const diagnoses = {
   noCredentials: () =>
@@ -265,3 +268,262 @@ export const diagnoses = {
   quizNotPassed: (correct: number, total: number, needed: number) =>
     d('quiz-not-passed', `${correct} of ${total} answers are right; ${needed} are needed.`, 'Re-read the explanations and answer the questions again from the lesson menu.'),
 };
+
+// ---------------------------------------------------------------- lessons 10 and 11: IAM
+
+/** What the IAM fixes name: the learner's region, profile, account and repository. */
+export type IamFixContext = Pick<CheckContext, 'region' | 'profile' | 'accountId' | 'repositoryName' | 'repositoryUri' | 'registryHost' | 'tag'>;
+
+/** The read-only managed policy lesson 10 attaches. */
+const READ_ONLY_ARN = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
+
+/** An aws command with a region and profile, as every lesson command carries them. */
+function awsIn(fx: IamFixContext, args: string, profile: string = fx.profile): string {
+  return `aws ${args} --region ${q(fx.region)} --profile ${q(profile)}`;
+}
+
+/** The ownership tags lesson 10 gives the users it creates (cleanup deletes only users tagged so). */
+function ownershipTags(fx: IamFixContext): string {
+  return `--tags Key=created-by,Value=ecr-workbook Key=ecr-workbook-learner,Value=${q(learnerOf(fx.repositoryName))}`;
+}
+
+/** `aws iam attach-user-policy` with the read-only managed policy. */
+function attachReadOnly(fx: IamFixContext, user: string, profile?: string): string {
+  return awsIn(fx, `iam attach-user-policy --user-name ${q(user)} --policy-arn ${READ_ONLY_ARN}`, profile);
+}
+
+/**
+ * A new access key for `user`, stored in the profile of the same purpose (`ci-reader`) without the
+ * secret ever on screen: create-access-key's two values go straight into `aws configure set`.
+ */
+export function storeNewKeyCommand(fx: IamFixContext, user: string, profile: string, adminProfile: string = fx.profile): string {
+  const create = awsIn(fx, `iam create-access-key --user-name ${q(user)} --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text`, adminProfile);
+  const set = (key: string, value: string) => `aws configure set ${key} ${value} --profile ${q(profile)}`;
+  return `set -- $(${create}) && ${set('aws_access_key_id', '"$1"')} && ${set('aws_secret_access_key', '"$2"')} && ${set('region', q(fx.region))}`;
+}
+
+/** docker login with a token from `profile` (the identity docker then pulls and pushes as). */
+export function loginAsCommand(fx: IamFixContext, profile: string): string {
+  return `${awsIn(fx, 'ecr get-login-password', profile)} | docker login --username AWS --password-stdin ${q(fx.registryHost)}`;
+}
+
+/** The repository policy lesson 11 sets: the partner account may pull, and nothing else. */
+export function pullOnlyRepositoryPolicy(region: string, partnerAccount: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowPartnerPull',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${partitionOf(region)}:iam::${partnerAccount}:root` },
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      },
+    ],
+  });
+}
+
+function setPullOnlyPolicy(fx: IamFixContext, partnerAccount: string): string {
+  return awsIn(fx, `ecr set-repository-policy --repository-name ${q(fx.repositoryName)} --policy-text ${q(pullOnlyRepositoryPolicy(fx.region, partnerAccount))}`);
+}
+
+/** Where a policy a user holds lives, to name it and to change it. */
+export interface PolicyPlace {
+  kind: 'attached' | 'inline';
+  name: string;
+  arn?: string;
+}
+
+/** Takes a policy off a user: detach a managed one, delete an inline one. */
+function removePolicy(fx: IamFixContext, user: string, policy: PolicyPlace, profile?: string): string {
+  return policy.kind === 'inline'
+    ? awsIn(fx, `iam delete-user-policy --user-name ${q(user)} --policy-name ${q(policy.name)}`, profile)
+    : awsIn(fx, `iam detach-user-policy --user-name ${q(user)} --policy-arn ${q(policy.arn ?? policy.name)}`, profile);
+}
+
+/** Puts a corrected document where a policy was: the inline policy again, or a new default version. */
+function replacePolicy(fx: IamFixContext, user: string, policy: PolicyPlace, document: string, profile?: string): string {
+  return policy.kind === 'inline'
+    ? awsIn(fx, `iam put-user-policy --user-name ${q(user)} --policy-name ${q(policy.name)} --policy-document ${q(document)}`, profile)
+    : awsIn(fx, `iam create-policy-version --policy-arn ${q(policy.arn ?? policy.name)} --policy-document ${q(document)} --set-as-default`, profile);
+}
+
+const policyLabel = (policy: PolicyPlace) => (policy.kind === 'inline' ? `the inline policy '${policy.name}'` : policy.name);
+
+export const iamDiagnoses = {
+  ciUserMissing: (fx: IamFixContext, user: string, accountProfile?: string) =>
+    d(
+      'ci-user-missing',
+      `There is no IAM user '${user}' in ${accountProfile ? `the account your profile '${accountProfile}' signs in to` : `account ${fx.accountId}`}. (IAM user names are per account, and ignore case.)`,
+      'Create it, with the ownership tags, and attach the read-only managed policy:',
+      `${awsIn(fx, `iam create-user --user-name ${q(user)} ${ownershipTags(fx)}`, accountProfile)} && ${attachReadOnly(fx, user, accountProfile)}`,
+    ),
+  policyOnWrongUser: (fx: IamFixContext, user: string, other: string, policy: PolicyPlace) =>
+    d(
+      'policy-on-wrong-user',
+      `'${other}' holds ${policyLabel(policy)}, and '${user}', the CI user, holds nothing that lets it pull: the policy went to the wrong user.`,
+      `Attach it to ${user}, and take it off ${other}:`,
+      `${attachReadOnly(fx, user)} && ${removePolicy(fx, other, policy)}`,
+    ),
+  ciNoPolicy: (fx: IamFixContext, user: string) =>
+    d(
+      'ci-no-policy',
+      `'${user}' exists but holds no policy, so IAM denies it everything: an IAM identity starts with no permissions at all.`,
+      'Attach the read-only managed policy (login, describe, list and pull; never push or delete):',
+      attachReadOnly(fx, user),
+    ),
+  ciPolicyTooBroad: (fx: IamFixContext, user: string, policy: PolicyPlace, actions: string[]) =>
+    d(
+      'ci-policy-too-broad',
+      `'${user}' can push: ${policyLabel(policy)} allows ${actions.join(', ')}. The lesson asked for pull-only access: a pipeline that only deploys must never be able to overwrite an image.`,
+      `Take ${policyLabel(policy)} off ${user} and attach the read-only one instead:`,
+      `${removePolicy(fx, user, policy)} && ${attachReadOnly(fx, user)}`,
+    ),
+  policyArnOtherRegion: (fx: IamFixContext, user: string, policy: PolicyPlace, found: string, want: string, corrected: string) =>
+    d(
+      'policy-arn-other-region',
+      `${policyLabel(policy)} grants its actions on ${found}, a repository in ${found.split(':')[3]}; yours is ${want}, in ${fx.region}. An ARN names exactly one region and one account, so that statement grants nothing on your repository.`,
+      `Put the policy again with your repository's ARN:`,
+      replacePolicy(fx, user, policy, corrected),
+    ),
+  policyArnOtherAccount: (fx: IamFixContext, user: string, policy: PolicyPlace, found: string, want: string, corrected: string) =>
+    d(
+      'policy-arn-other-account',
+      `${policyLabel(policy)} grants its actions on ${found}, in account ${found.split(':')[4]}; your repository is ${want}, in account ${fx.accountId}. An ARN names exactly one account (a copied example keeps its 123456789012), so that statement grants nothing on your repository.`,
+      `Put the policy again with your repository's ARN:`,
+      replacePolicy(fx, user, policy, corrected),
+    ),
+  ciCannotLogin: (fx: IamFixContext, user: string) =>
+    d(
+      'ci-cannot-login',
+      `'${user}' may not call ecr:GetAuthorizationToken, so \`aws ecr get-login-password\` fails with AccessDeniedException and docker never logs in. That action is granted on resource "*" only: a login token is for the whole registry, not one repository.`,
+      'Attach the read-only managed policy, which has it (or add a statement allowing ecr:GetAuthorizationToken on "*"):',
+      attachReadOnly(fx, user),
+    ),
+  ciCannotPull: (fx: IamFixContext, user: string, missing: string[], resource: string, profile?: string) =>
+    d(
+      'ci-cannot-pull',
+      `IAM denies '${user}' ${missing.join(', ')} (on ${resource}; a login token on "*"). A pull needs ecr:GetAuthorizationToken to log in, then ecr:BatchGetImage (the manifest) and ecr:GetDownloadUrlForLayer (the layers); an explicit Deny in any of its policies wins over every Allow.`,
+      'Remove any Deny of those actions, and attach the read-only managed policy, which allows every one of them:',
+      attachReadOnly(fx, user, profile),
+    ),
+  partnerIdentityPolicyMissing: (fx: IamFixContext, user: string, account: string, accountProfile: string, missing: string[]) =>
+    d(
+      'partner-identity-policy-missing',
+      `In account ${account}, '${user}' holds no policy that allows ${missing.join(', ')}. Your repository's policy is only one side: across accounts, the caller's own identity policy (in its account) must allow the actions too, and the repository policy must allow its account.`,
+      `In the second account (profile ${accountProfile}), attach the read-only managed policy to ${user}:`,
+      attachReadOnly(fx, user, accountProfile),
+    ),
+
+  profileMissing: (profile: string, setup: string) =>
+    d('profile-missing', `There are no credentials for the profile '${profile}' in your AWS files, so \`aws --profile ${profile}\` cannot sign anything.`, `Store them in the profile:`, setup),
+  profileKeyInvalid: (profile: string, detail: string, setup: string) =>
+    d(
+      'profile-key-invalid',
+      `AWS refused the key in the profile '${profile}': ${detail} A deleted key, an Inactive one, or a typo while copying it.`,
+      'Store a working key in the profile (a user has at most two keys: delete an old one first if create-access-key answers LimitExceeded):',
+      setup,
+    ),
+  profileHoldsAdminKeys: (profile: string, arn: string, user: string, setup: string) =>
+    d(
+      'profile-holds-admin-keys',
+      `The profile '${profile}' signs in as ${arn}: your own identity, not ${user}. CI would run with all your permissions, and the read-only policy would protect nothing.`,
+      `Make a key for ${user} and store it in the profile, over yours:`,
+      setup,
+    ),
+  profileOtherUser: (profile: string, arn: string, user: string, setup: string) =>
+    d('profile-other-user', `The profile '${profile}' signs in as ${arn}, not as ${user}.`, `Make a key for ${user} and store it in the profile:`, setup),
+  profileOtherAccount: (profile: string, account: string, want: string, setup: string) =>
+    d('profile-other-account', `The profile '${profile}' signs in to account ${account}, not ${want}.`, `Store credentials of account ${want} in the profile:`, setup),
+  partnerAccountUnset: (found?: string) =>
+    d(
+      'partner-account-unset',
+      `The workbook does not know your second account's id yet, so it cannot check the sharing${found ? ` (your profile for it signs in to ${found})` : ''}.`,
+      'Tell it once (it is remembered):',
+      `ecr-workbook --partner-account ${found ?? '<12-digit account id>'} check`,
+    ),
+  partnerProfileSameAccount: (profile: string, account: string, setup: string) =>
+    d(
+      'partner-profile-same-account',
+      `The profile '${profile}' signs in to ${account}: your own account. Sharing across accounts needs the second account's own credentials.`,
+      'Store credentials of your second account in the profile:',
+      setup,
+    ),
+
+  ciNotLoggedIn: (fx: IamFixContext, user: string, profile: string) =>
+    d('ci-not-logged-in', `Docker has no login for ${fx.registryHost}.`, `Log docker in as ${user}, with a token its own profile asks for:`, loginAsCommand(fx, profile)),
+  dockerLoginOtherIdentity: (fx: IamFixContext, user: string, profile: string, who: string | undefined) =>
+    d(
+      'docker-login-other-identity',
+      `Docker's login for ${fx.registryHost} belongs to ${who ?? 'an identity that may push (yours, most likely)'}, not to ${user}. A login token carries the identity that asked for it, and docker pulls and pushes as that identity.`,
+      `Log in again with ${user}'s profile:`,
+      loginAsCommand(fx, profile),
+    ),
+  ciNotPulled: (fx: IamFixContext, user: string) =>
+    d('ci-not-pulled', `${user} has not pulled ${fx.repositoryUri}:${fx.tag} since its login.`, 'Pull it, as a deployment would:', `docker pull ${q(`${fx.repositoryUri}:${fx.tag}`)}`),
+  ciPushNotTried: (fx: IamFixContext, user: string) =>
+    d(
+      'ci-push-not-tried',
+      `No push by ${user} has been refused yet: the lesson wants you to read ECR's own refusal.`,
+      'Try one (it must fail):',
+      `docker tag ${q(`${fx.repositoryUri}:${fx.tag}`)} ${q(`${fx.repositoryUri}:ci-test`)} && docker push ${q(`${fx.repositoryUri}:ci-test`)}`,
+    ),
+  ciPullRefused: (fx: IamFixContext, user: string, message: string) => {
+    const side = /resource-based policy/.test(message) ? "your repository's policy" : /identity-based policy/.test(message) ? `${user}'s own policies` : 'a policy';
+    return d(
+      'ci-pull-refused',
+      `With docker's login, ECR refuses the pull: ${message}`,
+      `The refusal names the side that is missing: ${side}. Go back to the step that sets it up and check again.`,
+    );
+  },
+
+  repositoryPolicyMissing: (fx: IamFixContext, account: string) =>
+    d(
+      'repository-policy-missing',
+      `'${fx.repositoryName}' has no repository policy, so only identities of account ${fx.accountId} can reach it (and only as far as their own policies allow).`,
+      `Give it a policy that lets account ${account} pull:`,
+      setPullOnlyPolicy(fx, account),
+    ),
+  repositoryPolicyWrongAccount: (fx: IamFixContext, found: string[], account: string) =>
+    d(
+      'repository-policy-wrong-account',
+      `The repository policy's Principal names ${found.join(', ')}, not account ${account}: IAM matches principals exactly, so the second account gets nothing.`,
+      `Set the policy again with arn:${partitionOf(fx.region)}:iam::${account}:root as the principal:`,
+      setPullOnlyPolicy(fx, account),
+    ),
+  repositoryPolicyAllowsPush: (fx: IamFixContext, actions: string[], account: string) =>
+    d(
+      'repository-policy-allows-push',
+      `The repository policy lets account ${account} push too: it allows ${actions.join(', ')}. The lesson shares the image for pulling; a partner that can push can overwrite what you run.`,
+      'Set the policy again with the three pull actions only:',
+      setPullOnlyPolicy(fx, account),
+    ),
+  repositoryPolicyExplicitDeny: (fx: IamFixContext, account: string, sid: string | undefined) =>
+    d(
+      'repository-policy-explicit-deny',
+      `A Deny statement${sid ? ` ('${sid}')` : ''} in the repository policy applies to account ${account}. An explicit Deny wins over every Allow, in any policy, so no Allow can let it pull.`,
+      'Remove the Deny (or narrow its condition so it leaves the second account out); the pull-only policy alone is:',
+      setPullOnlyPolicy(fx, account),
+    ),
+  repositoryPolicyNoPull: (fx: IamFixContext, missing: string[], account: string) =>
+    d(
+      'repository-policy-no-pull',
+      `The repository policy does not allow account ${account} ${missing.join(', ')}. A pull needs ecr:BatchGetImage (the manifest) and ecr:GetDownloadUrlForLayer (the layers); AWS's examples add ecr:BatchCheckLayerAvailability for docker's layer checks.`,
+      'Set the policy with the three pull actions:',
+      setPullOnlyPolicy(fx, account),
+    ),
+
+  ciUserStillThere: (fx: IamFixContext, user: string, left: { keys: string[]; policies: PolicyPlace[] }, profile?: string) => {
+    const steps = [
+      ...left.keys.map((key) => awsIn(fx, `iam delete-access-key --user-name ${q(user)} --access-key-id ${q(key)}`, profile)),
+      ...left.policies.map((policy) => removePolicy(fx, user, policy, profile)),
+      awsIn(fx, `iam delete-user --user-name ${q(user)}`, profile),
+    ];
+    return d(
+      'ci-user-still-there',
+      `'${user}' still exists, with ${left.keys.length} access key(s) and ${left.policies.length} polic${left.policies.length === 1 ? 'y' : 'ies'}. A CI user nobody uses is a standing risk: its key works until it is deleted.`,
+      'IAM deletes a user only once its keys and policies are gone (otherwise DeleteConflict), so in this order:',
+      steps.join(' && '),
+    );
+  },
+};
+

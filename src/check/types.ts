@@ -1,4 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { SandboxControl } from '../sandbox/control-api/client.js';
 
@@ -20,10 +21,21 @@ export interface CheckContext {
   ecr(region?: string): Promise<ECRClient>;
   /** STS client with the learner's credentials as the target resolves them. */
   sts(): Promise<STSClient>;
+  /** The account the course's repository lives in (the learner's). */
+  accountId: string;
+  /** IAM client with the credentials ECR is read with (lesson 10's user, the policy simulator). */
+  iam(): Promise<IAMClient>;
+  /**
+   * Clients signed with another named profile of the learner's, as their aws CLI resolves it
+   * (`ci-reader`, the second account's `partner`): who it is, and that account's IAM.
+   */
+  asProfile(profile: string): ProfileClients;
   /** Regions to look in when something is missing from the lesson's region. */
   otherRegions: string[];
   /** The learner's environment for docker (HOME, DOCKER_CONFIG, PATH). */
   env: NodeJS.ProcessEnv;
+  /** The AWS CLI profile the lessons use (`ecr-workbook`): every aws command a fix prints carries it. */
+  profile: string;
   /** The learner's knowledge-check score for the current lesson, recorded by the runner. */
   quizScore?: { answered: number; correct: number; total: number };
   /**
@@ -34,13 +46,24 @@ export interface CheckContext {
   sandboxControl?: SandboxControl;
 }
 
+/** STS and IAM as one named profile of the learner's. */
+export interface ProfileClients {
+  sts(): Promise<STSClient>;
+  iam(): Promise<IAMClient>;
+}
+
 export interface Diagnosis {
   /** Stable id, used by tests and `--json`: `repository-in-other-region`, `token-expired`, … */
   id: string;
   /** What most likely went wrong, in the learner's terms. */
   mistake: string;
-  /** What to do next, with the command where there is one. */
+  /** What to do next, in words (with the command where `command` does not carry it). */
   fix: string;
+  /**
+   * The complete command that does it, with the learner's real values (region, profile, registry,
+   * repository); following it turns the check green.
+   */
+  command?: string;
 }
 
 export interface CheckResult {

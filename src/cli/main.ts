@@ -18,6 +18,11 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseAccountId(value: string): string {
+  if (!/^\d{12}$/.test(value.trim())) throw new ExitError(`--partner-account must be an AWS account id, 12 digits (as \`aws sts get-caller-identity\` prints it in that account), not '${value}'.`, EXIT.unable);
+  return value.trim();
+}
+
 function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new ExitError(`--token-ttl must be a positive number of seconds, not '${value}'.`, EXIT.unable);
@@ -40,6 +45,7 @@ export function buildProgram(): Command {
     .option('--profile <profile>', 'AWS CLI profile the lessons use (remembered; default ecr-workbook)')
     .option('--repo <name>', 'repository name the course uses (default demo-app)')
     .option('--learner <name>', 'prefix for a shared account: --learner alice gives alice/demo-app (remembered)')
+    .addOption(new Option('--partner-account <id>', 'lesson 11 on real AWS: the id of a second AWS account of yours, to share the image with (remembered)').argParser(parseAccountId))
     .addHelpText(
       'after',
       `

@@ -61,6 +61,20 @@ export const CHECK_PARAMS = {
   'lifecycle-applied': lifecycleIntent(),
   /** `to` names the image `from` names, put there with the API (the sandbox records how). */
   'image-promoted': z.strictObject({ from: text(), to: text() }),
+  /**
+   * IAM's policy simulator says the user may log in and pull the repository, and not push. With
+   * `accountProfile`, the user lives in the account that profile signs in to; with `profile`, that
+   * profile must also hold the user's key.
+   */
+  'iam-user-pull-only': z.strictObject({ user: text(), accountProfile: text().optional(), profile: text().optional() }),
+  /** STS GetCallerIdentity with the profile: it is the IAM user `user` and/or signs in to `account`. */
+  'profile-identity': z.strictObject({ profile: text(), user: text().optional(), account: text().optional() }),
+  /** docker's login for the registry is the user's, it can pull, and (`pushRefused`) a push with it was refused. */
+  'docker-login-identity': z.strictObject({ user: text(), profile: text(), account: text().optional(), pushRefused: z.boolean().optional() }),
+  /** The repository policy lets `account` (simulated as its user `user`) pull, and not push. */
+  'repository-shared': z.strictObject({ account: text(), user: text(), accountProfile: text().optional() }),
+  /** The IAM user is deleted (in the account `accountProfile` signs in to, when given). */
+  'iam-user-deleted': z.strictObject({ user: text(), accountProfile: text().optional() }),
 } as const;
 
 export type CheckId = keyof typeof CHECK_PARAMS;

@@ -5,7 +5,7 @@
 import type { Target } from './schema.js';
 
 /** Placeholders every lesson text, hint, solution and string param may use. */
-export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner'] as const;
+export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner', 'ciUser', 'partnerAccount'] as const;
 
 /**
  * Placeholders with a value only on the sandbox target: the access key the sandbox issued.
@@ -52,6 +52,22 @@ export function learnerOf(repo: string): string {
   return slash > 0 ? repo.slice(0, slash) : DEFAULT_LEARNER;
 }
 
+/** The pull-only IAM user lesson 10 creates, before any learner prefix. */
+export const CI_USER = 'ci-reader';
+
+/**
+ * The CI user's name for a repository's learner: `ci-reader`, or `alice-ci-reader` for
+ * `alice/demo-app`. IAM user names are unique in an account and cannot hold `/`, so learners
+ * sharing an account get one each by a prefix, as their repositories do.
+ */
+export function ciUserFor(repo: string): string {
+  const learner = learnerOf(repo);
+  return learner === DEFAULT_LEARNER ? CI_USER : `${learner.replace(/\//g, '-')}-${CI_USER}`;
+}
+
+/** What `{{partnerAccount}}` shows on AWS until the learner names their second account (`--partner-account`). */
+export const UNKNOWN_PARTNER_ACCOUNT = 'partner_account_id';
+
 /** The private registry host of an account and region (`.amazonaws.com.cn` in China regions). */
 export function awsRegistryHost(account: string, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
@@ -70,6 +86,11 @@ export interface VarsInput {
   tag?: string;
   /** Absolute path of `lessons/assets`. */
   assets: string;
+  /**
+   * The second account lesson 11 shares with: the sandbox's second account, or on AWS the one the
+   * learner named with --partner-account (UNKNOWN_PARTNER_ACCOUNT until then).
+   */
+  partnerAccount?: string;
   /** Sandbox only: the access key the sandbox issued. */
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -94,6 +115,8 @@ export function buildVars(input: VarsInput): TemplateVars {
     image: `${repo.split('/').pop() ?? repo}:${tag}`,
     assets: input.assets,
     learner: learnerOf(repo),
+    ciUser: ciUserFor(repo),
+    partnerAccount: input.partnerAccount ?? UNKNOWN_PARTNER_ACCOUNT,
   };
   // Keys issued by a sandbox mean nothing on AWS; leaving them out there makes any misuse loud.
   if (input.target === 'sandbox') {

@@ -16,8 +16,30 @@ export function registryBaseUrl(host: string): string {
 
 /** GET /v2/ with Basic credentials: 200 means docker can push and pull with them now. */
 export async function probeRegistryLogin(host: string, username: string, secret: string): Promise<LoginProbe> {
-  const res = await fetch(`${registryBaseUrl(host)}/v2/`, {
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}` },
+  return registryRequest(host, { username, secret }, 'GET', '/v2/');
+}
+
+/** A registry's answer: status, its first error, and where an upload it started lives. */
+export interface RegistryAnswer extends LoginProbe {
+  location?: string;
+}
+
+/** The manifest types docker asks for when it pulls. */
+const MANIFEST_ACCEPT = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+].join(', ');
+
+/**
+ * One registry request with Basic credentials, as docker makes it: `GET /v2/<name>/manifests/<tag>`
+ * is the first request of a pull, `POST /v2/<name>/blobs/uploads/` the first of a push.
+ */
+export async function registryRequest(host: string, login: { username: string; secret: string }, method: string, path: string): Promise<RegistryAnswer> {
+  const res = await fetch(`${registryBaseUrl(host)}${path}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${login.username}:${login.secret}`).toString('base64')}`, accept: MANIFEST_ACCEPT },
     signal: AbortSignal.timeout(10_000),
   });
   let code: string | undefined;
@@ -29,5 +51,6 @@ export async function probeRegistryLogin(host: string, username: string, secret:
   } catch {
     /* no JSON body */
   }
-  return { status: res.status, code, message };
+  const location = res.headers.get('location') ?? undefined;
+  return { status: res.status, code, message, ...(location ? { location } : {}) };
 }

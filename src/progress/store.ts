@@ -3,7 +3,7 @@
  *
  * ```json
  * { "version": 1, "target": "sandbox", "region": "us-east-1", "profile": "ecr-workbook",
- *   "learner": "alice", "currentStep": "push-image",
+ *   "learner": "alice", "partnerAccount": "111122223333", "currentStep": "push-image",
  *   "steps": { "create-repository": { "status": "passed", "at": "2025-…Z", "attempts": 2,
  *                                     "evidence": { … } } },
  *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } },
@@ -94,6 +94,8 @@ export interface Progress {
   region?: string;
   profile?: string;
   learner?: string;
+  /** Lesson 11 on AWS: the learner's second account, which the repository is shared with. */
+  partnerAccount?: string;
   currentStep?: string;
   steps: Record<string, StepProgress>;
   /** Keyed by lesson id. */
@@ -140,7 +142,7 @@ function isMembership(v: unknown): v is ClassroomMembership {
 }
 
 /** Settings remembered between runs; `undefined` forgets one. */
-export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner'>>;
+export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner' | 'partnerAccount'>>;
 
 /** Where progress lives: `<state dir>/progress.json`. */
 export function progressFile(home: string = stateHome()): string {
@@ -155,7 +157,7 @@ export function emptyProgress(target: Target = 'sandbox'): Progress {
 function isProgress(value: unknown): value is Progress {
   if (!isRecord(value) || value.version !== PROGRESS_VERSION) return false;
   if (typeof value.target !== 'string' || !(TARGETS as readonly string[]).includes(value.target)) return false;
-  if (![value.region, value.profile, value.learner, value.currentStep].every(optionalString)) return false;
+  if (![value.region, value.profile, value.learner, value.partnerAccount, value.currentStep].every(optionalString)) return false;
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
   if (value.review !== undefined && !(isRecord(value.review) && Object.values(value.review).every(isReviewCard))) return false;
   if (value.classroom !== undefined && !isMembership(value.classroom)) return false;

@@ -27,6 +27,7 @@ export function formatResult(stepTitle: string, result: CheckResult, p: Painter 
     lines.push('');
     lines.push(`  ${p.bold('What went wrong:')} ${result.diagnosis.mistake}`);
     lines.push(`  ${p.bold('What to do:')}      ${result.diagnosis.fix}`);
+    if (result.diagnosis.command) lines.push(`                   ${p.bold('$')} ${result.diagnosis.command}`);
   }
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import { endpointUrlFor, parseAwsCliVersion, renderParams, type RenderContext } 
 import type { Target } from '../course/schema.js';
 import { buildVars, DEFAULT_PROFILE, type TemplateVars } from '../course/vars.js';
 import { ProgressStore, type Progress } from '../progress/store.js';
+import { SECOND_ACCOUNT_ID } from '../sandbox/config.js';
 import type { CheckContext, CheckResult } from '../check/types.js';
 import type { ResolvedTarget } from '../targets/index.js';
 
@@ -21,6 +22,8 @@ export interface SessionOptions {
   profile?: string;
   repo?: string;
   learner?: string;
+  /** Lesson 11 on AWS: the learner's second account (12 digits). */
+  partnerAccount?: string;
   /** Say yes to confirmations (scripts). */
   yes?: boolean;
   home?: string;
@@ -36,7 +39,7 @@ export interface Session {
   store: ProgressStore;
   /** A warning from opening progress (a corrupt file moved aside). */
   warning?: string;
-  settings: { target: Target; region?: string; profile: string; repo?: string; learner?: string };
+  settings: { target: Target; region?: string; profile: string; repo?: string; learner?: string; partnerAccount?: string };
 }
 
 /** Opens the course and the progress store, remembering any settings given on the command line. */
@@ -48,6 +51,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.learner ? { learner: options.learner } : {}),
+    ...(options.partnerAccount ? { partnerAccount: options.partnerAccount } : {}),
   };
   if (Object.keys(given).length > 0) await store.setSettings(given);
   const p = store.progress;
@@ -55,7 +59,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     course,
     store,
     warning,
-    settings: { target: p.target, region: p.region, profile: p.profile ?? DEFAULT_PROFILE, repo: options.repo, learner: p.learner },
+    settings: { target: p.target, region: p.region, profile: p.profile ?? DEFAULT_PROFILE, repo: options.repo, learner: p.learner, partnerAccount: p.partnerAccount },
   };
 }
 
@@ -101,6 +105,8 @@ export function templateVars(session: Session, resolved: ResolvedTarget): Templa
     registry: resolved.registryHost,
     repo: resolved.repositoryName,
     profile: session.settings.profile,
+    // The sandbox hosts its own second account; on AWS it is the learner's (--partner-account).
+    partnerAccount: resolved.target === 'sandbox' ? SECOND_ACCOUNT_ID : session.settings.partnerAccount,
     assets: session.course.assetsDir,
     accessKeyId: sandboxKeys?.accessKeyId,
     secretAccessKey: sandboxKeys?.secretAccessKey,
@@ -130,6 +136,7 @@ export async function contextFor(session: Session, resolved: ResolvedTarget, ste
   const quiz = session.store.progress.quiz?.[step.lessonId];
   const total = lessonOf(session, step).quiz?.length ?? 0;
   return checkContext(resolved, env, {
+    profile: session.settings.profile,
     localImage: vars.image,
     tag: vars.tag,
     quizScore: quiz ? { answered: quiz.answers.length, correct: quiz.correct, total } : { answered: 0, correct: 0, total },

@@ -3,11 +3,12 @@
  * CheckContext: the same checks then run against either. SDK clients are built lazily.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { DEFAULT_PROFILE, DEFAULT_REPO, DEFAULT_TAG, repoForLearner } from '../course/vars.js';
 import { sandboxHome } from '../paths.js';
-import type { CheckContext } from '../check/types.js';
+import type { CheckContext, ProfileClients } from '../check/types.js';
 import type { SandboxControl } from '../sandbox/control-api/client.js';
 
 export type TargetName = 'sandbox' | 'aws';
@@ -75,11 +76,27 @@ export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo
   return repoForLearner(options.repo ?? DEFAULT_REPO, options.learner);
 }
 
-/** Builds SDK clients for a resolved target. */
-export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string): Promise<ECRClient>; sts(): Promise<STSClient> } {
+/** The SDK clients of a resolved target. */
+export interface TargetClients {
+  ecr(region?: string): Promise<ECRClient>;
+  sts(): Promise<STSClient>;
+  iam(): Promise<IAMClient>;
+  asProfile(profile: string): ProfileClients;
+}
+
+/** Builds SDK clients for a resolved target (each built once, on first use). */
+export function clientFactory(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = process.env): TargetClients {
   const ecrClients = new Map<string, ECRClient>();
   let sts: STSClient | undefined;
-  const common = { credentials: resolved.credentials, ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}), maxAttempts: 3 };
+  let iam: IAMClient | undefined;
+  const profiles = new Map<string, ProfileClients>();
+  const where = { ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}), maxAttempts: 3 };
+  const common = { credentials: resolved.credentials, ...where };
+  // IAM is global: the SDK sends it to the partition's one endpoint, signed for us-east-1 (or its kin).
+  const iamWith = async (credentials: ResolvedTarget['credentials']) => {
+    const { IAMClient } = await import('@aws-sdk/client-iam');
+    return new IAMClient({ ...where, credentials, region: resolved.region });
+  };
   return {
     async ecr(region = resolved.region) {
       let client = ecrClients.get(region);
@@ -96,6 +113,31 @@ export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string):
         sts = new STSClient({ ...common, credentials: resolved.learnerCredentials, region: resolved.region });
       }
       return sts;
+    },
+    async iam() {
+      iam ??= await iamWith(resolved.credentials);
+      return iam;
+    },
+    asProfile(profile) {
+      let clients = profiles.get(profile);
+      if (!clients) {
+        let profileSts: STSClient | undefined;
+        let profileIam: IAMClient | undefined;
+        const credentials = learnerChain(profile, env);
+        clients = {
+          async sts() {
+            const { STSClient } = await import('@aws-sdk/client-sts');
+            profileSts ??= new STSClient({ ...where, credentials: await credentials, region: resolved.region });
+            return profileSts;
+          },
+          async iam() {
+            profileIam ??= await iamWith(await credentials);
+            return profileIam;
+          },
+        };
+        profiles.set(profile, clients);
+      }
+      return clients;
     },
   };
 }
@@ -116,7 +158,7 @@ function sandboxControlFor(resolved: ResolvedTarget): SandboxControl | undefined
 
 /** The check context for a resolved target. */
 export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = process.env, extra: Partial<CheckContext> = {}): CheckContext {
-  const clients = clientFactory(resolved);
+  const clients = clientFactory(resolved, env);
   const sandboxControl = sandboxControlFor(resolved);
   return {
     ...(sandboxControl ? { sandboxControl } : {}),
@@ -128,8 +170,12 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
     localImage: `${DEFAULT_REPO}:${DEFAULT_TAG}`,
     ecr: clients.ecr,
     sts: clients.sts,
+    accountId: resolved.accountId,
+    iam: clients.iam,
+    asProfile: clients.asProfile,
     otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
     env,
+    profile: resolved.profile ?? DEFAULT_PROFILE,
     ...extra,
   };
 }

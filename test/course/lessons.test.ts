@@ -46,6 +46,8 @@ describe('the shipped course', () => {
       '07-push-image',
       '08-verify',
       '09-clean-up',
+      '10-pull-only-ci',
+      '11-share-across-accounts',
       '12-lifecycle-policies',
       '13-promote-image',
     ]);
@@ -61,6 +63,17 @@ describe('the shipped course', () => {
       'image-tagged',
       'image-pushed',
       'image-verified',
+      'repository-deleted',
+      'image-pushed',
+      'iam-user-pull-only',
+      'profile-identity',
+      'docker-login-identity',
+      'iam-user-deleted',
+      'profile-identity',
+      'repository-shared',
+      'iam-user-pull-only',
+      'docker-login-identity',
+      'iam-user-deleted',
       'repository-deleted',
       'lifecycle-images',
       'lifecycle-preview',
@@ -107,13 +120,14 @@ describe('the shipped course', () => {
     }
   });
 
-  it('passes --region and --profile on every aws ecr/sts command of a solution (region mistakes are the classic)', () => {
+  it('passes --region and --profile on every aws ecr/sts/iam command of a solution (region mistakes are the classic)', () => {
     for (const step of course.steps) {
       for (const target of TARGETS) {
         for (const cmd of solutionFor(step, target)) {
-          if (!/\baws (ecr|sts)\b/.test(cmd)) continue;
+          if (!/\baws (ecr|sts|iam)\b/.test(cmd)) continue;
           expect(cmd, `${step.id} (${target}): ${cmd}`).toMatch(/--region \{\{region\}\}/);
-          expect(cmd, `${step.id} (${target}): ${cmd}`).toMatch(/--profile \{\{profile\}\}/);
+          // The learner's own profile, or one a lesson sets up for another identity (ci-reader, partner).
+          expect(cmd, `${step.id} (${target}): ${cmd}`).toMatch(/--profile (\{\{profile\}\}|[a-z][a-z0-9-]*)(\s|$)/);
         }
       }
     }

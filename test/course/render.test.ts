@@ -17,7 +17,7 @@ import {
   type RenderContext,
 } from '../../src/course/render.js';
 import { toTerminal } from '../../src/course/terminal.js';
-import { awsRegistryHost, buildVars, isRepositoryName, PLACEHOLDERS, repoForLearner, type TemplateVars } from '../../src/course/vars.js';
+import { awsRegistryHost, buildVars, ciUserFor, isRepositoryName, PLACEHOLDERS, repoForLearner, type TemplateVars } from '../../src/course/vars.js';
 
 const URL = 'http://localhost:5123';
 const sandboxVars: TemplateVars = buildVars({
@@ -47,6 +47,8 @@ describe('buildVars', () => {
       accessKeyId: 'AKIAEXAMPLE',
       secretAccessKey: 'wJalr/EXAMPLE+KEY',
       learner: 'default',
+      ciUser: 'ci-reader',
+      partnerAccount: 'partner_account_id',
     });
     expect(Object.keys(sandboxVars)).toEqual(expect.arrayContaining([...PLACEHOLDERS]));
   });
@@ -56,6 +58,13 @@ describe('buildVars', () => {
     expect(awsVars.repositoryUri).toBe('111122223333.dkr.ecr.eu-west-1.amazonaws.com/alice/demo-app');
     expect(awsVars.image).toBe('demo-app:v1');
     expect(awsRegistryHost('111122223333', 'cn-north-1')).toBe('111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn');
+  });
+
+  it('names the CI user per learner (IAM names are unique in an account), and the second account once it is known', () => {
+    expect(awsVars.ciUser).toBe('alice-ci-reader');
+    expect(ciUserFor('team/bob/demo-app')).toBe('team-bob-ci-reader');
+    expect(awsVars.partnerAccount).toBe('partner_account_id');
+    expect(buildVars({ target: 'aws', region: 'us-east-1', account: '1', assets: '/a', partnerAccount: '444455556666' }).partnerAccount).toBe('444455556666');
   });
 
   it('never carries sandbox keys to the aws target', () => {
@@ -77,7 +86,8 @@ describe('renderTemplate', () => {
     const text = PLACEHOLDERS.map((p) => `${p}={{${p}}}`).join(' ');
     expect(renderTemplate(text, sandboxVars)).toBe(
       'region=us-east-1 account=123456789012 registry=localhost:5123 repo=demo-app repositoryUri=localhost:5123/demo-app ' +
-        'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets learner=default',
+        'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets learner=default ' +
+        'ciUser=ci-reader partnerAccount=partner_account_id',
     );
     expect(renderTemplate('{{ region }}/{{repo}}', awsVars)).toBe('eu-west-1/alice/demo-app');
     expect(renderTemplate('key {{accessKeyId}}', sandboxVars)).toBe('key AKIAEXAMPLE');
@@ -86,7 +96,7 @@ describe('renderTemplate', () => {
   it('refuses an unknown placeholder, naming it', () => {
     expect(() => renderTemplate('aws ecr --region {{regoin}}', sandboxVars)).toThrow(TemplateError);
     expect(() => renderTemplate('{{regoin}}', sandboxVars)).toThrow(
-      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner)',
+      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner, ciUser, partnerAccount)',
     );
     try {
       renderTemplate('{{nope}}', sandboxVars);
@@ -119,12 +129,19 @@ describe('renderCommand', () => {
     );
   });
 
-  it('puts --endpoint-url right after aws ecr and aws sts', () => {
+  it('puts --endpoint-url right after aws ecr, aws sts and aws iam (the sandbox serves all three)', () => {
     expect(renderCommand('aws ecr create-repository --repository-name {{repo}}', sandbox)).toBe(
       `aws ecr --endpoint-url ${URL} create-repository --repository-name demo-app`,
     );
     expect(renderCommand('aws sts get-caller-identity --profile {{profile}}', sandbox)).toBe(
       `aws sts --endpoint-url ${URL} get-caller-identity --profile ecr-workbook`,
+    );
+    expect(renderCommand('set -- $(aws iam create-access-key --user-name {{ciUser}}) && aws configure set region x', sandbox)).toBe(
+      `set -- $(aws iam --endpoint-url ${URL} create-access-key --user-name ci-reader) && aws configure set region x`,
+    );
+    // A loop's body starts a command too; a word that merely ends in "do" does not.
+    expect(renderCommand('for k in $(aws iam list-access-keys); do aws iam delete-access-key --access-key-id "$k"; done; sudo aws ecr x', sandbox)).toBe(
+      `for k in $(aws iam --endpoint-url ${URL} list-access-keys); do aws iam --endpoint-url ${URL} delete-access-key --access-key-id "$k"; done; sudo aws ecr x`,
     );
   });
 

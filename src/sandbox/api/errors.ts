@@ -209,6 +209,8 @@ export const errors = {
     new AwsError('UnknownOperationException', `The operation '${target}' is not a known ECR operation.`),
   unknownControlOperation: (operation: string, known: string[]) =>
     new AwsError('UnknownOperationException', `The sandbox control API has no operation '${operation}'. Its operations: ${known.join(', ')}.`),
+  notASandboxLogin: () =>
+    new AwsError('InvalidParameterException', 'That password is not a registry login token this sandbox issued (another sandbox, a reset state, or not an ECR token at all).'),
   notImplemented: (operation: string) =>
     new AwsError(
       'UnsupportedOperationException',

@@ -92,6 +92,29 @@ export interface Refusal {
 /** Refusals kept per repository. */
 const MAX_REFUSALS = 20;
 
+/**
+ * A registry (`/v2/`) request the sandbox saw for a repository, and who made it: a pull (a
+ * manifest read) or a request IAM denied. ECR itself keeps only lastRecordedPullTime (CloudTrail
+ * has the rest); the sandbox keeps these so a check can tell whose pull it was and that a read-only
+ * identity's push was refused. Sandbox bookkeeping, in memory.
+ */
+export interface RegistryEvent {
+  kind: 'pull' | 'denied';
+  /** The identity the login token was issued to. */
+  principalArn: string;
+  /** The ECR action the request needed (`ecr:BatchGetImage`, `ecr:PutImage`, …). */
+  action: string;
+  /** A pull: the image pulled. */
+  imageDigest?: string;
+  /** A denial: AWS's words, as docker printed them after `denied: `. */
+  message?: string;
+  /** Epoch seconds, by the sandbox clock. */
+  at: number;
+}
+
+/** Registry events kept per repository. */
+const MAX_REGISTRY_EVENTS = 50;
+
 /** What one application of a repository's lifecycle policy did. */
 export interface LifecycleRun {
   region: string;
@@ -160,6 +183,7 @@ export class EcrBackend {
   /** The layer API (uploads in parts, availability, download URLs). */
   readonly layers: LayerApi = new LayerApi(this);
   private readonly refusals = new Map<string, Refusal[]>();
+  private readonly registryEvents = new Map<string, RegistryEvent[]>();
 
   constructor(
     readonly store: SandboxStore,
@@ -191,6 +215,18 @@ export class EcrBackend {
     const list = this.refusals.get(key)?.filter((r) => r.operation !== operation);
     if (list?.length) this.refusals.set(key, list);
     else this.refusals.delete(key);
+  }
+
+  /** Remembers a registry request for a repository (the registry proxy reports pulls and denials here). */
+  noteRegistryEvent(region: string, repositoryName: string, event: Omit<RegistryEvent, 'at'>): void {
+    const key = `${region}\n${repositoryName}`;
+    const list = [...(this.registryEvents.get(key) ?? []), { ...event, at: this.store.now() }];
+    this.registryEvents.set(key, list.slice(-MAX_REGISTRY_EVENTS));
+  }
+
+  /** The latest registry pulls and denials for a repository, oldest first. */
+  registryActivity(region: string, repositoryName: string): RegistryEvent[] {
+    return [...(this.registryEvents.get(`${region}\n${repositoryName}`) ?? [])];
   }
 
   /** The refusals of a repository not yet followed by a success of the same operation, oldest first. */

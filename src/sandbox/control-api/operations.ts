@@ -13,13 +13,17 @@
  * summary and a thin handler that validates its input with api/validate.ts and calls the backend;
  * rules and state stay in the backend. The README's control API table lists the operations.
  */
-import type { EcrBackend, LifecycleRun, Refusal } from '../backend/ecr.js';
+import type { EcrBackend, LifecycleRun, Refusal, RegistryEvent } from '../backend/ecr.js';
 import { errors } from '../api/errors.js';
+import { verifyToken } from '../auth/token.js';
+import type { IamBackend } from '../iam/backend.js';
 import { checkRepositoryName, optionalString, requiredInteger, requiredString, type Input } from '../api/validate.js';
 
 /** What a control operation gets besides its input. */
 export interface ControlContext {
   backend: EcrBackend;
+  /** Who a login token's access key belongs to now. */
+  iam: IamBackend;
   /** The region the request was signed for: the default for operations about one repository. */
   region: string;
 }
@@ -49,6 +53,24 @@ export interface TagArrivalsOutput {
 export interface RefusalsOutput {
   repositoryName: string;
   refusals: Refusal[];
+}
+
+export interface RegistryActivityOutput {
+  repositoryName: string;
+  events: RegistryEvent[];
+}
+
+export interface RegistryLoginOutput {
+  /** The identity the token was issued to, while its key (or session) still exists and is active. */
+  principalArn?: string;
+  accountId: string;
+  accessKeyId: string;
+  /** The region whose GetAuthorizationToken issued it. */
+  region: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** `valid`, `expired`, or `revoked` (its access key deleted or Inactive, its session over). */
+  status: 'valid' | 'expired' | 'revoked';
 }
 
 /** Ten years: further than any lesson needs, short of overflowing a date. */
@@ -106,6 +128,34 @@ export const controlOperations: Record<string, ControlOperation> = {
         }),
       );
       return { repositoryName, tags };
+    },
+  },
+  DescribeRegistryActivity: {
+    summary: "The latest registry pulls and IAM denials for a repository, each with the identity whose login made it (ECR keeps only the last pull's time).",
+    handler: async (ctx, input): Promise<RegistryActivityOutput> => {
+      const { region, repositoryName } = repositoryOf(ctx, input);
+      return { repositoryName, events: ctx.backend.registryActivity(region, repositoryName) };
+    },
+  },
+  DescribeRegistryLogin: {
+    summary: 'Who a registry password (what `docker login` stored) was issued to, when, and whether it still works.',
+    handler: async (ctx, input): Promise<RegistryLoginOutput> => {
+      const password = requiredString(input, 'password');
+      const { store } = ctx.backend;
+      const checked = verifyToken(store.state.tokenSecret, password, store.now());
+      if (!checked.ok && checked.reason !== 'expired') throw errors.notASandboxLogin();
+      const { claims } = checked;
+      const identity = ctx.iam.identityForKey(claims.accessKeyId);
+      const status = !checked.ok ? 'expired' : identity ? 'valid' : 'revoked';
+      return {
+        ...(identity ? { principalArn: identity.arn } : {}),
+        accountId: claims.accountId,
+        accessKeyId: claims.accessKeyId,
+        region: claims.region,
+        issuedAt: claims.issuedAt,
+        expiresAt: claims.expiresAt,
+        status,
+      };
     },
   },
   DescribeRecentRefusals: {

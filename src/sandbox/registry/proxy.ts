@@ -19,6 +19,7 @@ import { parseDownloadPath, type DownloadRefusal } from '../backend/layers.js';
 import type { RepositoryRecord } from '../backend/types.js';
 import { MAX_MANIFEST_BYTES } from '../config.js';
 import type { IamBackend } from '../iam/backend.js';
+import type { Identity } from '../iam/types.js';
 import type { RegistryFrontend } from '../server.js';
 import { checkRegistryCredentials } from './auth.js';
 import { API_VERSION_HEADER, RegistryError, registryError, sendRegistryError } from './errors.js';
@@ -126,7 +127,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     return { items: shown, link: `<${path}?last=${encodeURIComponent(shown[shown.length - 1]!)}&n=${n}>; rel="next"` };
   }
 
-  async function getManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+  async function getManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, identity: Identity, name: string, reference: string): Promise<void> {
     const repo = requireRepository(backend, name);
     // Tags resolve through the sandbox state, never the registry: a deleted or moved tag is gone at once.
     const image = isDigestReference(reference) ? repo.images[reference] : findImageByTag(repo, reference);
@@ -134,10 +135,14 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     const headers = upstreamRequestHeaders(req.headers);
     headers.accept ??= image.manifestMediaType;
     await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers);
-    if (req.method === 'GET' && res.statusCode === 200) {
-      // ECR's lastRecordedPullTime; a lost update costs nothing, so the answer does not wait for it.
+    // ECR's lastRecordedPullTime. A client that already holds the image resolves the tag with a
+    // HEAD (containerd, podman) or a conditional GET answered 304, and fetches nothing more: that
+    // is still a pull (the same image pulled from a second repository must count).
+    if ((req.method === 'GET' || req.method === 'HEAD') && (res.statusCode === 200 || res.statusCode === 304)) {
+      // A lost update costs nothing, so the answer does not wait for it.
       image.lastPulledAt = backend.store.now();
       backend.store.save().catch(() => undefined);
+      backend.noteRegistryEvent(region, name, { kind: 'pull', principalArn: identity.arn, action: 'ecr:BatchGetImage', imageDigest: image.digest });
     }
   }
 
@@ -208,7 +213,10 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     const action = registryAction(route.kind, method);
     if (action) {
       const denial = options.authorizer.registry(identity, backend.accountId, region, 'name' in route ? route.name : '*', action);
-      if (denial) throw registryError('accessDenied', denial.message);
+      if (denial) {
+        if ('name' in route) backend.noteRegistryEvent(region, route.name, { kind: 'denied', principalArn: identity.arn, action, message: denial.message });
+        throw registryError('accessDenied', denial.message);
+      }
     }
     const path = url.pathname + url.search;
     switch (route.kind) {
@@ -234,7 +242,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         return;
       }
       case 'manifest':
-        if (method === 'GET' || head) return getManifest(req, res, backend, route.name, route.reference);
+        if (method === 'GET' || head) return getManifest(req, res, backend, identity, route.name, route.reference);
         if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference);
         requireRepository(backend, route.name);
         throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
