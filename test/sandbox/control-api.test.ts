@@ -1,9 +1,18 @@
-import { CreateRepositoryCommand, PutLifecyclePolicyCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, GetAuthorizationTokenCommand, PutLifecyclePolicyCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { signSigV4 } from '../../src/sandbox/auth/sigv4.js';
 import { ControlApiError, ControlClient } from '../../src/sandbox/control-api/client.js';
-import { controlOperations, type ClockOutput, type RefusalsOutput, type TagArrivalsOutput } from '../../src/sandbox/control-api/operations.js';
-import type { TestSandbox } from '../helpers/sandbox.js';
+import {
+  controlOperations,
+  type ClockOutput,
+  type RefusalsOutput,
+  type RegistryActivityOutput,
+  type RegistryLoginOutput,
+  type TagArrivalsOutput,
+} from '../../src/sandbox/control-api/operations.js';
+import { createUser } from '../helpers/iam.js';
+import { ecrClient, iamClient, type TestSandbox } from '../helpers/sandbox.js';
 import { rawEcr, repoName, seedImage, signPost, withApiSandbox } from './api-helpers.js';
 
 const TARGET = 'EcrWorkbookSandbox_20261201';
@@ -96,6 +105,53 @@ describe('the sandbox control API', () => {
     expect((await control.call<RefusalsOutput>('DescribeRecentRefusals', { repositoryName: name })).refusals).toEqual([]);
     const missing = await refusal(control.call('DescribeTagArrivals', { repositoryName: 'never-made' }));
     expect(missing.code).toBe('RepositoryNotFoundException');
+  });
+
+  it("says whose a registry login is, until its key is deleted or it expires; refuses a password it never issued", async () => {
+    const user = await createUser(sandbox, 'ci-login-owner', { managed: ['AmazonEC2ContainerRegistryReadOnly'] });
+    const userEcr = ecrClient(sandbox, user);
+    const token = (await userEcr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
+    userEcr.destroy();
+    const password = Buffer.from(token, 'base64').toString('utf8').slice('AWS:'.length);
+    const login = await control.call<RegistryLoginOutput>('DescribeRegistryLogin', { password });
+    expect(login).toEqual(
+      expect.objectContaining({ principalArn: user.arn, accountId: sandbox.accountId, accessKeyId: user.accessKeyId, region: sandbox.region, status: 'valid' }),
+    );
+    expect(login.expiresAt - login.issuedAt).toBe(12 * 3600);
+
+    const iam = iamClient(sandbox);
+    await iam.send(new DeleteAccessKeyCommand({ UserName: 'ci-login-owner', AccessKeyId: user.accessKeyId }));
+    iam.destroy();
+    const revoked = await control.call<RegistryLoginOutput>('DescribeRegistryLogin', { password });
+    expect(revoked.status).toBe('revoked');
+    expect(revoked.principalArn).toBeUndefined();
+
+    const mine = Buffer.from((await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!, 'base64').toString('utf8').slice(4);
+    await control.call('AdvanceClock', { seconds: 13 * 3600 });
+    try {
+      expect((await control.call<RegistryLoginOutput>('DescribeRegistryLogin', { password: mine })).status).toBe('expired');
+    } finally {
+      await control.call('ResetClock');
+    }
+    const forged = await refusal(control.call('DescribeRegistryLogin', { password: Buffer.from('{"payload":"x","datakey":"y"}').toString('base64') }));
+    expect(forged.code).toBe('InvalidParameterException');
+    expect(forged.message).toContain('not a registry login token this sandbox issued');
+    expect((await refusal(control.call('DescribeRegistryLogin', {}))).message).toContain('must not be null');
+  });
+
+  it("lists a repository's registry pulls and denials with whose login made them", async () => {
+    const name = repoName('activity');
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    sandbox.backend.noteRegistryEvent(sandbox.region, name, { kind: 'pull', principalArn: 'arn:aws:iam::123456789012:user/ci', action: 'ecr:BatchGetImage', imageDigest: 'sha256:abc' });
+    sandbox.backend.noteRegistryEvent(sandbox.region, name, { kind: 'denied', principalArn: 'arn:aws:iam::123456789012:user/ci', action: 'ecr:PutImage', message: 'User: … is not authorized' });
+    const { events } = await control.call<RegistryActivityOutput>('DescribeRegistryActivity', { repositoryName: name });
+    expect(events.map((e) => [e.kind, e.action])).toEqual([
+      ['pull', 'ecr:BatchGetImage'],
+      ['denied', 'ecr:PutImage'],
+    ]);
+    for (let i = 0; i < 60; i++) sandbox.backend.noteRegistryEvent(sandbox.region, name, { kind: 'pull', principalArn: 'x', action: 'ecr:BatchGetImage' });
+    expect((await control.call<RegistryActivityOutput>('DescribeRegistryActivity', { repositoryName: name })).events).toHaveLength(50);
+    expect((await refusal(control.call('DescribeRegistryActivity', { repositoryName: 'never-made' }))).code).toBe('RepositoryNotFoundException');
   });
 
   describe('answers the sandbox’s own key only', () => {

@@ -1,0 +1,395 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/check/registry.js';
+import type { CheckContext, CheckResult } from '../../src/check/types.js';
+import { insertEndpointUrl } from '../../src/course/render.js';
+import { checkContext, learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
+import { buildImage, docker, ok, removeBuiltImages, sh, uniqueName } from '../helpers/docker.js';
+import { installedAwsClis, isolatedCliEnv, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
+
+// Every diagnosis of lessons 10 and 11 (the IAM checks), each produced by making the learner's
+// mistake for real with the aws CLI and docker against a sandbox, then running the check that
+// should name it; where the fix is a command, the test runs it and sees the check pass.
+
+const TIMEOUT = 180_000;
+const MAIN = '123456789012';
+const SECOND = '111122223333';
+const READ_ONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
+const aws = installedAwsClis()[0]!;
+let sandbox: TestSandbox;
+let env: NodeJS.ProcessEnv;
+/** A repository holding v1, shared by the checks that need an image. */
+let repo: string;
+
+/** An aws command as the learner types it, with a profile, sent to the sandbox. */
+function awsAs(profile: string, args: string): string {
+  return `"${aws.path}" --endpoint-url ${sandbox.endpoint} ${args} --region us-east-1 --profile ${profile}`;
+}
+
+/** Runs a learner's command (a diagnosis's fix, or a mistake); it must succeed. */
+async function run(script: string): Promise<string> {
+  return ok(sh(script, env));
+}
+
+/** A diagnosis's command, run as printed (with the endpoint flag this CLI may need). */
+async function follow(result: CheckResult): Promise<void> {
+  expect(result.diagnosis?.command, JSON.stringify(result.diagnosis)).toBeTruthy();
+  // `aws` is this CLI: its folder comes first on the PATH of `env`.
+  await run(insertEndpointUrl(result.diagnosis!.command!, sandbox.endpoint));
+}
+
+async function context(repositoryName = repo, overrides: Partial<CheckContext> = {}): Promise<CheckContext> {
+  const resolved: ResolvedTarget = {
+    target: 'sandbox',
+    region: sandbox.region,
+    accountId: MAIN,
+    registryHost: sandbox.registryHost,
+    repositoryName,
+    endpoint: sandbox.endpoint,
+    profile: 'ecr-workbook',
+    credentials: sandbox.credentials,
+    learnerCredentials: await learnerChain('ecr-workbook', env),
+  };
+  return checkContext(resolved, env, { localImage: `${repositoryName}:v1`, ...overrides });
+}
+
+async function check(id: string, params: Record<string, unknown>, ctx?: CheckContext): Promise<CheckResult> {
+  return runCheck(id, ctx ?? (await context()), params);
+}
+
+const diagnosisOf = async (id: string, params: Record<string, unknown>, ctx?: CheckContext) => {
+  const result = await check(id, params, ctx);
+  return result.status === 'pass' ? 'pass' : result.diagnosis?.id;
+};
+
+/** `aws iam create-user`, as the learner (lesson 10's first command). */
+const createUser = (user: string, profile = 'ecr-workbook') => run(awsAs(profile, `iam create-user --user-name ${user}`));
+const attach = (user: string, arn = READ_ONLY, profile = 'ecr-workbook') => run(awsAs(profile, `iam attach-user-policy --user-name ${user} --policy-arn ${arn}`));
+const putPolicy = (user: string, name: string, document: object) =>
+  run(awsAs('ecr-workbook', `iam put-user-policy --user-name ${user} --policy-name ${name} --policy-document '${JSON.stringify(document)}'`));
+/** An access key of `user` stored in `profile`, as lesson 10 does it. */
+const keyInProfile = (user: string, profile: string, admin = 'ecr-workbook') =>
+  run(
+    `set -- $(${awsAs(admin, `iam create-access-key --user-name ${user} --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text`)}) && "${aws.path}" configure set aws_access_key_id "$1" --profile ${profile} && "${aws.path}" configure set aws_secret_access_key "$2" --profile ${profile} && "${aws.path}" configure set region us-east-1 --profile ${profile}`,
+  );
+const setProfileKeys = (profile: string, keys: { accessKeyId: string; secretAccessKey: string }) =>
+  run(`"${aws.path}" configure set aws_access_key_id ${keys.accessKeyId} --profile ${profile} && "${aws.path}" configure set aws_secret_access_key '${keys.secretAccessKey}' --profile ${profile} && "${aws.path}" configure set region us-east-1 --profile ${profile}`);
+const loginAs = (profile: string, dockerEnv = env) => ok(sh(`${awsAs(profile, 'ecr get-login-password')} | docker login --username AWS --password-stdin ${sandbox.registryHost}`, dockerEnv));
+const allow = (Action: string | string[], Resource: string) => ({ Effect: 'Allow', Action, Resource });
+const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+const repoArn = (name = repo, region = 'us-east-1', account = MAIN) => `arn:aws:ecr:${region}:${account}:repository/${name}`;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  env = isolatedCliEnv(sandbox, tempDir('ecrwb-iam-diag-'));
+  // The learner after lesson 02: their keys in the profile the lessons use, and nothing exported.
+  delete env.AWS_ACCESS_KEY_ID;
+  delete env.AWS_SECRET_ACCESS_KEY;
+  env.PATH = `${path.dirname(aws.path)}:${env.PATH}`;
+  await setProfileKeys('ecr-workbook', sandbox.credentials);
+  // And lesson 11's first step: the second account's administrator in the profile `partner`.
+  const second = sandbox.iam.secondAccountKey()!;
+  await setProfileKeys('partner', { accessKeyId: second.accessKeyId, secretAccessKey: second.secretAccessKey! });
+  repo = uniqueName('shared');
+  await run(awsAs('ecr-workbook', `ecr create-repository --repository-name ${repo}`));
+  await loginAs('ecr-workbook');
+  await buildImage(`${sandbox.registryHost}/${repo}:v1`, env);
+  await ok(docker(['push', `${sandbox.registryHost}/${repo}:v1`], env));
+}, TIMEOUT);
+
+afterAll(async () => {
+  await removeBuiltImages();
+  await sandbox?.stop();
+});
+
+describe('the CI user (iam-user-pull-only)', () => {
+  it('missing: never created, then made by the printed fix', async () => {
+    const result = await check('iam-user-pull-only', { user: 'ci-ghost' });
+    expect(result.diagnosis?.id).toBe('ci-user-missing');
+    await follow(result);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-ghost' })).toBe('pass');
+  }, TIMEOUT);
+
+  it('the policy on the wrong user: a look-alike name, or the learner themselves', async () => {
+    await createUser('ci-typo');
+    await createUser('ci-typos');
+    await attach('ci-typos');
+    const result = await check('iam-user-pull-only', { user: 'ci-typo' });
+    expect(result.diagnosis?.id).toBe('policy-on-wrong-user');
+    expect(result.diagnosis?.mistake).toContain("'ci-typos' holds AmazonEC2ContainerRegistryReadOnly");
+    await follow(result);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-typo' })).toBe('pass');
+
+    // No CI user at all, and the policy went to the learner's own user.
+    await attach('ecr-learner');
+    const self = await check('iam-user-pull-only', { user: 'robot' });
+    expect(self.diagnosis?.id).toBe('policy-on-wrong-user');
+    expect(self.diagnosis?.mistake).toContain("'ecr-learner' holds");
+    await run(awsAs('ecr-workbook', `iam detach-user-policy --user-name ecr-learner --policy-arn ${READ_ONLY}`));
+  }, TIMEOUT);
+
+  it('no policy at all: IAM denies everything', async () => {
+    await createUser('ci-bare');
+    const result = await check('iam-user-pull-only', { user: 'ci-bare' });
+    expect(result.diagnosis?.id).toBe('ci-no-policy');
+    await follow(result);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-bare' })).toBe('pass');
+  }, TIMEOUT);
+
+  it('FullAccess (or PowerUser) where read-only was asked: it could push', async () => {
+    for (const broad of ['AmazonEC2ContainerRegistryFullAccess', 'AmazonEC2ContainerRegistryPowerUser']) {
+      const user = `ci-${broad.slice(-9).toLowerCase()}`;
+      await createUser(user);
+      await attach(user, `arn:aws:iam::aws:policy/${broad}`);
+      const result = await check('iam-user-pull-only', { user });
+      expect(result.diagnosis?.id, broad).toBe('ci-policy-too-broad');
+      expect(result.diagnosis?.mistake).toContain(broad);
+      expect(result.diagnosis?.mistake).toContain('ecr:PutImage');
+      await follow(result);
+      expect(await diagnosisOf('iam-user-pull-only', { user })).toBe('pass');
+    }
+  }, TIMEOUT);
+
+  it('an inline policy for another region, then for another account', async () => {
+    await createUser('ci-inline');
+    const login = allow('ecr:GetAuthorizationToken', '*');
+    await putPolicy('ci-inline', 'pull', policy(login, allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn(repo, 'us-west-2'))));
+    const region = await check('iam-user-pull-only', { user: 'ci-inline' });
+    expect(region.diagnosis?.id).toBe('policy-arn-other-region');
+    expect(region.diagnosis?.mistake).toContain('us-west-2');
+    await follow(region);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-inline' })).toBe('pass');
+
+    await putPolicy('ci-inline', 'pull', policy(login, allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn(repo, 'us-east-1', SECOND))));
+    const account = await check('iam-user-pull-only', { user: 'ci-inline' });
+    expect(account.diagnosis?.id).toBe('policy-arn-other-account');
+    expect(account.diagnosis?.mistake).toContain(SECOND);
+    await follow(account);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-inline' })).toBe('pass');
+  }, TIMEOUT);
+
+  it('pull actions without ecr:GetAuthorizationToken: docker could never log in', async () => {
+    await createUser('ci-nologin');
+    await putPolicy('ci-nologin', 'pull', policy(allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn())));
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-nologin' })).toBe('ci-cannot-login');
+  }, TIMEOUT);
+
+  it('an explicit Deny of a pull action beside the read-only policy', async () => {
+    await createUser('ci-denied');
+    await attach('ci-denied');
+    await putPolicy('ci-denied', 'no-layers', policy({ Effect: 'Deny', Action: 'ecr:GetDownloadUrlForLayer', Resource: '*' }));
+    const result = await check('iam-user-pull-only', { user: 'ci-denied' });
+    expect(result.diagnosis?.id).toBe('ci-cannot-pull');
+    expect(result.diagnosis?.mistake).toContain('ecr:GetDownloadUrlForLayer');
+  }, TIMEOUT);
+
+  it("the second account's user without its own side (both sides are needed across accounts)", async () => {
+    await createUser('partner-bare', 'partner');
+    const result = await check('iam-user-pull-only', { user: 'partner-bare', accountProfile: 'partner' });
+    expect(result.diagnosis?.id).toBe('partner-identity-policy-missing');
+    expect(result.diagnosis?.command).toContain('--profile partner');
+    await follow(result);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'partner-bare', accountProfile: 'partner' })).toBe('pass');
+  }, TIMEOUT);
+});
+
+describe('the profiles (profile-identity)', () => {
+  beforeAll(async () => {
+    await createUser('ci-profiled');
+    await attach('ci-profiled');
+  }, TIMEOUT);
+
+  it('missing: the profile was never configured, then made by the printed fix', async () => {
+    const result = await check('profile-identity', { profile: 'ci-profiled', user: 'ci-profiled' });
+    expect(result.diagnosis?.id).toBe('profile-missing');
+    await follow(result);
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-profiled', user: 'ci-profiled' })).toBe('pass');
+  }, TIMEOUT);
+
+  it("the admin's keys copied into the CI profile", async () => {
+    await setProfileKeys('ci-copy', sandbox.credentials);
+    const result = await check('profile-identity', { profile: 'ci-copy', user: 'ci-profiled' });
+    expect(result.diagnosis?.id).toBe('profile-holds-admin-keys');
+    expect(result.diagnosis?.mistake).toContain(`arn:aws:iam::${MAIN}:user/ecr-learner`);
+    await follow(result);
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-copy', user: 'ci-profiled' })).toBe('pass');
+  }, TIMEOUT);
+
+  it("another user's key in the profile", async () => {
+    await createUser('ci-other');
+    await keyInProfile('ci-other', 'ci-wrong');
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' })).toBe('profile-other-user');
+  }, TIMEOUT);
+
+  it('a key that was deleted since (the profile still holds it)', async () => {
+    await createUser('ci-gone');
+    await keyInProfile('ci-gone', 'ci-stale');
+    await run(`for k in $(${awsAs('ecr-workbook', "iam list-access-keys --user-name ci-gone --query 'AccessKeyMetadata[].AccessKeyId' --output text")}); do ${awsAs('ecr-workbook', 'iam delete-access-key --user-name ci-gone --access-key-id "$k"')}; done`);
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-stale', user: 'ci-gone' })).toBe('profile-key-invalid');
+  }, TIMEOUT);
+
+  it("the second account's keys where your own account's user was meant", async () => {
+    expect(await diagnosisOf('profile-identity', { profile: 'partner', user: 'ci-profiled' })).toBe('profile-other-account');
+  }, TIMEOUT);
+
+  it('the second account not named (AWS target), with the id the profile signs in to', async () => {
+    const result = await check('profile-identity', { profile: 'partner', account: 'partner_account_id' });
+    expect(result.diagnosis?.id).toBe('partner-account-unset');
+    expect(result.diagnosis?.command).toBe(`ecr-workbook --partner-account ${SECOND} check`);
+  }, TIMEOUT);
+
+  it('the partner profile holding your own account', async () => {
+    await setProfileKeys('partner-mine', sandbox.credentials);
+    expect(await diagnosisOf('profile-identity', { profile: 'partner-mine', account: SECOND })).toBe('partner-profile-same-account');
+    expect(await diagnosisOf('profile-identity', { profile: 'partner', account: SECOND })).toBe('pass');
+  }, TIMEOUT);
+});
+
+describe("docker's login as the CI user (docker-login-identity)", () => {
+  const params = { user: 'ci-docker', profile: 'ci-docker', pushRefused: true };
+  let dockerEnv: NodeJS.ProcessEnv;
+  /** The same check as real AWS would run it: no sandbox records, the registry asked instead. */
+  const onAws = async () => context(repo, { sandboxControl: undefined });
+
+  beforeAll(async () => {
+    await createUser('ci-docker');
+    await attach('ci-docker');
+    await keyInProfile('ci-docker', 'ci-docker');
+    // A docker config of its own, so the logins here do not disturb the other tests'.
+    dockerEnv = { ...env, DOCKER_CONFIG: tempDir('ecrwb-iam-docker-') };
+  }, TIMEOUT);
+
+  it('not logged in at all', async () => {
+    expect(await diagnosisOf('docker-login-identity', params, await context(repo, { env: dockerEnv }))).toBe('ci-not-logged-in');
+  }, TIMEOUT);
+
+  it("logged in as the learner (their own login, still there): on the sandbox and on AWS's path", async () => {
+    await loginAs('ecr-workbook', dockerEnv);
+    const sandboxSide = await check('docker-login-identity', params, await context(repo, { env: dockerEnv }));
+    expect(sandboxSide.diagnosis?.id).toBe('docker-login-other-identity');
+    expect(sandboxSide.diagnosis?.mistake).toContain(`arn:aws:iam::${MAIN}:user/ecr-learner`);
+    // The registry lets this login start an upload: it is not the read-only user's.
+    expect(await diagnosisOf('docker-login-identity', params, { ...(await onAws()), env: dockerEnv })).toBe('docker-login-other-identity');
+  }, TIMEOUT);
+
+  it('logged in as the CI user, but no pull yet; then no push tried; then both', async () => {
+    const ctx = await context(repo, { env: dockerEnv });
+    await loginAs('ci-docker', dockerEnv);
+    expect(await diagnosisOf('docker-login-identity', params, ctx)).toBe('ci-not-pulled');
+    await ok(docker(['pull', `${sandbox.registryHost}/${repo}:v1`], dockerEnv));
+    const notTried = await check('docker-login-identity', params, ctx);
+    expect(notTried.diagnosis?.id).toBe('ci-push-not-tried');
+    const push = await sh(insertEndpointUrl(notTried.diagnosis!.command!, sandbox.endpoint), dockerEnv);
+    expect(push.exitCode).not.toBe(0);
+    expect(push.all).toContain(`denied: User: arn:aws:iam::${MAIN}:user/ci-docker is not authorized to perform: ecr:PutImage on resource: ${repoArn()} because no identity-based policy allows the ecr:PutImage action`);
+    const passed = await check('docker-login-identity', params, ctx);
+    expect(passed.status, JSON.stringify(passed)).toBe('pass');
+    expect(passed.evidence.join('\n')).toContain('Refused (ecr:PutImage)');
+    // And AWS's path: the registry refuses the read-only login's upload, naming it.
+    expect(await diagnosisOf('docker-login-identity', params, { ...(await onAws()), env: dockerEnv })).toBe('pass');
+  }, TIMEOUT);
+
+  it('a login that may not pull: the refusal says which side', async () => {
+    await createUser('ci-loginonly');
+    await putPolicy('ci-loginonly', 'login', policy(allow('ecr:GetAuthorizationToken', '*')));
+    await keyInProfile('ci-loginonly', 'ci-loginonly');
+    await loginAs('ci-loginonly', dockerEnv);
+    const pull = await docker(['pull', `${sandbox.registryHost}/${repo}:v1`], dockerEnv);
+    expect(pull.exitCode).not.toBe(0);
+    const loginOnly = { user: 'ci-loginonly', profile: 'ci-loginonly' };
+    const result = await check('docker-login-identity', loginOnly, await context(repo, { env: dockerEnv }));
+    expect(result.diagnosis?.id).toBe('ci-pull-refused');
+    expect(result.diagnosis?.mistake).toContain('because no identity-based policy allows the ecr:BatchGetImage action');
+    expect(await diagnosisOf('docker-login-identity', loginOnly, { ...(await onAws()), env: dockerEnv })).toBe('ci-pull-refused');
+  }, TIMEOUT);
+});
+
+describe('the repository policy (repository-shared)', () => {
+  const params = { account: SECOND, user: 'partner-ci' };
+  let shared: string;
+  const setPolicy = (document: object) => run(awsAs('ecr-workbook', `ecr set-repository-policy --repository-name ${shared} --policy-text '${JSON.stringify(document)}'`));
+  const principal = (account: string) => ({ AWS: `arn:aws:iam::${account}:root` });
+  const pull = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+
+  beforeAll(async () => {
+    shared = uniqueName('policy');
+    await run(awsAs('ecr-workbook', `ecr create-repository --repository-name ${shared}`));
+  }, TIMEOUT);
+
+  it('no policy yet, then the printed one', async () => {
+    const result = await check('repository-shared', params, await context(shared));
+    expect(result.diagnosis?.id).toBe('repository-policy-missing');
+    await follow(result);
+    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+  }, TIMEOUT);
+
+  it('the principal is another account', async () => {
+    await setPolicy(policy({ Sid: 'Pull', Effect: 'Allow', Principal: principal('444455556666'), Action: pull }));
+    const result = await check('repository-shared', params, await context(shared));
+    expect(result.diagnosis?.id).toBe('repository-policy-wrong-account');
+    expect(result.diagnosis?.mistake).toContain('444455556666');
+    await follow(result);
+    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+  }, TIMEOUT);
+
+  it('push actions granted where pull was asked', async () => {
+    await setPolicy(policy({ Effect: 'Allow', Principal: principal(SECOND), Action: [...pull, 'ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'] }));
+    const result = await check('repository-shared', params, await context(shared));
+    expect(result.diagnosis?.id).toBe('repository-policy-allows-push');
+    expect(result.diagnosis?.mistake).toContain('ecr:PutImage');
+    await follow(result);
+    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+  }, TIMEOUT);
+
+  it("an explicit Deny (a copied 'nobody outside my account' statement) wins over the Allow", async () => {
+    await setPolicy(
+      policy(
+        { Sid: 'AllowPartnerPull', Effect: 'Allow', Principal: principal(SECOND), Action: pull },
+        { Sid: 'DenyOutsiders', Effect: 'Deny', Principal: '*', Action: 'ecr:*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': MAIN } } },
+      ),
+    );
+    const result = await check('repository-shared', params, await context(shared));
+    expect(result.diagnosis?.id).toBe('repository-policy-explicit-deny');
+    expect(result.diagnosis?.mistake).toContain("'DenyOutsiders'");
+  }, TIMEOUT);
+
+  it('the manifest allowed, the layers not', async () => {
+    await setPolicy(policy({ Effect: 'Allow', Principal: principal(SECOND), Action: 'ecr:BatchGetImage' }));
+    const result = await check('repository-shared', params, await context(shared));
+    expect(result.diagnosis?.id).toBe('repository-policy-no-pull');
+    expect(result.diagnosis?.mistake).toContain('ecr:GetDownloadUrlForLayer');
+  }, TIMEOUT);
+
+  it('the second account not named yet (AWS target): the id its profile signs in to is suggested', async () => {
+    const result = await check('repository-shared', { account: 'partner_account_id', user: 'partner-ci', accountProfile: 'partner' }, await context(shared));
+    expect(result.diagnosis?.id).toBe('partner-account-unset');
+    expect(result.diagnosis?.mistake).toContain(SECOND);
+  }, TIMEOUT);
+});
+
+describe('clean-up (iam-user-deleted)', () => {
+  it('the user still there with its key and policy; the printed commands delete it in the order IAM wants', async () => {
+    await createUser('ci-leftover');
+    await attach('ci-leftover');
+    await putPolicy('ci-leftover', 'extra', policy(allow('ecr:DescribeImages', '*')));
+    await keyInProfile('ci-leftover', 'ci-leftover');
+    const deleteFirst = await sh(awsAs('ecr-workbook', 'iam delete-user --user-name ci-leftover'), env);
+    expect(deleteFirst.all).toContain('DeleteConflict');
+    const result = await check('iam-user-deleted', { user: 'ci-leftover' });
+    expect(result.diagnosis?.id).toBe('ci-user-still-there');
+    expect(result.diagnosis?.mistake).toContain('1 access key(s) and 2 policies');
+    await follow(result);
+    expect(await diagnosisOf('iam-user-deleted', { user: 'ci-leftover' })).toBe('pass');
+  }, TIMEOUT);
+
+  it("in the second account, through its profile; no such profile on this machine means nothing was made there", async () => {
+    await createUser('partner-leftover', 'partner');
+    await keyInProfile('partner-leftover', 'partner-leftover', 'partner');
+    const result = await check('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'partner' });
+    expect(result.diagnosis?.id).toBe('ci-user-still-there');
+    expect(result.diagnosis?.command).toContain('--profile partner');
+    await follow(result);
+    expect(await diagnosisOf('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'partner' })).toBe('pass');
+    expect(await diagnosisOf('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'no-such-profile' })).toBe('pass');
+  }, TIMEOUT);
+});
