@@ -358,6 +358,70 @@ describe('the console in a browser', () => {
     await poll(() => page.locator(`tr[data-repository="${name}"]`).count()).toBe(0);
   });
 
+  it(
+    'Permissions: a policy saved on the page is what the aws CLI reads, one the CLI set shows on the page, and an invalid one shows ECR’s error and stores nothing',
+    async () => {
+      const p = pageText.permissions;
+      const name = `console-e2e/shared-${unique}`;
+      await aws(['create-repository', '--repository-name', name]);
+      const storedPolicy = async () => {
+        const r = await execa(cli.path, ['ecr', 'get-repository-policy', '--repository-name', name, '--endpoint-url', sandbox.endpoint, '--output', 'json'], { env, extendEnv: false, reject: false, all: true });
+        return r.exitCode === 0 ? (JSON.parse(r.stdout) as { policyText: string }).policyText : r.all ?? '';
+      };
+      await page.goto(`${sandbox.endpoint}/repositories/${name}`);
+      await page.getByRole('link', { name: pageText.detail.tabPermissions, exact: true }).click();
+      await page.waitForURL(`${sandbox.endpoint}/repositories/${name}/_/permissions`);
+      await poll(() => page.locator('#policy-view').innerText()).toContain(p.none);
+      expect(await page.locator('#delete-policy').isDisabled()).toBe(true);
+
+      // A statement without a Principal: ECR refuses it, the page shows ECR's words and keeps the text.
+      await page.getByRole('button', { name: p.editJson }).click();
+      const input = page.getByLabel(p.editLabel);
+      expect(await input.inputValue()).toBe(p.template);
+      const invalid = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:BatchGetImage' }] }, null, 2);
+      await input.fill(invalid);
+      await page.getByRole('button', { name: p.save, exact: true }).click();
+      const error = page.locator('#policy-json-error');
+      await poll(() => error.locator('.error-type').count()).toBe(1);
+      expect(await error.locator('.error-type').innerText()).toBe('InvalidParameterException');
+      expect(await error.locator('.error-message').innerText()).toBe("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
+      expect(await input.inputValue()).toBe(invalid);
+      expect(await storedPolicy()).toContain('RepositoryPolicyNotFoundException');
+      await screenshot('permissions-invalid');
+
+      // A pull-only policy for the second account: saved, and the aws CLI reads exactly it.
+      const pullOnly = {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'AllowPartnerPull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }],
+      };
+      await input.fill(JSON.stringify(pullOnly, null, 2));
+      await page.getByRole('button', { name: p.save, exact: true }).click();
+      await poll(() => page.locator('.flash-success').innerText()).toContain(p.saved.replace('{name}', name));
+      const saved = await storedPolicy();
+      expect(JSON.parse(saved)).toEqual(pullOnly);
+      expect(await page.locator('#policy-json').innerText()).toBe(saved);
+      const cells = await page.locator('#policy-statements tbody tr td').allInnerTexts();
+      expect(cells).toEqual(['AllowPartnerPull', 'Allow', 'AWS: arn:aws:iam::111122223333:root', 'ecr:BatchGetImage, ecr:GetDownloadUrlForLayer', pageText.dash]);
+      await screenshot('permissions');
+
+      // The reverse: a policy the CLI sets is what the page shows after a reload.
+      const fromCli = { Version: '2012-10-17', Statement: [{ Sid: 'Cli', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'ecr:BatchGetImage' }] };
+      await aws(['set-repository-policy', '--repository-name', name, '--policy-text', JSON.stringify(fromCli)]);
+      await page.reload();
+      await poll(() => page.locator('#policy-json').count()).toBe(1);
+      expect(await page.locator('#policy-json').innerText()).toBe(await storedPolicy());
+      expect(await page.locator('#policy-statements tbody tr td').nth(2).innerText()).toBe('AWS: arn:aws:iam::444455556666:root');
+
+      // Deleted on the page: the CLI finds no policy.
+      await page.getByRole('button', { name: p.delete }).click();
+      await page.locator('#delete-policy-dialog').getByRole('button', { name: pageText.deleteImages.confirm, exact: true }).click();
+      await poll(() => page.locator('#policy-view').innerText()).toContain(p.none);
+      expect(await storedPolicy()).toContain('RepositoryPolicyNotFoundException');
+      await aws(['delete-repository', '--repository-name', name]);
+    },
+    FLOW_TIMEOUT,
+  );
+
   it('threw no script errors and fetched nothing from outside the sandbox', () => {
     expect(pageErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);

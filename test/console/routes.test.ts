@@ -327,6 +327,57 @@ describe('images', () => {
   });
 });
 
+describe('permissions (the repository policy)', () => {
+  const document = (account: string) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: ['ecr:BatchGetImage'] }] });
+
+  it('reads, sets and deletes it with the API’s own operations and answers', async () => {
+    const name = repoName('console/policy');
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    // No policy yet is a state the page shows: no policyText, no error.
+    expect((await consoleCall('GET', repoPath(name, 'policy'))).json).toEqual({ repositoryName: name });
+
+    const set = await consoleCall('POST', repoPath(name, 'policy'), { policyText: document('111122223333') });
+    expect(set.status).toBe(200);
+    const got = await consoleCall('GET', repoPath(name, 'policy'));
+    expect(got.json).toEqual((await apiCall('GetRepositoryPolicy', { repositoryName: name })).json);
+    expect(JSON.parse(got.json.policyText)).toEqual(JSON.parse(document('111122223333')));
+
+    const deleted = await consoleCall('DELETE', repoPath(name, 'policy'));
+    expect(deleted.json.policyText).toBe(got.json.policyText);
+    expect((await apiCall('GetRepositoryPolicy', { repositoryName: name })).json.__type).toBe('RepositoryPolicyNotFoundException');
+    expect((await consoleCall('DELETE', repoPath(name, 'policy'))).json.__type).toBe('RepositoryPolicyNotFoundException');
+  });
+
+  it('refuses an invalid policy with ECR’s error and keeps the one before', async () => {
+    const name = repoName('console/policy-bad');
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    await consoleCall('POST', repoPath(name, 'policy'), { policyText: document('111122223333') });
+    for (const bad of ['{not json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*' }] })]) {
+      const refused = await consoleCall('POST', repoPath(name, 'policy'), { policyText: bad });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({ __type: 'InvalidParameterException', message: "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'" });
+      expect(refused.json).toEqual((await apiCall('SetRepositoryPolicy', { repositoryName: name, policyText: bad })).json);
+    }
+    expect(JSON.parse((await apiCall('GetRepositoryPolicy', { repositoryName: name })).json.policyText)).toEqual(JSON.parse(document('111122223333')));
+    expect((await consoleCall('GET', repoPath('never-made', 'policy'))).json.__type).toBe('RepositoryNotFoundException');
+  });
+
+  it('accepts changes only from its own page', async () => {
+    const name = repoName('console/policy-csrf');
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    for (const method of ['POST', 'DELETE']) {
+      const res = await fetch(`${sandbox.endpoint}${repoPath(name, 'policy')}`, {
+        method,
+        headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+        body: JSON.stringify({ policyText: document('444455556666') }),
+      });
+      expect(res.status).toBe(403);
+    }
+    expect((await apiCall('GetRepositoryPolicy', { repositoryName: name })).json.__type).toBe('RepositoryPolicyNotFoundException');
+  });
+});
+
 describe('push commands', () => {
   it('are the course’s reference solutions for this repository, the way lesson 07 renders them', async () => {
     const name = repoName('console/push');

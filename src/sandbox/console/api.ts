@@ -105,6 +105,22 @@ export function consoleRoutes(options: ConsoleApiOptions): Route[] {
       path: ['repositories', '*', 'images', 'batch-delete'],
       run: (c) => call('BatchDeleteImage', { ...c.body, repositoryName: name(c) }),
     },
+    // The Permissions tab: the repository policy, read, set and deleted with ECR's own operations.
+    {
+      method: 'GET',
+      path: ['repositories', '*', 'policy'],
+      run: async (c) => {
+        try {
+          return await call('GetRepositoryPolicy', { repositoryName: name(c) });
+        } catch (error) {
+          // No policy is a state of the repository the page shows, not a failure.
+          if (error instanceof AwsError && error.code === 'RepositoryPolicyNotFoundException') return { repositoryName: name(c) };
+          throw error;
+        }
+      },
+    },
+    { method: 'POST', path: ['repositories', '*', 'policy'], run: (c) => call('SetRepositoryPolicy', { ...c.body, repositoryName: name(c) }) },
+    { method: 'DELETE', path: ['repositories', '*', 'policy'], run: (c) => call('DeleteRepositoryPolicy', { repositoryName: name(c) }) },
     {
       method: 'GET',
       path: ['repositories', '*', 'push-commands'],

@@ -150,6 +150,36 @@ export const pageText = {
     noImagesHint: 'Push an image to this repository to see it here. "View push commands" shows how.',
     imagesDeleted: { one: 'Deleted 1 image.', other: 'Deleted {n} images.' },
     imageFailures: { one: '1 image was not deleted:', other: '{n} images were not deleted:' },
+    tabsLabel: 'Repository',
+    tabImages: 'Images',
+    tabPermissions: 'Permissions',
+  },
+
+  /** The Permissions tab: the repository policy, as the ECR console shows and edits it. */
+  permissions: {
+    heading: 'Permissions',
+    help:
+      'A repository policy is a resource-based policy: it says which principals (users, roles, other AWS accounts) may do what with this repository. IAM policies of the identities apply too: within one account either side is enough, across accounts both must allow.',
+    none: 'No policies to display',
+    noneHint: 'Without a repository policy, only identities of account {account} whose own IAM policies allow it can use this repository.',
+    editJson: 'Edit policy JSON',
+    delete: 'Delete policy',
+    statementsLabel: 'Policy statements',
+    columns: { sid: 'Statement name', effect: 'Effect', principal: 'Principal', actions: 'Actions', condition: 'Conditions' },
+    jsonHeading: 'Policy JSON',
+    editHeading: 'Edit policy JSON',
+    editLabel: 'Policy JSON',
+    editHelp:
+      'The JSON text of the policy, as aws ecr set-repository-policy --policy-text takes it. ECR checks it when you save: a policy it refuses is not stored, and the one before stays.',
+    save: 'Save',
+    saving: 'Saving…',
+    saved: 'Successfully updated the repository policy of {name}.',
+    failed: 'The policy was not saved.',
+    deleteHeading: 'Delete the repository policy?',
+    deleteBody: 'Every principal the policy allows loses that access now. Identities of account {account} keep what their own IAM policies allow.',
+    deleted: 'Deleted the repository policy of {name}.',
+    /** What the editor starts with when the repository has no policy yet. */
+    template: '{\n  "Version": "2012-10-17",\n  "Statement": []\n}',
   },
 
   scanStatus: {

@@ -19,6 +19,9 @@ const uid = (prefix) => `${prefix}-${++idCounter}`;
 /** `/console/api/repositories/<name>/…`: a repository name is one path segment (it may hold `/`). */
 const repoApi = (name, ...rest) => ['/console/api/repositories', encodeURIComponent(name), ...rest].join('/');
 const repoPage = (name) => `/repositories/${name.split('/').map(encodeURIComponent).join('/')}`;
+/** A repository's other tabs, after `/_/` as in the ECR console's URLs (`_` can never be part of a name). */
+const TAB_MARK = '/_/';
+const repoTabPage = (name, tab) => `${repoPage(name)}${TAB_MARK}${tab}`;
 
 /** An error the API answered with: its `__type` and `message`, as ECR sends them. */
 class ApiError extends Error {
@@ -160,6 +163,8 @@ function route() {
     } catch {
       return notFoundView();
     }
+    const mark = name.lastIndexOf(TAB_MARK);
+    if (mark >= 0) return name.slice(mark + TAB_MARK.length) === 'permissions' ? detailView(name.slice(0, mark), 'permissions') : notFoundView();
     return detailView(name.replace(/\/+$/, ''));
   }
   return notFoundView();
@@ -453,8 +458,8 @@ function createView() {
 
 // ------------------------------------------------------------------ repository details
 
-async function detailView(name) {
-  document.title = `${name} | ${T.documentTitle}`;
+async function detailView(name, tab = 'images') {
+  document.title = `${tab === 'permissions' ? `${T.permissions.heading} | ` : ''}${name} | ${T.documentTitle}`;
   const d = T.detail;
   show(breadcrumbs([T.breadcrumbs.repositories, '/repositories'], [name, repoPage(name)]), h('h1', {}, name), h('p', { className: 'loading' }, T.loading));
   const alive = viewAlive();
@@ -469,6 +474,8 @@ async function detailView(name) {
   }
   if (!alive()) return;
 
+  // Filled by the Images tab; the Permissions tab leaves it empty (the delete dialog then names no count).
+  let images = [];
   const pushButton = h('button', { type: 'button', className: 'btn', id: 'view-push-commands', onclick: (e) => pushCommandsDialog(name, e.currentTarget) }, d.viewPushCommands);
   const deleteRepoButton = h('button', { type: 'button', className: 'btn', id: 'delete-repository', onclick: (e) => deleteRepositoryDialog(repository, images.length, e.currentTarget) }, d.deleteRepository);
   const fact = (label, value) => h('div', { className: 'fact' }, h('dt', {}, label), h('dd', {}, value));
@@ -521,14 +528,30 @@ async function detailView(name) {
     h('div', { className: 'table-wrap' }, table),
   );
 
-  show(
+  const tabs = h(
+    'nav',
+    { className: 'tabs-nav', 'aria-label': d.tabsLabel },
+    h(
+      'ul',
+      {},
+      [
+        ['images', d.tabImages, repoPage(name)],
+        ['permissions', d.tabPermissions, repoTabPage(name, 'permissions')],
+      ].map(([key, text, href]) => h('li', {}, navLink(href, text, { id: `tab-link-${key}`, 'aria-current': key === tab ? 'page' : undefined }))),
+    ),
+  );
+  const header = [
     breadcrumbs([T.breadcrumbs.repositories, '/repositories'], [name, repoPage(name)]),
     h('div', { className: 'page-header' }, h('h1', {}, name), h('div', { className: 'actions' }, pushButton, deleteRepoButton)),
     summary,
-    imagesSection,
-  );
+    tabs,
+  ];
+  if (tab === 'permissions') {
+    show(...header, permissionsSection(name, alive));
+    return;
+  }
+  show(...header, imagesSection);
 
-  let images = [];
   const selected = new Set();
   const syncSelection = () => {
     deleteImagesButton.disabled = selected.size === 0;
@@ -621,6 +644,159 @@ async function detailView(name) {
   });
 
   await load();
+}
+
+// ------------------------------------------------------------------ permissions
+
+/** A principal as the console lists it: `AWS: arn:…, arn:…`, or `*` for everyone. */
+function principalText(principal) {
+  if (principal === undefined) return T.dash;
+  if (typeof principal === 'string') return principal;
+  return Object.entries(principal)
+    .map(([kind, values]) => `${kind}: ${[].concat(values).join(', ')}`)
+    .join('; ');
+}
+
+/** The policy's statements as a table (Sid, Effect, Principal, Actions, Conditions). */
+function statementsTable(document) {
+  const p = T.permissions;
+  const statements = [].concat(document?.Statement ?? []);
+  return h(
+    'div',
+    { className: 'table-wrap' },
+    h(
+      'table',
+      { className: 'table', id: 'policy-statements' },
+      h('caption', { className: 'visually-hidden' }, p.statementsLabel),
+      h('thead', {}, h('tr', {}, ['sid', 'effect', 'principal', 'actions', 'condition'].map((key) => h('th', { scope: 'col' }, p.columns[key])))),
+      h(
+        'tbody',
+        {},
+        statements.map((st) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, st.Sid || T.dash),
+            h('td', {}, st.Effect ?? T.dash),
+            h('td', { className: 'principal' }, st.NotPrincipal !== undefined ? `NotPrincipal ${principalText(st.NotPrincipal)}` : principalText(st.Principal)),
+            h('td', { className: 'actions-cell' }, st.NotAction !== undefined ? `NotAction ${[].concat(st.NotAction).join(', ')}` : [].concat(st.Action ?? []).join(', ')),
+            h('td', {}, st.Condition ? h('code', {}, JSON.stringify(st.Condition)) : T.dash),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The Permissions tab: the repository policy as ECR stores it, its statements, and an editor for
+ * its JSON. Saving sends the text as it is to SetRepositoryPolicy, so ECR's own validation
+ * decides, and its error shows in ECR's words; the text stays in the editor to be corrected.
+ */
+function permissionsSection(name, alive) {
+  const p = T.permissions;
+  const body = h('div', { id: 'policy-view' }, h('p', { className: 'loading policy-body' }, T.loading));
+  const editButton = h('button', { type: 'button', className: 'btn', id: 'edit-policy' }, p.editJson);
+  const deleteButton = h('button', { type: 'button', className: 'btn', id: 'delete-policy', disabled: true }, p.delete);
+  let policyText;
+
+  const view = () => {
+    editButton.disabled = false;
+    deleteButton.disabled = policyText === undefined;
+    if (policyText === undefined) {
+      body.replaceChildren(h('p', { className: 'empty policy-body' }, h('strong', {}, p.none), h('br'), fmt(p.noneHint, { account: data.accountId })));
+      return;
+    }
+    let document;
+    try {
+      document = JSON.parse(policyText);
+    } catch {
+      document = undefined;
+    }
+    body.replaceChildren(
+      document ? statementsTable(document) : null,
+      h('div', { className: 'policy-body' }, h('h3', {}, p.jsonHeading), h('pre', { className: 'policy-json' }, h('code', { id: 'policy-json' }, policyText))),
+    );
+  };
+
+  const edit = () => {
+    editButton.disabled = true;
+    deleteButton.disabled = true;
+    const input = h('textarea', { id: 'policy-json-input', rows: 18, spellcheck: 'false', autocapitalize: 'none', 'aria-describedby': 'policy-json-help policy-json-error' });
+    input.value = policyText ?? p.template;
+    const error = h('div', { id: 'policy-json-error', className: 'dialog-error', role: 'alert' });
+    const save = h('button', { type: 'submit', className: 'btn btn-primary', id: 'save-policy' }, p.save);
+    const cancel = h('button', { type: 'button', className: 'btn btn-link', onclick: () => view() }, T.cancel);
+    const form = h(
+      'form',
+      { id: 'policy-form', className: 'policy-body', novalidate: true },
+      h('h3', {}, p.editHeading),
+      h('label', { for: 'policy-json-input', className: 'field-label' }, p.editLabel),
+      h('span', { className: 'help', id: 'policy-json-help' }, p.editHelp),
+      input,
+      error,
+      h('div', { className: 'form-actions' }, cancel, save),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      save.textContent = p.saving;
+      error.replaceChildren();
+      try {
+        // SetRepositoryPolicy's own input: the text exactly as typed.
+        const out = await api('POST', repoApi(name, 'policy'), { policyText: input.value });
+        if (!alive()) return;
+        policyText = out.policyText;
+        flash('success', fmt(p.saved, { name }));
+        view();
+      } catch (e) {
+        if (!alive()) return;
+        error.replaceChildren(h('div', { className: 'dialog-error-title' }, p.failed), errorDetail(e));
+        save.disabled = false;
+        save.textContent = p.save;
+        input.focus();
+      }
+    });
+    body.replaceChildren(form);
+    input.focus();
+  };
+
+  editButton.addEventListener('click', edit);
+  deleteButton.addEventListener('click', (event) =>
+    confirmDialog({
+      id: 'delete-policy-dialog',
+      heading: p.deleteHeading,
+      body: [h('p', {}, fmt(p.deleteBody, { account: data.accountId }))],
+      confirm: T.deleteImages.confirm,
+      opener: event.currentTarget,
+      onConfirm: async () => {
+        await api('DELETE', repoApi(name, 'policy'));
+        policyText = undefined;
+        flash('success', fmt(p.deleted, { name }));
+        view();
+      },
+    }),
+  );
+
+  (async () => {
+    try {
+      policyText = (await api('GET', repoApi(name, 'policy'))).policyText;
+    } catch (error) {
+      if (!alive()) return;
+      flashError(T.errorTitle, error);
+      body.replaceChildren();
+      return;
+    }
+    if (alive()) view();
+  })();
+
+  return h(
+    'section',
+    { className: 'container', 'aria-labelledby': 'permissions-heading', id: 'permissions' },
+    h('div', { className: 'container-header' }, h('h2', { id: 'permissions-heading' }, p.heading), h('div', { className: 'actions' }, editButton, deleteButton)),
+    h('p', { className: 'help section-help' }, p.help),
+    body,
+  );
 }
 
 // ------------------------------------------------------------------ dialogs
