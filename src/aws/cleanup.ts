@@ -41,6 +41,20 @@ export interface CourseRepository {
   problem?: string;
 }
 
+/** Lesson 10's IAM user, as cleanup sees it. */
+export interface CourseUser {
+  name: string;
+  arn?: string;
+  /** `tagged` (the course's, deleted), `not-owned` or `other-learner` (reported, never touched). */
+  ownership: Ownership;
+  /** The learner tag's value, when there is one. */
+  learner?: string;
+  keys: number;
+  policies: number;
+  /** Why it could not be looked at (then it is only reported). */
+  problem?: string;
+}
+
 export interface CleanupPlan {
   target: ResolvedTarget['target'];
   accountId: string;
@@ -56,6 +70,10 @@ export interface CleanupPlan {
   /** False when the IAM policy allows no listing: only known names were looked at. */
   listedAll: boolean;
   monthlyUsd: number;
+  /** Lesson 10's IAM user, when the course made it (deleted with its keys and policies). */
+  users: CourseUser[];
+  /** That user's name taken by one the course cannot show it made: reported, never touched. */
+  usersKept: CourseUser[];
 }
 
 export interface PlanOptions {
@@ -189,7 +207,7 @@ export async function planCleanup(resolved: ResolvedTarget, options: PlanOptions
   const me = await ownLearner(resolved);
   const recorded = progressRepositories(options.progress, resolved);
   const known = (region: string) => new Set([...(recorded.get(region) ?? []), ...(region === resolved.region ? [resolved.repositoryName] : [])]);
-  return planFor(resolved, options.concurrency, {
+  const plan = await planFor(resolved, options.concurrency, {
     regions: [resolved.region, ...[...recorded.keys()].filter((r) => r !== resolved.region)],
     // The course's own name is looked at in its region even when progress never recorded it.
     known,
@@ -201,6 +219,42 @@ export async function planCleanup(resolved: ResolvedTarget, options: PlanOptions
       return undefined; // not the course's, and not named like it: not our business
     },
   });
+  const user = await planUser(resolved, me);
+  if (user) (user.ownership === 'tagged' ? plan.users : plan.usersKept).push(user);
+  return plan;
+}
+
+/**
+ * Lesson 10's CI user (`ci-reader`, `alice-ci-reader`): the course's when its tags say so
+ * (created-by=ecr-workbook, and this learner's name or none). A user of that name without the
+ * tags is reported and never touched, whoever made it. Lesson 11's user lives in the learner's
+ * second account, which cleanup does not sign in to: its own clean-up step deletes it.
+ */
+async function planUser(resolved: ResolvedTarget, me: string): Promise<CourseUser | undefined> {
+  const { clientFactory } = await import('../targets/index.js');
+  const { ciUserFor } = await import('../course/vars.js');
+  const { findUser, userPolicies } = await import('../check/iam.js');
+  const { ListAccessKeysCommand } = await import('@aws-sdk/client-iam');
+  const { explainAwsError } = await import('./errors.js');
+  const name = ciUserFor(resolved.repositoryName);
+  const iam = await clientFactory(resolved).iam();
+  let found;
+  try {
+    found = await findUser(iam, name);
+  } catch (error) {
+    return { name, ownership: 'not-owned', keys: 0, policies: 0, problem: explainAwsError(error, 'IAM').split('\n')[0] };
+  }
+  if (!found) return undefined;
+  const createdByCourse = found.tags[CREATED_BY_TAG.key] === CREATED_BY_TAG.value;
+  const learner = found.tags[LEARNER_TAG];
+  const ownership: Ownership = !createdByCourse ? 'not-owned' : learner !== undefined && learner !== me ? 'other-learner' : 'tagged';
+  const user: CourseUser = { name, arn: found.arn, ownership, ...(learner !== undefined ? { learner } : {}), keys: 0, policies: 0 };
+  try {
+    const [{ AccessKeyMetadata }, policies] = await Promise.all([iam.send(new ListAccessKeysCommand({ UserName: name })), userPolicies(iam, name)]);
+    return { ...user, keys: AccessKeyMetadata?.length ?? 0, policies: policies.length };
+  } catch (error) {
+    return { ...user, problem: explainAwsError(error, 'IAM').split('\n')[0] };
+  }
 }
 
 /**
@@ -251,6 +305,8 @@ async function planFor(resolved: ResolvedTarget, concurrency: number | undefined
     otherLearners: 0,
     listedAll: true,
     monthlyUsd: 0,
+    users: [],
+    usersKept: [],
   };
   for (const region of scope.regions) {
     const client = await clients.ecr(region);
@@ -286,16 +342,50 @@ export interface DeleteOutcome {
   deleted: boolean;
   /** Why it could not be deleted (an AccessDenied names the IAM action to add). */
   error?: string;
+  /** A repository (the default) or lesson 10's IAM user. */
+  kind?: 'repository' | 'user';
 }
 
-/** Deletes the plan's owned repositories with every image in them (DeleteRepository force). */
-export async function deleteOwned(resolved: ResolvedTarget, plan: Pick<CleanupPlan, 'owned'>): Promise<DeleteOutcome[]> {
+/**
+ * Deletes the plan's owned repositories with every image in them (DeleteRepository force), then
+ * its IAM user: keys, policies, then the user, the only order IAM accepts.
+ */
+export async function deleteOwned(resolved: ResolvedTarget, plan: Pick<CleanupPlan, 'owned'> & Partial<Pick<CleanupPlan, 'users'>>): Promise<DeleteOutcome[]> {
+  const outcomes = await deleteRepositories(resolved, plan.owned);
+  for (const user of plan.users ?? []) outcomes.push(await deleteUser(resolved, user.name));
+  return outcomes;
+}
+
+async function deleteUser(resolved: ResolvedTarget, name: string): Promise<DeleteOutcome> {
+  const { clientFactory } = await import('../targets/index.js');
+  const iam = await import('@aws-sdk/client-iam');
+  const { isNoSuchEntity } = await import('../check/iam.js');
+  const { explainAwsError } = await import('./errors.js');
+  const client = await clientFactory(resolved).iam();
+  const outcome = { name, region: 'IAM', kind: 'user' as const };
+  try {
+    const { AccessKeyMetadata } = await client.send(new iam.ListAccessKeysCommand({ UserName: name }));
+    for (const key of AccessKeyMetadata ?? []) await client.send(new iam.DeleteAccessKeyCommand({ UserName: name, AccessKeyId: key.AccessKeyId }));
+    const { AttachedPolicies } = await client.send(new iam.ListAttachedUserPoliciesCommand({ UserName: name }));
+    for (const policy of AttachedPolicies ?? []) await client.send(new iam.DetachUserPolicyCommand({ UserName: name, PolicyArn: policy.PolicyArn }));
+    const { PolicyNames } = await client.send(new iam.ListUserPoliciesCommand({ UserName: name }));
+    for (const policyName of PolicyNames ?? []) await client.send(new iam.DeleteUserPolicyCommand({ UserName: name, PolicyName: policyName }));
+    await client.send(new iam.DeleteUserCommand({ UserName: name }));
+    return { ...outcome, deleted: true };
+  } catch (error) {
+    // Deleted meanwhile (lesson 10's last step in another terminal) is what we wanted anyway.
+    if (isNoSuchEntity(error)) return { ...outcome, deleted: true };
+    return { ...outcome, deleted: false, error: explainAwsError(error, 'IAM') };
+  }
+}
+
+async function deleteRepositories(resolved: ResolvedTarget, owned: CourseRepository[]): Promise<DeleteOutcome[]> {
   const { clientFactory } = await import('../targets/index.js');
   const { DeleteRepositoryCommand } = await import('@aws-sdk/client-ecr');
   const { explainAwsError } = await import('./errors.js');
   const clients = clientFactory(resolved);
   const outcomes: DeleteOutcome[] = [];
-  for (const repo of plan.owned) {
+  for (const repo of owned) {
     try {
       await (await clients.ecr(repo.region)).send(new DeleteRepositoryCommand({ repositoryName: repo.name, force: true }));
       outcomes.push({ name: repo.name, region: repo.region, deleted: true });
@@ -321,8 +411,8 @@ export interface Leftovers {
 export async function leftoverSummary(resolved: ResolvedTarget, progress: Pick<Progress, 'steps'>): Promise<Leftovers> {
   try {
     const plan = await planCleanup(resolved, { progress });
-    if (plan.owned.length === 0) return { text: messages.leftoversNone(plan.target, plan.region), plan };
-    const lines = plan.owned.map((r) => messages.repositoryLine(r, plan.free));
+    if (plan.owned.length === 0 && plan.users.length === 0) return { text: messages.leftoversNone(plan.target, plan.region), plan };
+    const lines = [...plan.owned.map((r) => messages.repositoryLine(r, plan.free)), ...plan.users.map(messages.userLine)];
     return { text: messages.leftoversSome(plan.target, plan.region, lines, plan.monthlyUsd), plan };
   } catch (error) {
     const { explainAwsError } = await import('./errors.js');

@@ -76,6 +76,17 @@ export const cleanupNeedsYes = 'Nothing was deleted: confirming needs a terminal
 export const cleanupDeclined = 'Nothing was deleted.';
 export const cleanupDeleted = (name: string, region: string): string => `Deleted ${name} (${region}).`;
 export const cleanupFailed = (name: string, region: string, why: string): string => `Could not delete ${name} (${region}): ${why}`;
+/** Lesson 10's IAM user as a line: name, keys, policies. */
+export const userLine = (u: { name: string; keys: number; policies: number; problem?: string }): string =>
+  u.problem
+    ? `IAM user ${u.name}: could not look at it: ${u.problem}`
+    : `IAM user ${u.name}: ${u.keys} access key${u.keys === 1 ? '' : 's'}, ${u.policies} polic${u.policies === 1 ? 'y' : 'ies'} (IAM users cost nothing; an unused key is a risk)`;
+export const cleanupUsersHeader = "Lesson 10's IAM user (tagged created-by=ecr-workbook), deleted with its keys and policies:";
+export const cleanupUsersKeptHeader = 'Left alone, because the workbook cannot show the course created it (no ecr-workbook tag, or another learner\'s):';
+export const cleanupUserKept = (u: { ownership: string; learner?: string }): string =>
+  u.ownership === 'other-learner' ? `tagged for learner '${u.learner ?? ''}', not you` : 'no created-by=ecr-workbook tag';
+export const cleanupUserDeleted = (name: string): string => `Deleted IAM user ${name} (its keys and policies first).`;
+export const cleanupUserFailed = (name: string, why: string): string => `Could not delete IAM user ${name}: ${why}`;
 export const cleanupDone = (free: boolean): string =>
   free ? 'The sandbox is clean.' : 'Nothing the course created is left, so it costs nothing more. (`ecr-workbook status` shows your progress, which is kept.)';
 

@@ -1,10 +1,11 @@
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, type Tag } from '@aws-sdk/client-ecr';
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsStatusLeftovers, deleteOwned, leftoverSummary, planCleanup } from '../../src/aws/cleanup.js';
 import { formatUsd, monthlyStorageUsd } from '../../src/aws/cost.js';
 import { ProgressStore } from '../../src/progress/store.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
-import { ecrClient } from '../helpers/sandbox.js';
+import { ecrClient, iamClient } from '../helpers/sandbox.js';
 import { seedImage } from '../sandbox/api-helpers.js';
 import { awsOnSandbox, cli, type AwsOnSandbox } from './helpers.js';
 
@@ -179,5 +180,63 @@ describe('the sandbox target', () => {
     expect(left.text).toContain('would cost about $0.0040 a month on AWS');
     await deleteOwned(resolved, plan);
     expect(await names('sa-east-1')).toEqual([]);
+  });
+});
+
+describe("lesson 10's IAM user", () => {
+  const iam = () => iamClient(t.sandbox);
+  const tags = (learner?: string) => [{ Key: 'created-by', Value: 'ecr-workbook' }, ...(learner ? [{ Key: 'ecr-workbook-learner', Value: learner }] : [])];
+  async function makeUser(name: string, userTags: Array<{ Key: string; Value: string }>): Promise<void> {
+    const client = iam();
+    await client.send(new CreateUserCommand({ UserName: name, ...(userTags.length ? { Tags: userTags } : {}) }));
+    await client.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly' }));
+    await client.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'extra', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:DescribeImages', Resource: '*' }] }) }));
+    await client.send(new CreateAccessKeyCommand({ UserName: name }));
+    client.destroy();
+  }
+  const exists = async (name: string) => {
+    const client = iam();
+    try {
+      await client.send(new GetUserCommand({ UserName: name }));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      client.destroy();
+    }
+  };
+
+  it('deletes the course-tagged ci-reader, keys and policies first; a dry run and the JSON say so first', async () => {
+    await makeUser('ci-reader', tags('default'));
+    t.freshState();
+    const dry = await cli('--target', 'aws', '--region', 'us-east-1', 'cleanup', '--dry-run', '--yes');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("Lesson 10's IAM user (tagged created-by=ecr-workbook), deleted with its keys and policies:");
+    expect(dry.stdout).toContain('IAM user ci-reader: 1 access key, 2 policies');
+    expect(dry.stdout).not.toContain('Nothing the course created is left.');
+    expect(await exists('ci-reader')).toBe(true);
+
+    const done = await cli('--region', 'us-east-1', 'cleanup', '--yes', '--json');
+    expect(done.code).toBe(0);
+    expect(JSON.parse(done.stdout).users).toMatchObject([{ name: 'ci-reader', ownership: 'tagged', keys: 1, policies: 2, action: 'deleted' }]);
+    expect(await exists('ci-reader')).toBe(false);
+  });
+
+  it('never touches a user of that name it cannot show the course made, nor one tagged for another learner', async () => {
+    await makeUser('ci-reader', []); // someone's own user, with the course's user name
+    await makeUser('alice-ci-reader', tags('bob')); // the course's, but for bob
+    t.freshState();
+    const mine = await cli('--target', 'aws', '--region', 'us-east-1', 'cleanup', '--yes');
+    expect(mine.code).toBe(0);
+    expect(mine.stdout).toContain('Left alone, because the workbook cannot show the course created it');
+    expect(mine.stdout).toContain('IAM user ci-reader: 1 access key, 2 policies (IAM users cost nothing; an unused key is a risk) (no created-by=ecr-workbook tag)');
+    expect(await exists('ci-reader')).toBe(true);
+
+    const alice = await cli('--region', 'us-east-1', '--learner', 'alice', 'cleanup', '--yes', '--json');
+    expect(alice.code).toBe(0);
+    expect(JSON.parse(alice.stdout).users).toMatchObject([{ name: 'alice-ci-reader', ownership: 'other-learner', learner: 'bob', action: 'kept' }]);
+    expect(await exists('alice-ci-reader')).toBe(true);
+    const status = await awsStatusLeftovers({ region: 'us-east-1', profile: 'ecr-workbook', learner: 'alice' }, { steps: {} });
+    expect(status.text).not.toContain('alice-ci-reader');
   });
 });

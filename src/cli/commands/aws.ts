@@ -48,15 +48,19 @@ export async function carryOutPlan(resolved: ResolvedTarget, plan: CleanupPlan, 
 
   if (!opts.json) {
     out(words.where);
-    if (plan.owned.length === 0) out(words.nothingOwned);
-    else out([words.ownedHeader(plan.owned.length), ...plan.owned.map((r) => `  ${messages.repositoryLine(r, plan.free)}`), words.total(plan.monthlyUsd, plan.free)].join('\n'));
+    if (plan.owned.length === 0) {
+      if (plan.users.length === 0) out(words.nothingOwned);
+    } else out([words.ownedHeader(plan.owned.length), ...plan.owned.map((r) => `  ${messages.repositoryLine(r, plan.free)}`), words.total(plan.monthlyUsd, plan.free)].join('\n'));
+    if (plan.users.length > 0) out(['', messages.cleanupUsersHeader, ...plan.users.map((u) => `  ${messages.userLine(u)}`)].join('\n'));
     if (plan.notOwned.length > 0) {
       out(['', words.notOwnedHeader, ...plan.notOwned.map((r) => `  ${messages.repositoryLine(r, plan.free)}${words.kept(r) ? ` (${words.kept(r)})` : ''}`)].join('\n'));
     }
+    if (plan.usersKept.length > 0) out(['', messages.cleanupUsersKeptHeader, ...plan.usersKept.map((u) => `  ${messages.userLine(u)} (${messages.cleanupUserKept(u)})`)].join('\n'));
     if (plan.otherLearners > 0) out(words.otherLearners(plan.otherLearners));
     if (!plan.listedAll) out(words.listLimited);
   }
 
+  let users: object[] = [];
   const json = (owned: object[]) =>
     out(
       JSON.stringify({
@@ -70,17 +74,21 @@ export async function carryOutPlan(resolved: ResolvedTarget, plan: CleanupPlan, 
         ...jsonExtra,
         repositories: [...owned, ...plan.notOwned.map(report('kept'))],
         otherLearners: plan.otherLearners,
+        ...(plan.users.length || plan.usersKept.length ? { users: [...users, ...plan.usersKept.map((u) => ({ ...u, action: 'kept' }))] } : {}),
       }),
     );
+  const owned = plan.owned.length + plan.users.length;
 
-  if (opts.dryRun || plan.owned.length === 0) {
-    if (opts.json) json(plan.owned.map(report(opts.dryRun ? 'would-delete' : 'deleted')));
-    else if (opts.dryRun && plan.owned.length > 0) out(`\n${words.dryRun}`);
+  if (opts.dryRun || owned === 0) {
+    const action = opts.dryRun ? 'would-delete' : 'deleted';
+    users = plan.users.map((u) => ({ ...u, action }));
+    if (opts.json) json(plan.owned.map(report(action)));
+    else if (opts.dryRun && owned > 0) out(`\n${words.dryRun}`);
     return;
   }
   if (!opts.yes) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) throw new ExitError(words.needsYes, EXIT.unable);
-    if (!(await askYesNo(words.confirm(plan.owned.length)))) {
+    if (!(await askYesNo(words.confirm(owned)))) {
       out(words.declined);
       return;
     }
@@ -88,10 +96,15 @@ export async function carryOutPlan(resolved: ResolvedTarget, plan: CleanupPlan, 
   const outcomes = await deleteOwned(resolved, plan);
   const failed = outcomes.filter((o) => !o.deleted);
   if (opts.json) {
-    json(plan.owned.map((r, i) => ({ ...r, action: outcomes[i]!.deleted ? 'deleted' : 'failed', ...(outcomes[i]!.error ? { error: outcomes[i]!.error } : {}) })));
+    const result = (o: (typeof outcomes)[number]) => ({ action: o.deleted ? 'deleted' : 'failed', ...(o.error ? { error: o.error } : {}) });
+    users = plan.users.map((u, i) => ({ ...u, ...result(outcomes[plan.owned.length + i]!) }));
+    json(plan.owned.map((r, i) => ({ ...r, ...result(outcomes[i]!) })));
   } else {
     out('');
-    for (const o of outcomes) out(o.deleted ? messages.cleanupDeleted(o.name, o.region) : messages.cleanupFailed(o.name, o.region, o.error ?? ''));
+    for (const o of outcomes) {
+      if (o.kind === 'user') out(o.deleted ? messages.cleanupUserDeleted(o.name) : messages.cleanupUserFailed(o.name, o.error ?? ''));
+      else out(o.deleted ? messages.cleanupDeleted(o.name, o.region) : messages.cleanupFailed(o.name, o.region, o.error ?? ''));
+    }
     if (failed.length === 0) out(words.done(plan.free));
   }
   if (failed.length > 0) process.exitCode = EXIT.failed;

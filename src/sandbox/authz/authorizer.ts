@@ -219,9 +219,9 @@ export class Authorizer {
     }
   }
 
-  /** Authorizes an IAM API call (`iam:<Action>` on its resource). */
-  iamAction(identity: Identity, action: string, resource: string): Denial | undefined {
-    return this.check(identity, { action: `iam:${action}`, resource, resourceAccount: identity.accountId });
+  /** Authorizes an IAM API call (`iam:<Action>` on its resource, with its IAM condition keys). */
+  iamAction(identity: Identity, action: string, resource: string, context?: Record<string, ContextValue>): Denial | undefined {
+    return this.check(identity, { action: `iam:${action}`, resource, resourceAccount: identity.accountId, ...(context ? { context } : {}) });
   }
 
   /**

@@ -53,6 +53,16 @@ function authenticationError(failure: AuthenticationFailure): QueryError {
   }
 }
 
+/**
+ * The IAM-specific condition keys a request carries (Service Authorization Reference, IAM):
+ * `iam:PolicyARN` on attaching and detaching a managed policy, so a policy can allow attaching
+ * one named policy and no other.
+ */
+function iamConditionKeys(action: string, params: QueryParams): Record<string, string> | undefined {
+  const policyArn = /^(Attach|Detach)(User|Role|Group)Policy$/.test(action) ? params.get('PolicyArn') : undefined;
+  return policyArn === undefined ? undefined : { 'iam:PolicyARN': policyArn };
+}
+
 /** Answers one IAM or STS request whose body has been read. */
 export async function handleQuery(req: IncomingMessage, res: ServerResponse, body: Buffer, options: QueryFrontOptions): Promise<void> {
   const id = requestId();
@@ -68,7 +78,7 @@ export async function handleQuery(req: IncomingMessage, res: ServerResponse, bod
       const operation = IAM_OPERATIONS[action];
       if (!operation) throw IAM_ACTIONS.has(action) ? queryError('notImplemented', 'IAM', action) : queryError('invalidAction', action, service.version);
       const resource = options.authorizer.iamResource(auth.identity, operation.resource, params);
-      const denial = options.authorizer.iamAction(auth.identity, action, resource);
+      const denial = options.authorizer.iamAction(auth.identity, action, resource, iamConditionKeys(action, params));
       if (denial) throw iamError('accessDenied', denial.message);
       result = await operation.handler({ iam: options.iam, identity: auth.identity, accountId: auth.identity.accountId, params });
     } else {
