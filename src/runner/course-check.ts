@@ -174,6 +174,8 @@ export interface StepReplayOptions {
   settleMs?: number;
   beforeStep?: (step: CourseStep) => Promise<void>;
   onStep?: (result: ReplayStep) => void | Promise<void>;
+  /** Steps left out of the replay, as a learner skips them. */
+  skip?(step: CourseStep): boolean;
 }
 
 /**
@@ -184,6 +186,7 @@ export interface StepReplayOptions {
 export async function replaySteps(session: Session, resolved: ResolvedTarget, env: NodeJS.ProcessEnv, cwd: string, options: StepReplayOptions): Promise<ReplayStep[]> {
   const results: ReplayStep[] = [];
   for (const step of session.course.steps) {
+    if (options.skip?.(step)) continue;
     await options.beforeStep?.(step);
     const before = await checkStep(session, resolved, step, env);
     const commands: ReplayStep['commands'] = [];

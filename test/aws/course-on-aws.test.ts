@@ -1,5 +1,7 @@
 import { ListTagsForResourceCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import fs from 'node:fs';
 import path from 'node:path';
+import { SECOND_ACCOUNT_ID } from '../../src/sandbox/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup } from '../../src/aws/cleanup.js';
 import { removeRepositoryImages } from '../../src/runner/course-check.js';
@@ -26,7 +28,12 @@ afterAll(async () => {
 describe('the course on the aws target, against a sandbox', () => {
   it('every step goes from fail to pass, lesson 03 tags the repository, and nothing is left', { timeout: 300_000 }, async () => {
     const work = tempDir('ecrwb-awspath-');
-    const session = await openSession({ home: t.freshState(), target: 'aws', region: 'us-east-1', learner: 'ci', repo });
+    // Lesson 11's precondition on AWS: a profile `partner` for the learner's second account (here
+    // the sandbox's), and its id told to the workbook (--partner-account).
+    const second = t.sandbox.iam.secondAccountKey()!;
+    fs.appendFileSync(path.join(t.home, 'aws-credentials'), `[partner]\naws_access_key_id = ${second.accessKeyId}\naws_secret_access_key = ${second.secretAccessKey}\n`);
+    fs.appendFileSync(path.join(t.home, 'aws-config'), `[profile partner]\nregion = us-east-1\n`);
+    const session = await openSession({ home: t.freshState(), target: 'aws', region: 'us-east-1', learner: 'ci', repo, partnerAccount: SECOND_ACCOUNT_ID });
     // Docker's registry host is the sandbox's; every other value is what AWS would give.
     const resolved = await t.resolve({ learner: 'ci', repo, registryHost: t.sandbox.registryHost });
     expect(resolved.repositoryName).toBe(`ci/${repo}`);
@@ -53,6 +60,9 @@ describe('the course on the aws target, against a sandbox', () => {
       expect(tags).toEqual({ 'created-by': 'ecr-workbook', 'ecr-workbook-learner': 'ci' });
       const plan = await planCleanup(resolved, { progress: session.store.progress });
       expect(plan.owned).toEqual([]);
+      // Lesson 10 deleted its user (ci-ci-reader, for learner ci), and lesson 11 the second account's.
+      expect(plan.users).toEqual([]);
+      expect(steps.find((s) => s.step === 'create-ci-user')?.afterSummary).toContain('ci-ci-reader can log in and pull');
     } finally {
       await sh(`docker rmi -f ${repo}:v1 >/dev/null 2>&1 || true`, env, work);
       await removeRepositoryImages(`${t.sandbox.registryHost}/ci/${repo}`, env, work);

@@ -9,7 +9,8 @@ import { removeRepositoryImages } from '../../src/runner/course-check.js';
 import { openSession, type Session } from '../../src/runner/session.js';
 import { resolveAws } from '../../src/targets/aws.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
-import { failures, replayAwsCourse, sh } from './aws-replay.js';
+import type { CourseStep } from '../../src/course/load.js';
+import { failures, PARTNER_STEPS, replayAwsCourse, sh } from './aws-replay.js';
 
 // The whole course on real AWS, with the learner's own credentials, the real aws and docker
 // CLIs, and a learner prefix of its own (ecrwb-live-<id>/demo-app-<id>) so it can share an
@@ -17,7 +18,8 @@ import { failures, replayAwsCourse, sh } from './aws-replay.js';
 // cleanup (by the ownership tags) runs afterwards whatever happened.
 //
 // Opt in, with working credentials, Docker and network:
-//   ECR_WORKBOOK_LIVE_AWS=1 [ECR_WORKBOOK_LIVE_PROFILE=<profile>] [ECR_WORKBOOK_LIVE_REGION=<region>] npx vitest run test/live
+//   ECR_WORKBOOK_LIVE_AWS=1 [ECR_WORKBOOK_LIVE_PROFILE=<profile>] [ECR_WORKBOOK_LIVE_REGION=<region>] \
+//   [ECR_WORKBOOK_LIVE_PARTNER_ACCOUNT=<second account id, with a profile `partner` for it>] npx vitest run test/live
 // The profile defaults to AWS_PROFILE, else `default`; the region to AWS_REGION, else the profile's.
 const live = process.env.ECR_WORKBOOK_LIVE_AWS === '1';
 if (!live) console.info('test/live: the real-AWS course is skipped; ECR_WORKBOOK_LIVE_AWS=1 (with AWS credentials) runs it.');
@@ -30,6 +32,8 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-live-'));
   const profile = process.env.ECR_WORKBOOK_LIVE_PROFILE ?? process.env.AWS_PROFILE ?? 'default';
   const region = process.env.ECR_WORKBOOK_LIVE_REGION ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  /** Lesson 11's second account (with a profile `partner` for it); its sharing steps are skipped without. */
+  const partnerAccount = process.env.ECR_WORKBOOK_LIVE_PARTNER_ACCOUNT;
   // The real HOME (the AWS files and the SSO cache live there); docker's config and the
   // workbook's state are throwaway, so the learner's own logins and progress stay untouched.
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: path.join(work, 'docker'), ECR_WORKBOOK_HOME: path.join(work, 'state'), AWS_PAGER: '' };
@@ -49,7 +53,7 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
   }, 300_000);
 
   it('knows who it is, and confirms the account and region once', async () => {
-    session = await openSession({ home: env.ECR_WORKBOOK_HOME, target: 'aws', profile, learner, repo, ...(region ? { region } : {}) });
+    session = await openSession({ home: env.ECR_WORKBOOK_HOME, target: 'aws', profile, learner, repo, ...(region ? { region } : {}), ...(partnerAccount ? { partnerAccount } : {}) });
     resolved = await resolveAws({ region: session.settings.region, profile, learner, repo, env });
     expect(resolved.identityProblem).toBeUndefined();
     expect(resolved.accountId).toMatch(/^\d{12}$/);
@@ -62,7 +66,10 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
 
   it('every step goes from fail to pass with the lessons as written for AWS', async () => {
     expect(resolved, 'the identity test above must pass first').toBeDefined();
-    const steps = await replayAwsCourse({ session: session!, resolved: resolved!, env, cwd: work, settleMs: 120_000 });
+    // Lesson 11 needs a second account: its id, and a profile `partner` for it. Without them its
+    // sharing steps are skipped, as a learner without one would; its clean-up still runs.
+    const skip = partnerAccount ? undefined : (step: CourseStep) => PARTNER_STEPS.includes(step.id);
+    const steps = await replayAwsCourse({ session: session!, resolved: resolved!, env, cwd: work, settleMs: 120_000, ...(skip ? { skip } : {}) });
     expect(failures(steps), failures(steps).join('\n\n')).toEqual([]);
   }, 900_000);
 });

@@ -3,6 +3,7 @@ import { assetsOfThisRun, replaySteps, type ReplayStep } from '../../src/runner/
 import { renderCommand, type RenderContext } from '../../src/course/render.js';
 import { solutionFor } from '../../src/course/target.js';
 import { templateVars, type Session } from '../../src/runner/session.js';
+import type { CourseStep } from '../../src/course/load.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
 
 // The course replayed on the aws target, as `course check` replays it on the sandbox: check
@@ -21,8 +22,13 @@ export interface AwsReplayOptions {
   offlineBuild?: boolean;
   /** Re-check a step this long while AWS records it (lastRecordedPullTime can lag on AWS). */
   settleMs?: number;
+  /** Steps not to replay (lesson 11's, without a second account), as a learner skips them. */
+  skip?: (step: CourseStep) => boolean;
   onStep?: (result: ReplayStep) => void | Promise<void>;
 }
+
+/** Lesson 11's steps that need a second account (its profile `partner`); its last step does not. */
+export const PARTNER_STEPS = ['partner-profile', 'share-repository', 'partner-ci-user', 'partner-pull', 'delete-partner-user'];
 
 /** `aws configure --profile x` asks questions: the live suite's profile already works. */
 const INTERACTIVE = /^aws configure --profile \S+$/;
@@ -44,9 +50,11 @@ export async function replayAwsCourse(options: AwsReplayOptions): Promise<Replay
         .filter((template) => !INTERACTIVE.test(template.replace(/\{\{profile\}\}/, 'p')))
         .map((template) => renderCommand(template, ctx));
     },
-    // The learner's credentials are this suite's precondition, so lesson 02 may pass before.
-    mayPassBefore: (step) => step.check === 'caller-identity',
+    // The learner's credentials are this suite's precondition, so lesson 02 may pass before; so
+    // are the second account's, set up the way lesson 11's first step asks (`aws configure`).
+    mayPassBefore: (step) => step.check === 'caller-identity' || step.id === 'partner-profile',
     settleMs: options.settleMs,
+    ...(options.skip ? { skip: options.skip } : {}),
     onStep: options.onStep,
   });
 }
