@@ -26,6 +26,10 @@ export const REAL_ERRORS: readonly { id: string; message: string; source: string
   { id: 'put-image-invalid-json', message: "An error occurred (InvalidParameterException) when calling the PutImage operation: Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'", source: '§2 PutImage; aws/aws-cli#8620, aws/aws-sdk#193' },
   { id: 'image-already-exists', message: "An error occurred (ImageAlreadyExistsException) when calling the PutImage operation: Image with digest '<digest>' and tag '<tag>' already exists in the repository with name '<name>' in registry with id '<acct>'", source: '§2 PutImage (MOTO wording)' },
   { id: 'get-login-removed', message: 'aws: error: argument operation: Invalid choice, valid choices are:', source: '§6 #18' },
+  { id: 'get-authorization-token-denied-reason', message: 'An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: User: <arn> is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action', source: '§7 denial messages (the reason clause AWS adds since 2021)' },
+  { id: 'resource-policy-denied', message: 'denied: User: <arn> is not authorized to perform: ecr:<action> on resource: arn:aws:ecr:<region>:<acct>:repository/<name> because no resource-based policy allows the ecr:<action> action', source: '§7 denial messages (cross-account)' },
+  { id: 'delete-user-keys-conflict', message: 'An error occurred (DeleteConflict) when calling the DeleteUser operation: Cannot delete entity, must delete access keys first.', source: 'IAM DeleteUser (LocalStack and moto captures; src/sandbox/iam/errors.ts)' },
+  { id: 'access-keys-quota', message: 'An error occurred (LimitExceeded) when calling the CreateAccessKey operation: Cannot exceed quota for AccessKeysPerUser: 2', source: 'IAM CreateAccessKey (public logs of real calls; src/sandbox/iam/errors.ts)' },
 ];
 
 /** A template as a pattern: `<…>` matches any text, the rest is literal. */
