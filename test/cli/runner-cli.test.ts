@@ -43,9 +43,9 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     expect(r.status).toBe(0);
     const status = JSON.parse(r.stdout);
     expect(status).toMatchObject({ target: 'sandbox', currentStep: 'knowledge-check' });
-    expect(status.lessons).toHaveLength(11);
+    expect(status.lessons).toHaveLength(13);
     const text = cli('status').stdout;
-    expect(text).toContain('0 of 14 steps passed');
+    expect(text).toContain('0 of 25 steps passed');
     expect(text).not.toMatch(/\x1b\[/);
   });
 
@@ -53,8 +53,21 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     const lessons = JSON.parse(cli('lessons', '--json').stdout);
     expect(lessons.map((l: { id: string }) => l.id)).toEqual([
       'why-ecr', 'configure-cli', 'create-repository', 'authenticate-docker', 'build-image', 'tag-image', 'push-image', 'verify', 'clean-up',
-      'lifecycle-policies', 'promote-image',
+      'pull-only-ci', 'share-across-accounts', 'lifecycle-policies', 'promote-image',
     ]);
+  });
+
+  it('--partner-account: refused unless 12 digits, remembered, shown by status; the sandbox shares with its own second account', () => {
+    const bad = cli('--partner-account', '1234', 'status');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--partner-account must be an AWS account id, 12 digits");
+    expect(JSON.parse(cli('status', '--json').stdout).partnerAccount).toBeNull();
+    expect(JSON.parse(cli('--partner-account', '444455556666', 'status', '--json').stdout).partnerAccount).toBe('444455556666');
+    expect(cli('status').stdout).toContain('second account 444455556666');
+    const lesson = cli('lesson', 'share-across-accounts');
+    expect(lesson.status).toBe(0);
+    expect(lesson.stdout).toContain('arn:aws:iam::111122223333:root');
+    expect(lesson.stdout).not.toContain('444455556666');
   });
 
   it('check --json: exit 1 and a diagnosis while the knowledge check is unanswered (the sandbox starts by itself)', () => {

@@ -146,11 +146,11 @@ export async function status(opts: GlobalOptions): Promise<void> {
   if (opts.json) {
     // The classroom without its token: status output gets pasted into chats.
     const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
-    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, practice, classroom, ...(left ? { onAws: left.plan ?? null } : {}) }));
+    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, partnerAccount: progress.partnerAccount ?? null, currentStep: current?.id ?? null, lessons, practice, classroom, ...(left ? { onAws: left.plan ?? null } : {}) }));
     return;
   }
   const p = painter();
-  out(`${p.bold('ecr-workbook')}: target ${progress.target}${progress.region ? `, region ${progress.region}` : ''}, profile ${s.settings.profile}${progress.learner ? `, learner ${progress.learner}` : ''}`);
+  out(`${p.bold('ecr-workbook')}: target ${progress.target}${progress.region ? `, region ${progress.region}` : ''}, profile ${s.settings.profile}${progress.learner ? `, learner ${progress.learner}` : ''}${progress.partnerAccount ? `, second account ${progress.partnerAccount}` : ''}`);
   for (const l of lessons) {
     const done = l.passed + l.skipped;
     const mark = l.passed === l.steps.length ? p.green('✔') : l.skipped > 0 && done === l.steps.length ? p.yellow('~') : current && current.lessonId === l.id ? p.yellow('▶') : ' ';
