@@ -37,6 +37,9 @@ const check: Check = async (ctx, params) => {
     const probe = await probeRegistryLogin(host, login.username, login.secret);
     const evidence = [`Login for ${host} stored in ${stored.source}`, `GET /v2/ with it: HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`];
     if (probe.status === 403 && /expired/i.test(probe.message ?? '')) return fail('the login has expired', diagnoses.tokenExpired(host), evidence);
+    if (probe.status === 403 && /deleted or made Inactive|session is over/i.test(probe.message ?? '')) {
+      return fail("the login's key no longer works", iamDiagnoses.loginRevoked(ctx, user, profile), evidence);
+    }
     if (probe.status !== 200) return fail('the registry rejects the login', diagnoses.loginRejected(host, `HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`), evidence);
     if (!(await findRepository(await ctx.ecr(), ctx.repositoryName))) return await missingRepositoryResult(ctx);
     return ctx.sandboxControl ? await fromSandboxRecords(ctx, want, login.secret, evidence) : await fromRegistry(ctx, want, login, evidence);

@@ -458,6 +458,13 @@ export const iamDiagnoses = {
       `Log in again with ${user}'s profile:`,
       loginAsCommand(fx, profile),
     ),
+  loginRevoked: (fx: IamFixContext, user: string, profile: string) =>
+    d(
+      'login-revoked',
+      `Docker's login for ${fx.registryHost} was made with an access key that has since been deleted or made Inactive (or a role session that is over), so the registry refuses it: a login is only as good as the credentials that asked for it.`,
+      `Log docker in as ${user}, with its profile:`,
+      loginAsCommand(fx, profile),
+    ),
   ciNotPulled: (fx: IamFixContext, user: string) =>
     d('ci-not-pulled', `${user} has not pulled ${fx.repositoryUri}:${fx.tag} since its login.`, 'Pull it, as a deployment would:', `docker pull ${q(`${fx.repositoryUri}:${fx.tag}`)}`),
   ciPushNotTried: (fx: IamFixContext, user: string) =>

@@ -301,6 +301,12 @@ describe("docker's login as the CI user (docker-login-identity)", () => {
     expect(result.diagnosis?.id).toBe('ci-pull-refused');
     expect(result.diagnosis?.mistake).toContain('because no identity-based policy allows the ecr:BatchGetImage action');
     expect(await diagnosisOf('docker-login-identity', loginOnly, { ...(await onAws()), env: dockerEnv })).toBe('ci-pull-refused');
+
+    // The user's key deleted since (lesson 10's clean-up): the login it made no longer works.
+    await run(`for k in $(${awsAs('ecr-workbook', "iam list-access-keys --user-name ci-loginonly --query 'AccessKeyMetadata[].AccessKeyId' --output text")}); do ${awsAs('ecr-workbook', 'iam delete-access-key --user-name ci-loginonly --access-key-id "$k"')}; done`);
+    const revoked = await check('docker-login-identity', params, await context(repo, { env: dockerEnv }));
+    expect(revoked.diagnosis?.id).toBe('login-revoked');
+    expect(revoked.diagnosis?.command).toContain('--profile ci-docker');
   }, TIMEOUT);
 });
 
