@@ -317,34 +317,32 @@ describe('the repository policy (repository-shared)', () => {
   const principal = (account: string) => ({ AWS: `arn:aws:iam::${account}:root` });
   const pull = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 
+  /** The check names the mistake (and what it says), and the printed policy command makes it pass. */
+  async function namedThenFixed(id: string, mentions?: string): Promise<void> {
+    const result = await check('repository-shared', params, await context(shared));
+    expect(result.diagnosis?.id).toBe(id);
+    if (mentions) expect(result.diagnosis?.mistake).toContain(mentions);
+    await follow(result);
+    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+  }
+
   beforeAll(async () => {
     shared = uniqueName('policy');
     await run(awsAs('ecr-workbook', `ecr create-repository --repository-name ${shared}`));
   }, TIMEOUT);
 
   it('no policy yet, then the printed one', async () => {
-    const result = await check('repository-shared', params, await context(shared));
-    expect(result.diagnosis?.id).toBe('repository-policy-missing');
-    await follow(result);
-    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+    await namedThenFixed('repository-policy-missing');
   }, TIMEOUT);
 
   it('the principal is another account', async () => {
     await setPolicy(policy({ Sid: 'Pull', Effect: 'Allow', Principal: principal('444455556666'), Action: pull }));
-    const result = await check('repository-shared', params, await context(shared));
-    expect(result.diagnosis?.id).toBe('repository-policy-wrong-account');
-    expect(result.diagnosis?.mistake).toContain('444455556666');
-    await follow(result);
-    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+    await namedThenFixed('repository-policy-wrong-account', '444455556666');
   }, TIMEOUT);
 
   it('push actions granted where pull was asked', async () => {
     await setPolicy(policy({ Effect: 'Allow', Principal: principal(SECOND), Action: [...pull, 'ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'] }));
-    const result = await check('repository-shared', params, await context(shared));
-    expect(result.diagnosis?.id).toBe('repository-policy-allows-push');
-    expect(result.diagnosis?.mistake).toContain('ecr:PutImage');
-    await follow(result);
-    expect(await diagnosisOf('repository-shared', params, await context(shared))).toBe('pass');
+    await namedThenFixed('repository-policy-allows-push', 'ecr:PutImage');
   }, TIMEOUT);
 
   it("an explicit Deny (a copied 'nobody outside my account' statement) wins over the Allow", async () => {
