@@ -15,12 +15,13 @@ import { scoreQuiz } from '../course/quiz.js';
 import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
+import type { ContainerClient } from '../docker/client.js';
 
-/** Static problems: schema and cross-references. Empty when the course is sound. */
-export async function lintCourse(): Promise<{ course?: Course; problems: string[] }> {
-  const { course, problems } = await readCourse();
+/** Static problems: schema and cross-references. Empty when the course is sound. (The folders default to the package's.) */
+export async function lintCourse(dirs: { lessons?: string; checks?: string } = {}): Promise<{ course?: Course; problems: string[] }> {
+  const { course, problems } = await readCourse(dirs.lessons);
   if (!course) return { problems };
-  const checks = listCheckIds();
+  const checks = listCheckIds(dirs.checks);
   const referenced = new Set(course.steps.map((s) => s.check));
   for (const step of course.steps) {
     if (!checks.includes(step.check)) problems.push(`lessons: step '${step.id}' names check '${step.check}', but there is no checks/${step.check}.ts`);
@@ -43,6 +44,8 @@ export interface ReplayStep {
 export interface ReplayOptions {
   /** The aws CLI to run the solutions with (a path). */
   awsCli: string;
+  /** The container client the lessons are rendered for and run with (default docker). */
+  client?: ContainerClient;
   /** Whether that CLI reads AWS_ENDPOINT_URL_* (else commands get --endpoint-url). */
   readsEndpointEnv: boolean;
   /** A repository name of its own, so parallel replays do not share local image names. */
@@ -75,17 +78,21 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     AWS_PAGER: '',
     AWS_EC2_METADATA_DISABLED: 'true',
     ECR_WORKBOOK_HOME: path.join(work, 'state'),
+    // Podman's logins go to $XDG_RUNTIME_DIR/containers/auth.json: a folder of this run's own.
+    XDG_RUNTIME_DIR: path.join(work, 'run'),
     ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
     ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
     // What `eval "$(ecr-workbook sandbox env)"` sets for the endpoints (keys come from the profile).
     AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
   };
+  fs.mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true, mode: 0o700 });
   const repo = options.repo ?? DEFAULT_REPO;
+  const client = options.client ?? 'docker';
   // A build left over from an earlier replay would make the build step pass before it runs.
-  await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+  await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
   try {
-    const session: Session = await openSession({ home: path.join(work, 'state'), target: 'sandbox', region: sandbox.region, repo });
+    const session: Session = await openSession({ home: path.join(work, 'state'), target: 'sandbox', region: sandbox.region, repo, client });
     const resolved: ResolvedTarget = {
       target: 'sandbox',
       region: sandbox.region,
@@ -96,14 +103,14 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       credentials: sandbox.credentials,
       learnerCredentials: await learnerChain(session.settings.profile, env),
     };
-    const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
+    const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint, client };
     return await replaySteps(session, resolved, env, work, {
       commandsFor: (step) => renderStep(step, ctx).solution,
       beforeStep: options.beforeStep && ((step) => options.beforeStep!(step, session, resolved, env)),
       onStep: options.onStep,
     });
   } finally {
-    await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
+    await run(`${client} rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
     await sandbox.stop();
   }
 }

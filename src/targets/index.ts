@@ -28,6 +28,8 @@ export interface TargetOptions {
   env?: NodeJS.ProcessEnv;
   /** The sandbox's folder (tests); defaults to the state directory's. */
   sandboxDir?: string;
+  /** The port to start the sandbox on when it is not running (the sandbox's last port otherwise). */
+  port?: number;
 }
 
 /** What a target resolved to, for rendering lessons and building contexts. */
@@ -44,6 +46,8 @@ export interface ResolvedTarget {
   callerArn?: string;
   /** aws only: why STS could not say who the learner is (no credentials yet, SSO expired). */
   identityProblem?: string;
+  /** Things the learner should know before going on (a region the running sandbox does not serve). */
+  warnings?: string[];
   /** Credentials the checks read ECR state with. */
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /**
@@ -113,6 +117,10 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
     sts: clients.sts,
     otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
     env,
+    client: 'docker',
+    profile: resolved.profile ?? DEFAULT_PROFILE,
+    solutionOf: () => undefined,
+    factsOf: () => undefined,
     ...extra,
   };
 }
@@ -120,13 +128,17 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
 /** Resolves the sandbox target: starts the sandbox when it is not running. */
 export async function resolveSandbox(options: TargetOptions, onProgress?: (m: string) => void): Promise<ResolvedTarget> {
   const { sandboxUp, sandboxCredentials } = await import('../sandbox/control.js');
+  const { regionDiffersFromSandbox } = await import('../course/messages.js');
   const dir = options.sandboxDir ?? sandboxHome();
-  const { runtime } = await sandboxUp({ dir, onProgress });
+  // Started here, it serves the learner's region (and port); already running, it is what it is.
+  const { runtime } = await sandboxUp({ dir, onProgress, ...(options.region ? { region: options.region } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
   const credentials = await sandboxCredentials(dir);
   if (!credentials) throw new Error(`The sandbox in ${dir} has no credentials in its state file.`);
+  const region = options.region ?? runtime.region;
   return {
     target: 'sandbox',
-    region: options.region ?? runtime.region,
+    region,
+    ...(region !== runtime.region ? { warnings: [regionDiffersFromSandbox(region, runtime.region, runtime.registryHost)] } : {}),
     accountId: runtime.accountId,
     registryHost: runtime.registryHost,
     repositoryName: repositoryNameFor(options),

@@ -31,7 +31,8 @@ export async function interactive(opts: GlobalOptions): Promise<void> {
 export async function watchCommand(opts: GlobalOptions): Promise<void> {
   const { session, resolved } = await openResolved(opts);
   const { watch } = await import('../../runner/watch.js');
-  await watch(session, resolved, { env: opts.env });
+  // Ctrl-C ends with 130 (128 + SIGINT), as an interrupted command does in a shell.
+  if ((await watch(session, resolved, { env: opts.env })) === 'interrupted') process.exitCode = 130;
 }
 
 /** `course check [--static]`: lint, then replay against a fresh sandbox. */
