@@ -58,20 +58,27 @@ export interface ResolvedTarget {
 }
 
 /**
- * The default credential chain for a profile (or AWS_PROFILE, or the environment's keys), reading
- * the profile files `env` names (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), as the learner's
- * aws CLI does with that environment.
+ * The learner's credentials as their aws CLI resolves them with the environment `env` (the
+ * profile files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name). With a profile, as the
+ * lessons' `--profile` does: that profile alone (keys, a role, a credential_process, SSO), never
+ * exported keys, and its own error when it fails ("returned expired credentials", "run aws sso
+ * login"), which the SDK's default chain would bury under "Could not load credentials from any
+ * providers" (and preface with a "Multiple credential sources detected" warning when keys are
+ * exported, as `ecr-workbook sandbox env` does). Without one, the SDK's default chain.
  */
 export async function learnerChain(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AwsCredentialIdentityProvider> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  return defaultProvider({
-    // An explicit profile makes the chain skip environment keys, as `aws --profile` does.
-    ...(profile ? { profile } : {}),
+  const files = {
     ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
     // The learner edits ~/.aws while the workbook runs (watch), so re-read the files.
     ignoreCache: true,
-  });
+  };
+  if (profile) {
+    const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+    return fromIni({ profile, ...files });
+  }
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  return defaultProvider(files);
 }
 
 export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo'>): string {

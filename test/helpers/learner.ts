@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { diagnosesOf, type CheckResult } from '../../src/check/types.js';
+import type { ContainerClient } from '../../src/docker/client.js';
+import { openSession, verifyStep } from '../../src/runner/session.js';
+import { learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
+import { runShell } from '../../src/util/shell.js';
+import type { TestSandbox } from './sandbox.js';
+
+/** A learner's machine in a test: their environment (isolated files) and the client they type. */
+export interface TestLearner {
+  env: NodeJS.ProcessEnv;
+  /** The workbook's state folder (progress). */
+  state: string;
+  client: ContainerClient;
+}
+
+/**
+ * Runs the course step that uses `check`, as the workbook does for a learner whose repository is
+ * `repo` on `sandbox`: the step's own params, fixes rendered for the learner's aws CLI and client.
+ * Records nothing in progress.
+ */
+export async function checkAs(learner: TestLearner, sandbox: TestSandbox, repo: string, check: string): Promise<CheckResult> {
+  const session = await openSession({ home: learner.state, target: 'sandbox', repo, client: learner.client });
+  const resolved: ResolvedTarget = {
+    target: 'sandbox',
+    region: sandbox.region,
+    accountId: sandbox.accountId,
+    registryHost: sandbox.registryHost,
+    repositoryName: repo,
+    endpoint: sandbox.endpoint,
+    credentials: sandbox.credentials,
+    learnerCredentials: await learnerChain('ecr-workbook', learner.env),
+  };
+  const step = session.course.steps.find((s) => s.check === check);
+  if (!step) throw new Error(`no course step uses the check '${check}'`);
+  return verifyStep(session, resolved, step, learner.env);
+}
+
+/** The diagnosis ids of a result (main first), or ['pass']. */
+export function verdict(result: CheckResult): string[] {
+  return result.status === 'pass' ? ['pass'] : diagnosesOf(result).map((d) => d.id);
+}
+
+/**
+ * Types every fix command the result printed into the learner's shell (bash, with their
+ * environment), each of which must succeed; returns the environment the shell has afterwards
+ * (`unset DOCKER_HOST` changes it). `followed` collects the diagnosis ids whose fixes ran.
+ */
+export async function followFixes(result: CheckResult, learner: TestLearner, followed?: Set<string>): Promise<NodeJS.ProcessEnv> {
+  const found = diagnosesOf(result);
+  expect(found.length, `nothing to follow: ${result.status} ${result.summary}`).toBeGreaterThan(0);
+  let env = learner.env;
+  for (const d of found) {
+    expect(d.command, `${d.id} prints no command`).toBeTruthy();
+    expect(d.command, `${d.id}: a placeholder left unfilled`).not.toMatch(/<[a-z ]+>|\{\{/);
+    const dump = path.join(learner.state, `env-${process.pid}-${Date.now()}`);
+    fs.mkdirSync(learner.state, { recursive: true });
+    const r = await runShell(`${d.command} && env -0 > ${dump}`, env);
+    expect(r.code, `${d.id}: $ ${d.command}\n${r.output}`).toBe(0);
+    env = Object.fromEntries(
+      fs
+        .readFileSync(dump, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
+    fs.rmSync(dump, { force: true });
+    followed?.add(d.id);
+  }
+  return env;
+}
