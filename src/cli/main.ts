@@ -109,7 +109,7 @@ Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
     .description('lint the course; then replay every reference solution against a fresh sandbox (fail before, pass after)')
     .option('--static', 'only the schema and cross-reference checks (no docker needed)')
     .option('--json', 'print the results as JSON')
-    .action(async (opts) => (await import('./commands/interactive.js')).courseCheck(opts));
+    .action(async (_opts, cmd: Command) => (await import('./commands/interactive.js')).courseCheck(cmd.optsWithGlobals()));
 
   const sandbox = program
     .command('sandbox')

@@ -112,7 +112,9 @@ export async function inspectImage(ref: string, on: ClientEnv): Promise<LocalIma
     await dockerServerVersion(on); // throws the "engine is down" explanation if that is the cause
     return undefined;
   }
-  const raw = JSON.parse(result.stdout.trim().split('\n')[0]!) as {
+  // docker prints the one object on a line; podman prints its usual array, indented.
+  const parsed = JSON.parse(result.stdout) as unknown;
+  const raw = (Array.isArray(parsed) ? parsed[0] : parsed) as {
     Id: string;
     RepoTags?: string[] | null;
     RepoDigests?: string[] | null;

@@ -35,7 +35,7 @@ export interface ReplayStep {
   before: CheckResult['status'];
   after: CheckResult['status'];
   commands: { command: string; code: number; output: string }[];
-  /** Failed before and passed after. */
+  /** Failed before, every command exited 0, and passed after. */
   ok: boolean;
   afterSummary: string;
   beforeDiagnosis?: string;
@@ -128,8 +128,8 @@ export interface StepReplayOptions {
 
 /**
  * Replays every step of the session's course on a resolved target: check (must fail), run the
- * step's commands in `env` (stopping at the first that fails; the knowledge check is answered
- * right instead), check again (must pass). The sandbox replay and the aws target's both use it.
+ * step's commands in `env` (each must exit 0; the replay stops at the first that does not; the
+ * knowledge check is answered right instead), check again (must pass). The sandbox replay and the aws target's both use it.
  */
 export async function replaySteps(session: Session, resolved: ResolvedTarget, env: NodeJS.ProcessEnv, cwd: string, options: StepReplayOptions): Promise<ReplayStep[]> {
   const results: ReplayStep[] = [];
@@ -158,7 +158,7 @@ export async function replaySteps(session: Session, resolved: ResolvedTarget, en
       before: before.status,
       after: after.status,
       commands,
-      ok: (before.status === 'fail' || options.mayPassBefore?.(step) === true) && after.status === 'pass',
+      ok: (before.status === 'fail' || options.mayPassBefore?.(step) === true) && commands.every((c) => c.code === 0) && after.status === 'pass',
       afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
       ...(before.diagnosis ? { beforeDiagnosis: before.diagnosis.id } : {}),
     };
