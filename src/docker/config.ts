@@ -127,12 +127,15 @@ async function dockerCredential(host: string, env: NodeJS.ProcessEnv): Promise<S
 
 /**
  * Where Podman (containers/image) looks for logins, in its order: `REGISTRY_AUTH_FILE` alone when
- * set; else the runtime file `podman login` writes (`$XDG_RUNTIME_DIR/containers/auth.json`, or
- * `/run/containers/<uid>/auth.json`; `~/.config/containers/auth.json` off Linux), then
- * `$XDG_CONFIG_HOME/containers/auth.json`, then docker's config.json.
+ * set, else `$DOCKER_CONFIG/config.json` alone when that is set (podman 4 treats either as its
+ * --authfile, and `podman login` writes there); else the runtime file `podman login` writes
+ * (`$XDG_RUNTIME_DIR/containers/auth.json`, or `/run/containers/<uid>/auth.json`;
+ * `~/.config/containers/auth.json` off Linux), then `$XDG_CONFIG_HOME/containers/auth.json`, then
+ * `~/.docker/config.json`.
  */
 export function podmanAuthFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.REGISTRY_AUTH_FILE) return [env.REGISTRY_AUTH_FILE];
+  if (env.DOCKER_CONFIG) return [path.join(env.DOCKER_CONFIG, 'config.json')];
   const home = env.HOME || os.homedir();
   const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config');
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
