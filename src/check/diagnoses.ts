@@ -125,7 +125,7 @@ export const diagnoses = {
     d(
       'sso-expired',
       `The single sign-on (IAM Identity Center) session of the profile '${fx.profile}' has expired or was never started, so the profile has no credentials.`,
-      'Sign in again (on the local sandbox, which has no SSO, store its key instead: `ecr-workbook solution caller-identity` prints the commands):',
+      'Sign in again with `aws sso login` for the profile (on the local sandbox, which has no SSO, store its key instead: `ecr-workbook solution caller-identity` prints the commands):',
       `aws sso login --profile ${q(fx.profile)}`,
     ),
   unknownRegion: (fx: CredentialFixContext, region: string) =>

@@ -171,11 +171,19 @@ export async function run(argv: string[]): Promise<number> {
   const json = argv.slice(2).includes('--json');
   let usage = '';
   if (json) {
-    for (const command of allCommands(program)) command.configureOutput({ outputError: (text) => (usage += text) });
+    for (const command of allCommands(program)) {
+      command.configureOutput({
+        outputError: (text, write) => {
+          usage += text;
+          write(text);
+        },
+      });
+    }
   }
+  // The words go to stderr for a person either way; with --json, stdout also says it as JSON.
   const fail = (message: string, exitCode: number): number => {
+    process.stderr.write(`${message}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode })}\n`);
-    else process.stderr.write(`${message}\n`);
     return exitCode;
   };
   try {
@@ -185,7 +193,8 @@ export async function run(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and --version "fail" with code 0; usage mistakes are "could not do it".
       if (error.exitCode === 0) return EXIT.ok;
-      return json ? fail(usage.trim() || error.message, EXIT.unable) : EXIT.unable;
+      if (json) process.stdout.write(`${JSON.stringify({ error: usage.trim() || error.message, exitCode: EXIT.unable })}\n`);
+      return EXIT.unable;
     }
     if (error instanceof ExitError) return fail(error.message, error.exitCode);
     return fail(`ecr-workbook: unexpected error: ${json ? (error as Error)?.message : ((error as Error)?.stack ?? String(error))}`, EXIT.unable);
