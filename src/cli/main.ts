@@ -84,12 +84,39 @@ Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
   program.command('skip [step]').description('skip a step (recorded as skipped, never as passed)').option('--json', 'print as JSON').action(course('skip'));
   program
     .command('status')
-    .description('your progress: a bar per lesson and the next step')
+    .description('your progress: a bar per lesson, the next step, and interview practice per topic (due, mastered)')
     .option('--verify', 're-run every passed check against real state now, and show what no longer holds')
     .option('--json', 'print as JSON')
     .action(course('status'));
   program.command('lessons').description('list the lessons and their step ids').option('--json', 'print as JSON').action(course('lessons'));
   program.command('lesson [id]').description('show a lesson rendered for your target (default: the current one)').option('--json', 'print the markdown as JSON').action(course('lesson'));
+  program
+    .command('quiz')
+    .description('interview practice: the question bank with spaced review (due questions first, then new ones), timed mock interviews, and an Anki export')
+    .option('--topic <topic>', 'only this topic (the ids are in `status`)')
+    .option('--review', 'only the questions due for review')
+    .option('--limit <n>', 'questions in a session (default 15)')
+    .option('--exam [questions]', 'a timed mock interview across topics (default 20 questions)')
+    .option('--minutes <m>', 'time for the mock interview (default 1 per question)')
+    .option('--export <format>', 'write the question bank for another app: anki (no terminal needed)')
+    .option('--out <file>', 'the file --export writes (default ecr-workbook-anki.txt)')
+    .option('--json', 'print the result as JSON on stdout (the questions are asked on stderr)')
+    .addOption(new Option('--seed <n>', 'shuffle with this seed (replays a mock interview)').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Answers are scheduled with FSRS (ts-fsrs): a wrong answer is Again; after a right one you say
+how it felt (Hard, Good or Easy). A mock interview scores per topic, names weak topics and the
+lesson sections to re-read; questions the clock cut off count as wrong.
+
+Examples:
+  $ ecr-workbook quiz                       due questions first, then new ones
+  $ ecr-workbook quiz --topic iam
+  $ ecr-workbook quiz --review
+  $ ecr-workbook quiz --exam 10 --minutes 8
+  $ ecr-workbook quiz --export anki --out ecr.txt`,
+    )
+    .action(async (_opts, cmd: Command) => (await import('./commands/quiz.js')).quiz(cmd.optsWithGlobals()));
   program.command('reset').description('forget your progress (your AWS or sandbox resources are not touched)').option('-y, --yes', 'do not ask').option('--json', 'print as JSON').action(course('reset'));
   // Real AWS: a global --yes answers the account/region confirmation for scripts (check, lesson…).
   program.option('-y, --yes', 'answer yes: confirm the AWS account and region, and cleanup, without asking (for scripts)');

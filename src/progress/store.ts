@@ -6,8 +6,15 @@
  *   "learner": "alice", "client": "podman", "currentStep": "push-image",
  *   "steps": { "create-repository": { "status": "passed", "at": "2025-…Z", "attempts": 2,
  *                                     "evidence": { … } } },
- *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } } }
+ *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } },
+ *   "review": { "login-command": { "due": "2025-…Z", "stability": 3.17, "difficulty": 5.3,
+ *                                  "scheduledDays": 3, "learningSteps": 0, "reps": 2, "lapses": 0,
+ *                                  "state": "review", "lastReview": "2025-…Z" } } }
  * ```
+ *
+ * `review` is interview practice's spaced-repetition state (src/quiz/scheduler.ts), one FSRS
+ * card per question id. It is optional, so version 1 files without it stay valid, and files
+ * with it stay readable by version-1 code, which keeps keys it does not know.
  *
  * `currentStep` is only the step the learner picked; which step is current is computed from
  * it and the course order (see nextStep). A skipped step is never counted as passed.
@@ -45,6 +52,25 @@ export interface QuizResult {
   at: string;
 }
 
+/** Where a question stands in FSRS (ts-fsrs's State, by name). */
+export type ReviewState = 'new' | 'learning' | 'review' | 'relearning';
+export const REVIEW_STATES: readonly ReviewState[] = ['new', 'learning', 'review', 'relearning'];
+
+/** One question's FSRS card: ts-fsrs's Card, with ISO dates and camelCase names. */
+export interface ReviewCard {
+  /** When it is due again (ISO 8601). */
+  due: string;
+  stability: number;
+  difficulty: number;
+  scheduledDays: number;
+  learningSteps: number;
+  reps: number;
+  lapses: number;
+  state: ReviewState;
+  /** When it was last answered (ISO 8601). */
+  lastReview?: string;
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   target: Target;
@@ -57,6 +83,8 @@ export interface Progress {
   steps: Record<string, StepProgress>;
   /** Keyed by lesson id. */
   quiz?: Record<string, QuizResult>;
+  /** Interview practice: one card per question id of the bank. */
+  review?: Record<string, ReviewCard>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -69,6 +97,21 @@ function isStepProgress(v: unknown): v is StepProgress {
 
 function isQuizResult(v: unknown): v is QuizResult {
   return isRecord(v) && Array.isArray(v.answers) && v.answers.every(isCount) && isCount(v.correct) && isCount(v.total) && typeof v.at === 'string';
+}
+
+const isDateString = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const isAmount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function isReviewCard(v: unknown): v is ReviewCard {
+  return (
+    isRecord(v) &&
+    isDateString(v.due) &&
+    [v.stability, v.difficulty, v.scheduledDays].every(isAmount) &&
+    [v.learningSteps, v.reps, v.lapses].every(isCount) &&
+    typeof v.state === 'string' &&
+    (REVIEW_STATES as readonly string[]).includes(v.state) &&
+    (v.lastReview === undefined || isDateString(v.lastReview))
+  );
 }
 
 /** Settings remembered between runs; `undefined` forgets one. */
@@ -90,6 +133,7 @@ function isProgress(value: unknown): value is Progress {
   if (![value.region, value.profile, value.learner, value.currentStep].every(optionalString)) return false;
   if (value.client !== undefined && !(typeof value.client === 'string' && isContainerClient(value.client))) return false;
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
+  if (value.review !== undefined && !(isRecord(value.review) && Object.values(value.review).every(isReviewCard))) return false;
   return value.quiz === undefined || (isRecord(value.quiz) && Object.values(value.quiz).every(isQuizResult));
 }
 
@@ -207,6 +251,16 @@ export class ProgressStore {
     });
   }
 
+  /**
+   * Records an answer to an interview question: `next` gets the question's card as the file holds
+   * it now (re-read, so two sessions never undo each other) and returns the new card.
+   */
+  reviewQuestion(questionId: string, next: (prior: ReviewCard | undefined) => ReviewCard): Promise<Progress> {
+    return this.update((p) => {
+      p.review = { ...p.review, [questionId]: next(p.review?.[questionId]) };
+    });
+  }
+
   /** The learner picked a step (or `undefined`: back to "first not done"). */
   setCurrentStep(stepId: string | undefined): Promise<Progress> {
     return this.update((p) => {
@@ -240,11 +294,12 @@ export class ProgressStore {
     });
   }
 
-  /** Starts over: forgets every step, quiz and pick; keeps target, region, profile and learner. */
+  /** Starts over: forgets every step, quiz, review card and pick; keeps target, region, profile and learner. */
   reset(): Promise<Progress> {
     return this.update((p) => {
       p.steps = {};
       delete p.quiz;
+      delete p.review;
       delete p.currentStep;
     });
   }

@@ -12,22 +12,32 @@ import type { CheckResult } from '../check/types.js';
 import { readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
 import { scoreQuiz } from '../course/quiz.js';
+import { bankDir, readBank } from '../quiz/bank.js';
+import { lintBank, type Coverage } from '../quiz/lint.js';
 import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import type { ContainerClient } from '../docker/client.js';
 
-/** Static problems: schema and cross-references. Empty when the course is sound. (The folders default to the package's.) */
-export async function lintCourse(dirs: { lessons?: string; checks?: string } = {}): Promise<{ course?: Course; problems: string[] }> {
-  const { course, problems } = await readCourse(dirs.lessons);
+/**
+ * Static problems: schema and cross-references, and the question bank beside the lessons (its
+ * schema, and lintBank: sources, stems, real errors, command rules, coverage). Empty when the
+ * course is sound. `dir` is the lessons folder, `checks` the checks folder (defaults: the shipped ones).
+ */
+export async function lintCourse(dir?: string, checksFolder?: string): Promise<{ course?: Course; problems: string[]; coverage?: Coverage }> {
+  const { course, problems } = await readCourse(dir);
   if (!course) return { problems };
-  const checks = listCheckIds(dirs.checks);
+  const read = await readBank(bankDir(course.dir));
+  problems.push(...read.problems);
+  const coverage = read.bank ? lintBank(read.bank, course) : undefined;
+  if (coverage) problems.push(...coverage.problems);
+  const checks = listCheckIds(checksFolder);
   const referenced = new Set(course.steps.map((s) => s.check));
   for (const step of course.steps) {
     if (!checks.includes(step.check)) problems.push(`lessons: step '${step.id}' names check '${step.check}', but there is no checks/${step.check}.ts`);
   }
   for (const id of checks) if (!referenced.has(id)) problems.push(`checks/${id}.ts is not used by any lesson step`);
-  return { course, problems };
+  return { course, problems, ...(coverage ? { coverage: coverage.coverage } : {}) };
 }
 
 export interface ReplayStep {

@@ -3,12 +3,14 @@
  * terminal, and per step: check now, hint, show solution, skip. enquirer prompts; Ctrl-C leaves.
  */
 import Enquirer from 'enquirer';
+import { cancelCleanlyOnCtrlC } from '../util/enquirer.js';
 import type { CourseStep, Lesson } from '../course/load.js';
 import { colorEnabled, renderLesson, renderStep, terminalWidth, type RenderContext } from '../course/render.js';
 import { toTerminal } from '../course/terminal.js';
-import { scoreQuiz } from '../course/quiz.js';
-import { askQuestion, Cancelled } from './question.js';
-import { isPassed, summarize } from '../progress/store.js';
+import { asBankQuestion, scoreQuiz } from '../course/quiz.js';
+import { askQuestion, Cancelled, showVerdict } from '../quiz/ask.js';
+import { gradeAnswer } from '../quiz/grade.js';
+import { isPassed } from '../progress/store.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import { checkStep, currentStep, lessonOf, renderContext, type Session } from './session.js';
 import { formatResult, painter } from './format.js';
@@ -16,7 +18,7 @@ import { findDrift, formatStatus, lessonStatuses } from './status.js';
 
 async function ask<T>(question: Record<string, unknown>): Promise<T> {
   try {
-    const answer = (await Enquirer.prompt({ name: 'value', ...question } as never)) as { value: T };
+    const answer = (await Enquirer.prompt({ name: 'value', onRun: cancelCleanlyOnCtrlC, ...question } as never)) as { value: T };
     return answer.value;
   } catch {
     // enquirer rejects on Ctrl-C / Esc.
@@ -36,12 +38,14 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
       const choices = [
         ...(step ? [{ name: 'continue', message: `Continue: lesson ${lessonOf(session, step).number}, ${renderStep(step, ctx).title}` }] : []),
         { name: 'choose', message: 'Choose a lesson' },
+        { name: 'practice', message: 'Interview practice' },
         { name: 'status', message: 'Status' },
         { name: 'quit', message: 'Quit' },
       ];
       const choice = await ask<string>({ type: 'select', message: step ? 'What next?' : 'The course is complete. What next?', choices });
       if (choice === 'quit') break;
       if (choice === 'status') await showStatus(session, resolved);
+      if (choice === 'practice') await interviewPractice(session);
       if (choice === 'continue' && step) await runLesson(session, resolved, ctx, lessonOf(session, step));
       if (choice === 'choose') {
         const id = await ask<string>({
@@ -67,6 +71,13 @@ async function showStatus(session: Session, resolved: ResolvedTarget): Promise<v
   write(formatStatus(session, lessonStatuses(session, drift)).join('\n'));
 }
 
+/** The question bank, spaced review and mock interviews (loaded only when chosen). */
+async function interviewPractice(session: Session): Promise<void> {
+  const [{ loadBankFast }, { practiceMenu }] = await Promise.all([import('../course/cache.js'), import('../quiz/run.js')]);
+  const ctx = { bank: await loadBankFast(), course: session.course, store: session.store };
+  await practiceMenu(ctx, { stream: process.stdout, p: painter() }, ask);
+}
+
 async function runLesson(session: Session, resolved: ResolvedTarget, ctx: RenderContext, lesson: Lesson): Promise<void> {
   const p = painter();
   write(toTerminal(renderLesson(lesson, ctx), { color: colorEnabled(), width: terminalWidth() }));
@@ -79,10 +90,20 @@ async function runLesson(session: Session, resolved: ResolvedTarget, ctx: Render
   write(p.green(`Lesson ${lesson.number} is done.`));
 }
 
-/** The lesson's knowledge check, one question at a time with its feedback; the score is recorded. */
+/**
+ * The lesson's knowledge check, one question at a time with its verdict (the same prompt and
+ * feedback as `ecr-workbook quiz`); the score is recorded for the check.
+ */
 async function runQuiz(session: Session, lesson: Lesson): Promise<void> {
+  const t = { stream: process.stdout, p: painter() };
   const answers: number[] = [];
-  for (const [i, q] of lesson.quiz!.entries()) answers.push((await askQuestion(q, { number: i + 1, write })).index);
+  for (const [i, q] of lesson.quiz!.entries()) {
+    const question = asBankQuestion(lesson.id, q, i);
+    const answer = await askQuestion(t, question, `Knowledge check · question ${i + 1} of ${lesson.quiz!.length}`);
+    showVerdict(t, question, gradeAnswer(question, answer), [lesson]);
+    if (answer.kind !== 'choice') throw new Error(`question ${question.id} is single choice, but was answered with ${answer.kind}`);
+    answers.push(answer.index);
+  }
   await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, answers));
 }
 

@@ -27,12 +27,12 @@ describe('course check --static', () => {
 
   it('reports a check no lesson uses', async () => {
     expect(listCheckIds(checksDir()).length).toBeGreaterThan(5);
-    const { problems } = await lintCourse({ checks: checksFolder({ extra: 'image-scanned' }) });
+    const { problems } = await lintCourse(undefined, checksFolder({ extra: 'image-scanned' }));
     expect(problems).toEqual(['checks/image-scanned.ts is not used by any lesson step']);
   });
 
   it('reports a lesson step whose check has no module', async () => {
-    const { problems } = await lintCourse({ checks: checksFolder({ without: 'image-pushed' }) });
+    const { problems } = await lintCourse(undefined, checksFolder({ without: 'image-pushed' }));
     expect(problems).toEqual(["lessons: step 'push-image' names check 'image-pushed', but there is no checks/image-pushed.ts"]);
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/course/load.js';
 import { BIN, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
+import { waitOn } from '../helpers/tmux.js';
 
 // The interactive workbook driven through a real pseudo-terminal (tmux send-keys and
 // capture-pane), as a learner at a keyboard: lesson 01 (the knowledge check) and lesson 02
@@ -33,17 +34,6 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'wb:0');
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'wb:0', ...k);
 
-/** Polls a terminal's screen until it shows `text`; the error shows the screen as it was. */
-async function waitOn(capture: () => string, text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = capture();
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${last}`);
-}
 const waitFor = (text: string | RegExp, timeoutMs?: number) => waitOn(screen, text, timeoutMs);
 
 describe('the interactive workbook in a terminal', () => {
@@ -67,19 +57,18 @@ describe('the interactive workbook in a terminal', () => {
     const wrongOne = 2; // 3 of 4 right still passes (minCorrect: 3)
     keys('Enter'); // Continue
     for (const [i, q] of quiz.entries()) {
-      await waitFor(`${i + 1}. ${q.question.slice(0, 30)}`);
+      await waitFor(`Knowledge check · question ${i + 1} of ${quiz.length}`);
+      await waitFor(q.question.slice(0, 30));
       const pick = i === wrongOne ? (q.answer + 1) % q.choices.length : q.answer;
       for (let d = 0; d < pick; d++) keys('Down');
       keys('Enter');
-      const asked = `${i + 1}. ${q.question.slice(0, 30)}`;
-      await waitFor(new RegExp(`[✔✖] ${asked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      // The verdict: ✔ or ✖ by correctness, with the chosen answer's words (never its index).
+      const verdicts = () => (screen().match(/[✔✖] (Right|Not quite)\. You answered: .*/g) ?? []);
+      await waitOn(() => String(verdicts().length), String(i + 1));
+      const verdict = verdicts().at(-1)!;
+      expect(verdict).toBe(`${i === wrongOne ? '✖ Not quite.' : '✔ Right.'} You answered: ${q.choices[pick]}`);
+      if (i === wrongOne) await waitFor(`The answer: ${q.choices[q.answer]}`);
       await waitFor(q.explanation.replace(/\s+/g, ' ').slice(0, 40));
-      // The answered line: ✔ or ✖ by correctness, and the chosen answer's words (not its index).
-      const answered = screen().split('\n').find((line) => line.includes(asked) && /[✔✖]/.test(line))!;
-      expect(answered).toContain(i === wrongOne ? '✖' : '✔');
-      expect(answered).not.toContain(i === wrongOne ? '✔' : '✖');
-      expect(answered).toContain(`· ${q.choices[pick]!.slice(0, 20)}`);
-      if (i === wrongOne) await waitFor(`Not quite: the answer is "${q.choices[q.answer]}"`);
     }
     // A knowledge check has no commands to run: its step menu says so.
     await waitFor('Your answers are recorded. Now:');
@@ -118,6 +107,17 @@ describe('the interactive workbook in a terminal', () => {
     expect(shown).not.toMatch(/\[3\dm|\[39m/);
     await waitFor('When you have run the commands in your own shell:');
     keys('Up', 'Enter'); // the last choice: Back to the menu
+    await waitFor(/What next\?[\s\S]*Interview practice[\s\S]*Status[\s\S]*Quit\s*$/);
+  });
+
+  it('the menu has Interview practice: its own menu, a review with nothing due, and back', async () => {
+    await waitFor('What next?');
+    keys('Down', 'Down', 'Enter'); // Continue, Choose a lesson, Interview practice
+    await waitFor(/Interview practice: 0 due, 0 of \d+ questions seen, 0 mastered/);
+    keys('Down', 'Enter'); // Review only what is due (0)
+    await waitFor('Nothing is due for review. Start with new questions: ecr-workbook quiz');
+    keys('Up', 'Enter'); // Back (the last choice; the list wraps)
+    await waitFor(/What next\?[\s\S]*Interview practice[\s\S]*Status[\s\S]*Quit\s*$/);
   });
 
   it('quits cleanly from the menu and saves progress', async () => {

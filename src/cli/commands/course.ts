@@ -9,6 +9,8 @@ import { findDrift, formatStatus, lessonStatuses, type Drift } from '../../runne
 import type { CourseStep } from '../../course/load.js';
 import type { ResolvedTarget } from '../../targets/index.js';
 import { startSpinner } from '../../util/spinner.js';
+import { loadBankFast } from '../../course/cache.js';
+import { orderTopics, practiceSummary, practiceTable } from '../../quiz/practice.js';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
@@ -171,6 +173,9 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
       : undefined;
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
+  // Interview practice per topic, from the stored review cards (no scheduler loaded).
+  const bank = await loadBankFast();
+  const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date());
   if (opts.json) {
     out(
       JSON.stringify({
@@ -183,6 +188,7 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
         passed,
         total,
         lessons,
+        practice,
         ...(drift ? { verified: true, drifted: [...drift.keys()] } : {}),
         ...(left ? { onAws: left.plan ?? null } : {}),
       }),
@@ -198,6 +204,8 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
     `\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}` +
       (drift ? (drifted ? '' : ' Every passed step still holds.') : ' Re-check the passed steps against real state with: ecr-workbook status --verify'),
   );
+  out(`\n${p.bold('Interview practice')}: ${practice.due} due, ${practice.seen} of ${practice.questions} questions seen, ${practice.mastered} mastered. Practise with \`ecr-workbook quiz\`.`);
+  for (const row of practiceTable(practice.topics)) out(row);
 }
 
 /** `lessons`: the lesson list, each with its step ids (what `check`, `hint` and `skip` take). */
