@@ -239,6 +239,23 @@ describe('more login and push mistakes', () => {
     await mistakeThenFix('image-verified', 'verify-app', ['not-pulled-back']);
   });
 
+  it('a pull from before lesson 07 verified the push does not count for lesson 08; a pull after it does', async () => {
+    const early = { ...learner, state: path.join(home, 'state-early-pull') };
+    await Promise.all([createRepo('early-pull'), login()]);
+    const uri = `${sandbox.registryHost}/early-pull:v1`;
+    await build('early-pull:v1', 'pulled before lesson 08');
+    await sh(`docker tag early-pull:v1 ${uri}`);
+    images.push(uri);
+    // The learner pushes and, curious, pulls straight away; then lesson 07's check passes.
+    expect((await sh(`docker push ${uri} && docker pull ${uri}`)).code).toBe(0);
+    expect(verdict(await checkAs(early, sandbox, 'early-pull', 'image-pushed', { record: true }))).toEqual(['pass']);
+    const before = await checkAs(early, sandbox, 'early-pull', 'image-verified');
+    expect(verdict(before)).toEqual(['not-pulled-back']);
+    expect(before.diagnosis?.mistake).toContain("since lesson 07's check verified the push");
+    await followFixes(before, early, followed);
+    expect(verdict(await checkAs(early, sandbox, 'early-pull', 'image-verified'))).toEqual(['pass']);
+  });
+
   it('a pull of an image the client already holds (the same image from a second repository) counts', async () => {
     await Promise.all([createRepo('pull-a'), createRepo('pull-b'), login()]);
     const [a, b] = [`${sandbox.registryHost}/pull-a:v1`, `${sandbox.registryHost}/pull-b:v1`];

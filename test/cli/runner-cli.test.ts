@@ -136,7 +136,11 @@ describe('what a new learner tripped over, as scripts see it', () => {
     expect(r.stderr).toContain('but the running sandbox serves us-east-1');
     expect(r.stderr).toContain('ecr-workbook sandbox down && ecr-workbook sandbox up --region eu-west-1');
     expect(JSON.parse(cli('status', '--json').stdout).region).toBe('eu-west-1');
+    const exports = cli('sandbox', 'env');
+    expect(exports.stdout).toContain('export AWS_REGION=us-east-1');
+    expect(exports.stderr).toContain('Your region is eu-west-1, but the running sandbox serves us-east-1');
     cli('--region', 'us-east-1', 'status');
+    expect(cli('sandbox', 'env').stderr).not.toContain('Your region is');
     expect(cli('hint', 'docker-login').stderr).not.toContain('running sandbox serves');
   });
 

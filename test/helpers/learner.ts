@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { diagnosesOf, type CheckResult } from '../../src/check/types.js';
 import type { ContainerClient } from '../../src/docker/client.js';
-import { openSession, verifyStep } from '../../src/runner/session.js';
+import { checkStep, openSession, verifyStep } from '../../src/runner/session.js';
 import { learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
 import { runShell } from '../../src/util/shell.js';
 import type { TestSandbox } from './sandbox.js';
@@ -19,9 +19,9 @@ export interface TestLearner {
 /**
  * Runs the course step that uses `check`, as the workbook does for a learner whose repository is
  * `repo` on `sandbox`: the step's own params, fixes rendered for the learner's aws CLI and client.
- * Records nothing in progress.
+ * Records nothing in progress unless asked to.
  */
-export async function checkAs(learner: TestLearner, sandbox: TestSandbox, repo: string, check: string): Promise<CheckResult> {
+export async function checkAs(learner: TestLearner, sandbox: TestSandbox, repo: string, check: string, options: { record?: boolean } = {}): Promise<CheckResult> {
   const session = await openSession({ home: learner.state, target: 'sandbox', repo, client: learner.client });
   const resolved: ResolvedTarget = {
     target: 'sandbox',
@@ -35,7 +35,8 @@ export async function checkAs(learner: TestLearner, sandbox: TestSandbox, repo: 
   };
   const step = session.course.steps.find((s) => s.check === check);
   if (!step) throw new Error(`no course step uses the check '${check}'`);
-  return verifyStep(session, resolved, step, learner.env);
+  // Recorded (as `ecr-workbook check` does), a pass keeps its facts for later checks.
+  return (options.record ? checkStep : verifyStep)(session, resolved, step, learner.env);
 }
 
 /** The diagnosis ids of a result (main first), or ['pass']. */
