@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShell } from '../../src/util/shell.js';
-import { checkAs, followFixes, verdict, type TestLearner } from '../helpers/learner.js';
+import { checkAs, followFixes, mistakeThenFix as fixFollowed, verdict, type TestLearner } from '../helpers/learner.js';
 import { installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 // Every diagnosis the checks give, each produced by making the learner's mistake for real with
@@ -56,12 +56,17 @@ async function diagnosis(check: string, repo: string, s: Sandbox = sandbox, who:
 }
 
 /** The check finds `expected`; its printed fixes, typed as printed, make it pass. */
-async function mistakeThenFix(check: string, repo: string, expected: string[], s: Sandbox = sandbox): Promise<void> {
-  const before = await checkAs(learner, s, repo, check);
-  expect(verdict(before), before.summary).toEqual(expected);
-  await followFixes(before, learner, followed);
-  const after = await checkAs(learner, s, repo, check);
-  expect(verdict(after), `${after.summary}\n${after.evidence.join('\n')}`).toEqual(['pass']);
+const mistakeThenFix = (check: string, repo: string, expected: string[]) => fixFollowed(learner, sandbox, check, repo, expected, followed);
+
+/** One image pushed to two new repositories (`<prefix>-a`, `<prefix>-b`); their URIs. */
+async function pushedToTwo(prefix: string, content: string): Promise<[string, string]> {
+  await Promise.all([createRepo(`${prefix}-a`), createRepo(`${prefix}-b`), login()]);
+  const [a, b] = [`${sandbox.registryHost}/${prefix}-a:v1`, `${sandbox.registryHost}/${prefix}-b:v1`];
+  await build(a, content);
+  await sh(`docker tag ${a} ${b}`);
+  images.push(b);
+  expect((await sh(`docker push ${a} && docker push ${b}`)).code).toBe(0);
+  return [a, b];
 }
 
 beforeAll(async () => {
@@ -257,12 +262,7 @@ describe('more login and push mistakes', () => {
   });
 
   it('a pull of an image the client already holds (the same image from a second repository) counts', async () => {
-    await Promise.all([createRepo('pull-a'), createRepo('pull-b'), login()]);
-    const [a, b] = [`${sandbox.registryHost}/pull-a:v1`, `${sandbox.registryHost}/pull-b:v1`];
-    await build(a, 'one image, two repositories');
-    await sh(`docker tag ${a} ${b}`);
-    images.push(b);
-    expect((await sh(`docker push ${a} && docker push ${b}`)).code).toBe(0);
+    const [, b] = await pushedToTwo('pull', 'one image, two repositories');
     expect(await diagnosis('image-verified', 'pull-b')).toEqual(['not-pulled-back']);
     // docker still has every byte of it under pull-a: pulling pull-b fetches no manifest body.
     expect((await sh(`docker rmi ${b} && docker pull ${b}`)).code).toBe(0);
@@ -277,12 +277,7 @@ describe("a pull by containerd's client, which resolves a tag with HEAD and fetc
   // CI has dockerd's containerd; elsewhere the test needs one too, and says so when skipped.
   it.runIf(containerdSocket || process.env.CI)('the same image pulled from a second repository is a recorded pull, though only a HEAD reached the registry', async () => {
     const ctr = `ctr --address ${containerdSocket} --namespace ecrwb-test-${process.pid}`;
-    await Promise.all([createRepo('ctr-a'), createRepo('ctr-b'), login()]);
-    const [a, b] = [`${sandbox.registryHost}/ctr-a:v1`, `${sandbox.registryHost}/ctr-b:v1`];
-    await build(a, 'pulled through containerd');
-    await sh(`docker tag ${a} ${b}`);
-    images.push(b);
-    expect((await sh(`docker push ${a} && docker push ${b}`)).code).toBe(0);
+    const [a, b] = await pushedToTwo('ctr', 'pulled through containerd');
     const user = `AWS:$(${awsCmd('ecr get-login-password')})`;
     try {
       expect((await sh(`${ctr} content fetch --plain-http --user "${user}" ${a}`)).code).toBe(0);

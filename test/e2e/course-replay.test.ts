@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { replayCourse, type ReplayStep } from '../../src/runner/course-check.js';
+import { BEFORE_EACH_STEP } from '../helpers/learner.js';
 import { installedAwsClis } from '../helpers/sandbox.js';
 
 // The whole course replayed with the real aws CLI and the real container client against a fresh
@@ -18,18 +19,7 @@ const hasPodman = (() => {
   }
 })();
 
-/** What each step's check says before the step is done, in course order. */
-const BEFORE: Record<string, string> = {
-  'knowledge-check': 'quiz-not-answered',
-  'caller-identity': 'no-credentials',
-  'create-repository': 'repository-missing',
-  'docker-login': 'not-logged-in',
-  'build-image': 'image-not-built',
-  'tag-image': 'tag-missing',
-  'push-image': 'not-pushed',
-  'verify-image': 'not-pulled-back',
-  'delete-repository': 'repository-still-there',
-};
+const BEFORE = BEFORE_EACH_STEP;
 
 /** Every way a replayed step can fall short, one line each (empty when the replay held). */
 function shortfalls(steps: ReplayStep[]): string[] {

@@ -72,3 +72,25 @@ export async function followFixes(result: CheckResult, learner: TestLearner, fol
   }
   return env;
 }
+
+/** The check finds `expected`; its printed fixes, typed as printed, make it pass. */
+export async function mistakeThenFix(learner: TestLearner, sandbox: TestSandbox, check: string, repo: string, expected: string[], followed?: Set<string>): Promise<void> {
+  const before = await checkAs(learner, sandbox, repo, check);
+  expect(verdict(before), before.summary).toEqual(expected);
+  await followFixes(before, learner, followed);
+  const after = await checkAs(learner, sandbox, repo, check);
+  expect(verdict(after), `${after.summary}\n${after.evidence.join('\n')}`).toEqual(['pass']);
+}
+
+/** What each step's check says before the step is done, in course order (a replay asserts it). */
+export const BEFORE_EACH_STEP: Readonly<Record<string, string>> = {
+  'knowledge-check': 'quiz-not-answered',
+  'caller-identity': 'no-credentials',
+  'create-repository': 'repository-missing',
+  'docker-login': 'not-logged-in',
+  'build-image': 'image-not-built',
+  'tag-image': 'tag-missing',
+  'push-image': 'not-pushed',
+  'verify-image': 'not-pulled-back',
+  'delete-repository': 'repository-still-there',
+};

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectClient } from '../../src/docker/client.js';
 import { podmanAuthFiles } from '../../src/docker/config.js';
 import { runShell } from '../../src/util/shell.js';
-import { checkAs, followFixes, verdict, type TestLearner } from '../helpers/learner.js';
+import { checkAs, followFixes, mistakeThenFix as fixFollowed, verdict, type TestLearner } from '../helpers/learner.js';
 import { BIN, installedAwsClis, isolatedCliEnv, learnerHome, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 // A Podman learner (no docker in their commands): the checks read Podman's own credential files
@@ -37,13 +37,7 @@ async function build(name: string, content: string): Promise<void> {
   images.push(name);
 }
 
-async function mistakeThenFix(check: string, repo: string, expected: string[]): Promise<void> {
-  const before = await checkAs(learner, sandbox, repo, check);
-  expect(verdict(before), before.summary).toEqual(expected);
-  await followFixes(before, learner, followed);
-  const after = await checkAs(learner, sandbox, repo, check);
-  expect(verdict(after), `${after.summary}\n${after.evidence.join('\n')}`).toEqual(['pass']);
-}
+const mistakeThenFix = (check: string, repo: string, expected: string[]) => fixFollowed(learner, sandbox, check, repo, expected, followed);
 
 describe.runIf(ready)('a Podman learner', () => {
   beforeAll(async () => {
