@@ -19,6 +19,10 @@ export const wholeNumber = (min: number) =>
     .int({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
     .min(min, { error: `must be at least ${min}` });
 
+/** What lesson 12 asks a lifecycle policy to do. */
+const lifecycleIntent = () =>
+  z.strictObject({ versionPattern: text(), keepVersions: wholeNumber(1), untaggedDays: wholeNumber(1), protect: text() });
+
 /**
  * Every check a lesson may name, with the parameters it accepts. The check itself lives in
  * `checks/<id>.ts`. Keep params to what the lesson asked the learner to choose: everything the
@@ -49,6 +53,14 @@ export const CHECK_PARAMS = {
   'image-verified': noParams(),
   /** Nothing the course created is left: no repository `{{repo}}`, so no images either. */
   'repository-deleted': noParams(),
+  /** The repository holds versions v1 to v`versions` and at least `untagged` untagged images. */
+  'lifecycle-images': z.strictObject({ versions: wholeNumber(1), untagged: wholeNumber(1) }),
+  /** The previewed policy keeps the `keepVersions` newest `versionPattern` images and `protect`, and expires untagged images after `untaggedDays`. */
+  'lifecycle-preview': lifecycleIntent(),
+  /** The saved policy does the same; on the sandbox, the images it expires are gone. */
+  'lifecycle-applied': lifecycleIntent(),
+  /** `to` names the image `from` names, put there with the API (the sandbox records how). */
+  'image-promoted': z.strictObject({ from: text(), to: text() }),
 } as const;
 
 export type CheckId = keyof typeof CHECK_PARAMS;

@@ -9,12 +9,17 @@
  *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } },
  *   "review": { "login-command": { "due": "2025-…Z", "stability": 3.17, "difficulty": 5.3,
  *                                  "scheduledDays": 3, "learningSteps": 0, "reps": 2, "lapses": 0,
- *                                  "state": "review", "lastReview": "2025-…Z" } } }
+ *                                  "state": "review", "lastReview": "2025-…Z" } },
+ *   "classroom": { "url": "http://192.168.1.20:5124", "code": "K7MQ4PXA", "name": "alice",
+ *                  "token": "…", "roomId": "…", "target": "sandbox", "joinedAt": "…" } }
  * ```
  *
  * `review` is interview practice's spaced-repetition state (src/quiz/scheduler.ts), one FSRS
  * card per question id. It is optional, so version 1 files without it stay valid, and files
  * with it stay readable by version-1 code, which keeps keys it does not know.
+ *
+ * `classroom` is there while the learner is in a classroom (`ecr-workbook join`): every check
+ * is then also reported to it.
  *
  * `currentStep` is only the step the learner picked; which step is current is computed from
  * it and the course order (see nextStep). A skipped step is never counted as passed.
@@ -71,6 +76,19 @@ export interface ReviewCard {
   lastReview?: string;
 }
 
+/** The classroom a learner joined: where to report, as whom, with which token. */
+export interface ClassroomMembership {
+  url: string;
+  /** The room's join code (canonical form); every report carries it. */
+  code: string;
+  name: string;
+  /** The learner's own token, given at join; only this learner's reports carry it. */
+  token: string;
+  roomId: string;
+  target: Target;
+  joinedAt: string;
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   target: Target;
@@ -85,6 +103,7 @@ export interface Progress {
   quiz?: Record<string, QuizResult>;
   /** Interview practice: one card per question id of the bank. */
   review?: Record<string, ReviewCard>;
+  classroom?: ClassroomMembership;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -114,6 +133,15 @@ function isReviewCard(v: unknown): v is ReviewCard {
   );
 }
 
+function isMembership(v: unknown): v is ClassroomMembership {
+  return (
+    isRecord(v) &&
+    ['url', 'code', 'name', 'token', 'roomId', 'joinedAt'].every((k) => typeof v[k] === 'string' && v[k] !== '') &&
+    typeof v.target === 'string' &&
+    (TARGETS as readonly string[]).includes(v.target)
+  );
+}
+
 /** Settings remembered between runs; `undefined` forgets one. */
 export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner' | 'client'>>;
 
@@ -134,6 +162,7 @@ function isProgress(value: unknown): value is Progress {
   if (value.client !== undefined && !(typeof value.client === 'string' && isContainerClient(value.client))) return false;
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
   if (value.review !== undefined && !(isRecord(value.review) && Object.values(value.review).every(isReviewCard))) return false;
+  if (value.classroom !== undefined && !isMembership(value.classroom)) return false;
   return value.quiz === undefined || (isRecord(value.quiz) && Object.values(value.quiz).every(isQuizResult));
 }
 
@@ -282,6 +311,14 @@ export class ProgressStore {
     });
   }
 
+  /** Remembers the classroom the learner joined, or (`undefined`) forgets it. */
+  setClassroom(membership: ClassroomMembership | undefined): Promise<Progress> {
+    return this.update((p) => {
+      if (membership) p.classroom = membership;
+      else delete p.classroom;
+    });
+  }
+
   /** The step to work on in this course order (see nextStep). */
   currentStep(order: readonly string[]): string | undefined {
     return nextStep(this.current, order);
@@ -294,7 +331,7 @@ export class ProgressStore {
     });
   }
 
-  /** Starts over: forgets every step, quiz, review card and pick; keeps target, region, profile and learner. */
+  /** Starts over: forgets every step, quiz, review card and pick; keeps target, region, profile, learner and classroom. */
   reset(): Promise<Progress> {
     return this.update((p) => {
       p.steps = {};

@@ -23,6 +23,8 @@ export const REAL_ERRORS: readonly { id: string; message: string; source: string
   { id: 'repository-not-empty', message: "An error occurred (RepositoryNotEmptyException) when calling the DeleteRepository operation: The repository with name '<name>' in registry with id '<acct>' cannot be deleted because it still contains images", source: '§6 #15, §2 (MOTO wording)' },
   { id: 'repository-exists', message: "An error occurred (RepositoryAlreadyExistsException) when calling the CreateRepository operation: The repository with name '<name>' already exists in the registry with id '<acct>'", source: '§6 #16, §2' },
   { id: 'manifest-unknown', message: 'manifest for <ref> not found: manifest unknown: Requested image not found', source: '§6 #17, §4' },
+  { id: 'put-image-invalid-json', message: "An error occurred (InvalidParameterException) when calling the PutImage operation: Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'", source: '§2 PutImage; aws/aws-cli#8620, aws/aws-sdk#193' },
+  { id: 'image-already-exists', message: "An error occurred (ImageAlreadyExistsException) when calling the PutImage operation: Image with digest '<digest>' and tag '<tag>' already exists in the repository with name '<name>' in registry with id '<acct>'", source: '§2 PutImage (MOTO wording)' },
   { id: 'get-login-removed', message: 'aws: error: argument operation: Invalid choice, valid choices are:', source: '§6 #18' },
 ];
 

@@ -7,9 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listCheckIds } from '../check/registry.js';
-import { runShell as run } from '../util/shell.js';
+import { runShell as run, shellQuote } from '../util/shell.js';
+import { sandboxHome } from '../paths.js';
+import { removeRuntimeFile } from '../util/daemon.js';
+import { announceInProcessSandbox } from '../sandbox/runtime.js';
 import type { CheckResult } from '../check/types.js';
-import { readCourse, type Course, type CourseStep } from '../course/load.js';
+import { lessonsDir, readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
 import { scoreQuiz } from '../course/quiz.js';
 import { bankDir, readBank } from '../quiz/bank.js';
@@ -77,9 +80,12 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
   const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-replay-'));
   const home = path.join(work, 'home');
   fs.mkdirSync(path.join(home, 'docker'), { recursive: true });
-  const sandbox = await startSandbox({ dir: path.join(work, 'sandbox') });
+  // Where `ecr-workbook sandbox …` in a solution looks for the running sandbox (ECR_WORKBOOK_HOME below).
+  const sandboxDir = sandboxHome(path.join(work, 'state'));
+  const sandbox = await startSandbox({ dir: sandboxDir });
+  await announceInProcessSandbox(sandboxDir, sandbox);
   const env: NodeJS.ProcessEnv = {
-    PATH: `${path.dirname(options.awsCli)}:${process.env.PATH}`,
+    PATH: `${workbookOnPath(work)}:${path.dirname(options.awsCli)}:${process.env.PATH}`,
     LANG: 'C.UTF-8',
     HOME: home,
     DOCKER_CONFIG: path.join(home, 'docker'),
@@ -95,6 +101,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     // What `eval "$(ecr-workbook sandbox env)"` sets for the endpoints (keys come from the profile).
     AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+    AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
   };
   fs.mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true, mode: 0o700 });
   const repo = options.repo ?? DEFAULT_REPO;
@@ -113,16 +120,56 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       credentials: sandbox.credentials,
       learnerCredentials: await learnerChain(session.settings.profile, env),
     };
-    const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint, client };
+    const vars = { ...templateVars(session, resolved), assets: assetsOfThisRun(session.course.assetsDir, work) };
+    const ctx: RenderContext = { target: 'sandbox', vars, endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint, client };
     return await replaySteps(session, resolved, env, work, {
       commandsFor: (step) => renderStep(step, ctx).solution,
       beforeStep: options.beforeStep && ((step) => options.beforeStep!(step, session, resolved, env)),
       onStep: options.onStep,
     });
   } finally {
-    await run(`${client} rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
+    await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work, client);
+    removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
   }
+}
+
+/**
+ * A copy of the lessons' assets whose demo page carries a mark of this run, so the images the
+ * replay builds are its own: docker's build cache would otherwise hand every run (and any other
+ * test on the same daemon) the very same image, and docker answers a pull of a manifest it has
+ * cached without asking the registry, which lesson 08's check would then never see.
+ */
+export function assetsOfThisRun(assetsDir: string, work: string): string {
+  const copy = path.join(work, 'assets');
+  fs.cpSync(assetsDir, copy, { recursive: true });
+  fs.appendFileSync(path.join(copy, 'demo-app', 'index.html'), `<!-- course replay ${path.basename(work)} -->\n`);
+  return copy;
+}
+
+/** A folder holding an `ecr-workbook` command that runs this package's CLI, as `npm link` would. */
+export function workbookOnPath(work: string): string {
+  const dir = path.join(work, 'bin');
+  fs.mkdirSync(dir, { recursive: true });
+  // The package root is the lessons folder's parent, from src/ (vitest) and dist/src/ alike.
+  const bin = path.join(path.dirname(lessonsDir()), 'bin', 'ecr-workbook.js');
+  fs.writeFileSync(path.join(dir, 'ecr-workbook'), `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bin)} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/**
+ * Removes every local reference a replay made to a repository, its tags and its digest
+ * references (`<repo>@sha256:…`, which keep an image alive after its tags are gone, and with it
+ * docker's cached manifest: a later pull of the same digest would then not reach the registry),
+ * and the builds a moved tag left dangling. By reference, never by image id: another run may
+ * share an image through docker's build cache.
+ */
+export async function removeRepositoryImages(repository: string, env: NodeJS.ProcessEnv, cwd: string, client: ContainerClient = 'docker'): Promise<void> {
+  const references = `${client} images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | grep -E -v '(:|@)<none>$'`;
+  await run(`${references} | grep -F ${shellQuote(`${repository}:`)} | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`${references} | grep -F ${shellQuote(`${repository}@`)} | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`${client} images -q --filter dangling=true --filter label=build | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
 }
 
 export interface StepReplayOptions {

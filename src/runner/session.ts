@@ -200,9 +200,10 @@ export async function verifyStep(session: Session, resolved: ResolvedTarget, ste
 }
 
 /**
- * Runs a step's check and records the outcome in progress (pass → passed, fail → failed). The
- * facts of a step's first pass are kept through later passes: lesson 08 counts pulls from the
- * moment lesson 07's push was first verified, not from a re-check after it.
+ * Runs a step's check, records the outcome in progress (pass → passed, fail → failed), and
+ * reports it to the learner's classroom. The facts of a step's first pass are kept through later
+ * passes: lesson 08 counts pulls from the moment lesson 07's push was first verified, not from a
+ * re-check after it.
  */
 export async function checkStep(session: Session, resolved: ResolvedTarget, step: CourseStep, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult & { check: string; ms: number }> {
   const result = await verifyStep(session, resolved, step, env);
@@ -212,6 +213,10 @@ export async function checkStep(session: Session, resolved: ResolvedTarget, step
   const evidence = { summary: result.summary, evidence: result.evidence, diagnosis: result.diagnosis?.id, ...(facts ? { facts } : {}) };
   if (result.status === 'pass') await session.store.markPassed(step.id, evidence);
   else if (result.status === 'fail') await session.store.markFailed(step.id, evidence);
+  // In a classroom, the instructor's board hears of it too: in the background, and never more
+  // than the step, the outcome and the diagnosis id.
+  const classroom = session.store.progress.classroom;
+  if (classroom) (await import('../classroom/reporter.js')).reportCheck(classroom, { step: step.id, status: result.status, ...(result.diagnosis ? { diagnosis: result.diagnosis.id } : {}) });
   return result;
 }
 

@@ -73,7 +73,7 @@ export function formatStatus(session: Session, lessons: LessonStatus[], p: Paint
             : current && current.lessonId === l.id
               ? p.yellow('▶')
               : ' ';
-    lines.push(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
+    lines.push(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
   }
   const drifts = lessons.flatMap((l) => l.steps.filter((s) => s.drift).map((s) => ({ id: s.id, drift: s.drift! })));
   const real = drifts.filter((d) => !d.drift.afterCleanUp);

@@ -1,8 +1,10 @@
 import path from 'node:path';
-import { EcrBackend } from './backend/ecr.js';
+import { Authorizer } from './authz/authorizer.js';
+import { EcrBackend, otherRegistry } from './backend/ecr.js';
 import { SandboxStore } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, registryImage, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
+import { IamBackend } from './iam/backend.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
@@ -23,7 +25,8 @@ export interface SandboxOptions {
   registryImage?: string;
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
-  deniedActions?: Iterable<string>;
+  /** How often lifecycle policies are applied (default every minute); 0 applies them only on request. */
+  lifecycleIntervalMs?: number;
   /** Progress lines for a spinner while the slow parts start. */
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
@@ -40,7 +43,12 @@ export interface RunningSandbox {
   accountId: string;
   credentials: IssuedCredentials;
   store: SandboxStore;
+  /** The main (learner's) account's ECR. */
   backend: EcrBackend;
+  /** The second account's ECR: its registry is addressed as `127.0.0.1:PORT`. */
+  secondBackend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   registry?: RegistryUpstream;
   stop(): Promise<void>;
 }
@@ -56,14 +64,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     );
   }
   let port = options.port ?? 0;
+  const iam = new IamBackend(store);
+  if (iam.ensureIdentities()) await store.save();
+  // Each account's registry has a host of its own, and docker trusts both without configuration
+  // (loopback registries are insecure-allowed): the learner's is localhost, the second's 127.0.0.1.
   const backend = new EcrBackend(store, { registryHost: () => `localhost:${port}` });
+  const secondBackend = new EcrBackend(store, { registryHost: () => `127.0.0.1:${port}` }, otherRegistry(store, SECOND_ACCOUNT_ID));
+  const registries = (accountId: string) => [backend, secondBackend].find((b) => b.accountId === accountId);
+  const authorizer = new Authorizer(iam, registries);
   const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
   const server = new SandboxServer({
     backend,
-    console: createConsole({ backend, region, tokenTtlSeconds }),
+    registries,
+    iam,
+    authorizer,
+    console: createConsole({ backend, iam, authorizer, region, tokenTtlSeconds }),
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
-    deniedActions: new Set(options.deniedActions ?? []),
   });
   options.onProgress?.('starting the API server');
   try {
@@ -87,9 +104,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     }
     // A sandbox killed after deleting images left their bytes behind: collect them before serving.
     await collectRegistryGarbage(registry, store, options.onWarning);
-    proxy = createRegistryProxy({ backend, upstream: registry, region });
+    proxy = createRegistryProxy({ backends: [backend, secondBackend], iam, authorizer, upstream: registry, region });
     server.setRegistry(proxy);
   }
+
+  const lifecycle = scheduleLifecycle(backend, options.lifecycleIntervalMs ?? LIFECYCLE_INTERVAL_MS);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -101,9 +120,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     credentials: store.state.credentials,
     store,
     backend,
+    secondBackend,
+    iam,
+    authorizer,
     registry,
     stop() {
       stopped ??= (async () => {
+        await lifecycle.stop();
         await server.close();
         await proxy?.close();
         if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
@@ -111,6 +134,35 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         await store.save();
       })();
       return stopped;
+    },
+  };
+}
+
+/**
+ * Applies lifecycle policies once now (a policy that came due while the sandbox was stopped
+ * acts at start), then every `intervalMs`. Runs never overlap; stop() waits for one under way.
+ */
+function scheduleLifecycle(backend: EcrBackend, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => backend.applyLifecyclePolicies())
+      .then(
+        (runs) => {
+          for (const r of runs) {
+            if (r.expired.length > 0) console.log(`[sandbox] lifecycle policy of ${r.repositoryName} (${r.region}) expired ${r.expired.length} image(s)`);
+          }
+        },
+        (error: unknown) => console.error(`[sandbox] applying lifecycle policies failed: ${(error as Error)?.message ?? error}`),
+      );
+  };
+  run();
+  const timer = intervalMs > 0 ? setInterval(run, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
     },
   };
 }

@@ -117,6 +117,27 @@ describe('ProgressStore', () => {
     expect(store.progress).toEqual({ version: 1, target: 'aws', steps: {} });
   });
 
+  it('remembers the classroom a learner joined, keeps it through reset, and forgets it on leave', async () => {
+    const member = { url: 'http://127.0.0.1:5124', code: 'K7MQ4PXA', name: 'alice', token: 'tok', roomId: 'r1', target: 'sandbox' as const, joinedAt: '2025-01-02T03:04:05.000Z' };
+    const { store } = await ProgressStore.open();
+    await store.markPassed('caller-identity');
+    await store.setClassroom(member);
+    expect((await ProgressStore.open()).store.progress.classroom).toEqual(member);
+    await store.reset();
+    expect((await ProgressStore.open()).store.progress.classroom).toEqual(member);
+    await store.setClassroom(undefined);
+    expect((await ProgressStore.open()).store.progress).not.toHaveProperty('classroom');
+  });
+
+  it('treats a classroom entry without its token (or with an unknown target) as a corrupt file', async () => {
+    for (const classroom of [{ url: 'http://x:1', code: 'K7MQ4PXA', name: 'alice', roomId: 'r', target: 'sandbox', joinedAt: 'now' }, { url: 'http://x:1', code: 'C', name: 'a', token: 't', roomId: 'r', target: 'moon', joinedAt: 'now' }]) {
+      fs.writeFileSync(progressFile(), JSON.stringify({ version: 1, target: 'sandbox', steps: {}, classroom }));
+      const { warning, store } = await ProgressStore.open();
+      expect(warning).toMatch(/does not have the expected shape/);
+      expect(store.progress.classroom).toBeUndefined();
+    }
+  });
+
   it('reports corruption found by a later change through onWarning', async () => {
     const warnings: string[] = [];
     const { store } = await ProgressStore.open({ onWarning: (m) => warnings.push(m) });

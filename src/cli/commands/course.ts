@@ -8,6 +8,7 @@ import { formatResult, painter } from '../../runner/format.js';
 import { findDrift, formatStatus, lessonStatuses, type Drift } from '../../runner/status.js';
 import type { CourseStep } from '../../course/load.js';
 import type { ResolvedTarget } from '../../targets/index.js';
+import type { SandboxRuntime } from '../../sandbox/runtime.js';
 import { startSpinner } from '../../util/spinner.js';
 import { loadBankFast } from '../../course/cache.js';
 import { orderTopics, practiceSummary, practiceTable } from '../../quiz/practice.js';
@@ -144,8 +145,8 @@ async function effectiveRegion(s: Session, env: NodeJS.ProcessEnv): Promise<stri
   if (s.settings.region) return s.settings.region;
   if (s.settings.target === 'aws') return (await import('../../targets/aws.js')).awsRegion({ profile: s.settings.profile, env });
   // The sandbox's: the running (or last) one's, else the region a fresh sandbox starts in.
-  const [{ readRuntimeFile }, { DEFAULT_REGION }, { sandboxHome }] = await Promise.all([import('../../sandbox/runtime.js'), import('../../sandbox/config.js'), import('../../paths.js')]);
-  return (await readRuntimeFile(sandboxHome()))?.region ?? DEFAULT_REGION;
+  const [{ readRuntimeFile }, { DEFAULT_REGION }, { sandboxHome }] = await Promise.all([import('../../util/daemon.js'), import('../../sandbox/config.js'), import('../../paths.js')]);
+  return (await readRuntimeFile<SandboxRuntime>(sandboxHome()))?.region ?? DEFAULT_REGION;
 }
 
 /** `status [--verify] [--json]`: a progress bar per lesson. Fast without --verify: no SDK, no sandbox. */
@@ -177,6 +178,8 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
   const bank = await loadBankFast();
   const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date());
   if (opts.json) {
+    // The classroom without its token: status output gets pasted into chats.
+    const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
     out(
       JSON.stringify({
         target: progress.target,
@@ -189,6 +192,7 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
         total,
         lessons,
         practice,
+        classroom,
         ...(drift ? { verified: true, drifted: [...drift.keys()] } : {}),
         ...(left ? { onAws: left.plan ?? null } : {}),
       }),
@@ -199,6 +203,7 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
   out(`${p.bold('ecr-workbook')}: target ${progress.target}${region ? `, region ${region}` : ''}, profile ${s.settings.profile}, client ${client}${progress.learner ? `, learner ${progress.learner}` : ''}`);
   out(formatStatus(s, lessons, p).join('\n'));
   if (left) out(`\n${left.text}`);
+  if (progress.classroom) out(`\nYour checks are reported to the classroom at ${progress.classroom.url} as ${progress.classroom.name} (leave with \`ecr-workbook leave\`).`);
   const drifted = drift ? [...drift.values()].filter((d) => !d.afterCleanUp).length : 0;
   out(
     `\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}` +
