@@ -69,10 +69,14 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 }
 
 /**
- * `aws ecr` / `aws sts` where a command starts: at a line start, or after `|`, `||`, `&&`, `;`,
- * `(`, `$(` or a backtick. That covers `aws ecr get-login-password … | docker login …`.
+ * Where a command starts: at a line start, after `|`, `||`, `&&`, `;`, `(`, `{`, `$(` or a
+ * backtick, or after the shell words that run one (`for …; do docker push …; done`, `then`,
+ * `else`). One capture group: what came before.
  */
-const AWS_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts)(?=[ \t]|\\?$)/gm;
+const COMMAND_START = String.raw`(^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`;
+
+/** `aws ecr` / `aws sts` where a command starts: covers `aws ecr get-login-password … | docker login …`. */
+const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)aws[ \t]+(ecr|sts)(?=[ \t]|\\?$)`, 'gm');
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
@@ -87,9 +91,9 @@ export function insertEndpointUrl(text: string, endpointUrl: string): string {
 }
 
 /** `docker` where a command starts (the same places as `aws ecr` above). */
-const DOCKER_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)docker(?=[ \t]|\\?$)/gm;
+const DOCKER_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)docker(?=[ \t]|\\?$)`, 'gm');
 /** A podman command that talks to a registry, where a command starts. */
-const PODMAN_REGISTRY_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)podman[ \t]+(login|push|pull)(?=[ \t]|\\?$)/gm;
+const PODMAN_REGISTRY_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)podman[ \t]+(login|push|pull)(?=[ \t]|\\?$)`, 'gm');
 
 /**
  * Docker commands as a Podman learner types them: `docker` becomes `podman` where a command

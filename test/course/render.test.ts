@@ -311,6 +311,12 @@ describe('docker commands for a Podman learner (one render rule for every lesson
     );
     expect(podman('docker push \\\n  localhost:5123/demo-app:v1')).toBe('podman push --tls-verify=false \\\n  localhost:5123/demo-app:v1');
     expect(podman('docker build -t demo-app:v1 .; docker logout localhost:5123')).toBe('podman build -t demo-app:v1 .; podman logout localhost:5123');
+    expect(podman('for v in 1 2; do docker build -t localhost:5123/x:v$v . && docker push localhost:5123/x:v$v; done')).toBe(
+      'for v in 1 2; do podman build -t localhost:5123/x:v$v . && podman push --tls-verify=false localhost:5123/x:v$v; done',
+    );
+    expect(podman('if true; then docker pull localhost:5123/x; else docker pull localhost:5123/y; fi')).toBe(
+      'if true; then podman pull --tls-verify=false localhost:5123/x; else podman pull --tls-verify=false localhost:5123/y; fi',
+    );
   });
 
   it('leaves real ECR hosts, words that are not commands, docker learners and already-rendered text alone', () => {
@@ -323,6 +329,13 @@ describe('docker commands for a Podman learner (one render rule for every lesson
     expect(podman(once)).toBe(once);
   });
 
+  it('finds aws commands inside loops too, for an old aws CLI', () => {
+    expect(insertEndpointUrl('for r in a b; do aws ecr create-repository --repository-name $r; done', URL)).toBe(
+      `for r in a b; do aws ecr --endpoint-url ${URL} create-repository --repository-name $r; done`,
+    );
+    expect(insertEndpointUrl('echo do not run aws ecr here', URL)).toBe('echo do not run aws ecr here');
+  });
+
   it('renders a fix the same way as a lesson: endpoint flag for an old aws CLI, then the client', () => {
     const fix = 'aws ecr get-login-password --region us-east-1 --profile ecr-workbook | docker login --username AWS --password-stdin localhost:5123';
     expect(renderShellCommand(fix, { endpointUrl: URL, client: 'podman', vars: { registry: host } })).toBe(
@@ -333,7 +346,7 @@ describe('docker commands for a Podman learner (one render rule for every lesson
   it('every lesson, rendered for Podman on the sandbox, has no docker command left, and every registry command can reach it', async () => {
     const course = await loadCourse();
     const ctx: RenderContext = { target: 'sandbox', vars: sandboxVars, client: 'podman' };
-    const dockerCommand = /(^|[|;&(`]|\$\()[ \t]*docker[ \t]/m;
+    const dockerCommand = /(^|[|;&({`]|\$\(|\b(?:do|then|else)[ \t])[ \t]*docker[ \t]/m;
     for (const lesson of course.lessons) {
       const shell = [...renderLesson(lesson, ctx).matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
       const inline = [...renderLesson(lesson, ctx).matchAll(/`((?:docker|podman) [^`]+)`/g)].map((m) => m[1]!);

@@ -93,4 +93,9 @@ export const BEFORE_EACH_STEP: Readonly<Record<string, string>> = {
   'push-image': 'not-pushed',
   'verify-image': 'not-pulled-back',
   'delete-repository': 'repository-still-there',
+  'push-versions': 'repository-missing',
+  'preview-policy': 'lifecycle-not-previewed',
+  'apply-policy': 'lifecycle-not-applied',
+  'promote-prod': 'not-promoted',
+  'clean-up-promotion': 'repository-still-there',
 };
