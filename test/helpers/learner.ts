@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { diagnosesOf, type CheckResult } from '../../src/check/types.js';
+import type { ReplayStep } from '../../src/runner/course-check.js';
 import type { ContainerClient } from '../../src/docker/client.js';
 import { checkStep, openSession, verifyStep } from '../../src/runner/session.js';
 import { learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
@@ -99,3 +100,13 @@ export const BEFORE_EACH_STEP: Readonly<Record<string, string>> = {
   'promote-prod': 'not-promoted',
   'clean-up-promotion': 'repository-still-there',
 };
+
+/** Every way a replayed step can fall short, one line each (empty when the replay held). */
+export function shortfalls(steps: ReplayStep[]): string[] {
+  return steps.flatMap((s) => [
+    ...(!(s.step in BEFORE_EACH_STEP) ? [`${s.step}: a step this test does not know (it said ${s.before} ${s.beforeDiagnosis ?? ''} before): add it to BEFORE_EACH_STEP in test/helpers/learner.ts`] : []),
+    ...(s.step in BEFORE_EACH_STEP && (s.before !== 'fail' || s.beforeDiagnosis !== BEFORE_EACH_STEP[s.step]) ? [`${s.step}: before the step ${s.before} ${s.beforeDiagnosis ?? ''}, expected fail ${BEFORE_EACH_STEP[s.step]}`] : []),
+    ...s.commands.filter((c) => c.code !== 0).map((c) => `${s.step}: $ ${c.command} exited ${c.code}\n${c.output}`),
+    ...(s.after !== 'pass' ? [`${s.step}: after the step ${s.after}: ${s.afterSummary}`] : []),
+  ]);
+}
