@@ -207,7 +207,7 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
   const drifted = drift ? [...drift.values()].filter((d) => !d.afterCleanUp).length : 0;
   out(
     `\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}` +
-      (drift ? (drifted ? '' : ' Every passed step still holds.') : ' Re-check the passed steps against real state with: ecr-workbook status --verify'),
+      (drift ? (drifted ? '' : passed ? ' Every passed step still holds.' : '') : passed ? ' Re-check the passed steps against real state with: ecr-workbook status --verify' : ''),
   );
   out(`\n${p.bold('Interview practice')}: ${practice.due} due, ${practice.seen} of ${practice.questions} questions seen, ${practice.mastered} mastered. Practise with \`ecr-workbook quiz\`.`);
   for (const row of practiceTable(practice.topics)) out(row);
