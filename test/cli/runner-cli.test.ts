@@ -259,5 +259,7 @@ describe('--port chooses the port the workbook starts the sandbox on', () => {
     const other = pcli('--port', String(port + 1), 'check', '--json');
     expect(other.status).toBe(2);
     expect(JSON.parse(other.stdout).error).toContain(`already running on port ${port}`);
+    // --port 0 asks for any free port: the running one will do.
+    expect(pcli('--port', '0', 'check', '--json').status).toBe(1);
   });
 });
