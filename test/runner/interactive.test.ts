@@ -183,6 +183,8 @@ describe('a terminal that reports 0 columns', () => {
   const ztmux = (...args: string[]) => execFileSync('tmux', ['-L', zsocket, ...args], { env, encoding: 'utf8' });
   afterAll(() => {
     spawnSync('tmux', ['-L', zsocket, 'kill-server'], { env });
+    // `lesson` started the sandbox again (the first describe's afterAll stopped it): stop it.
+    spawnSync(process.execPath, [BIN, 'sandbox', 'down'], { env });
   });
 
   it('shows every word of a lesson, wrapped at 80 (`stty cols 0`, as some pseudo-terminals report)', async () => {
