@@ -29,22 +29,22 @@ const check: Check = async (ctx, params) => {
   const want: Want = { user, profile, arn: userArn(ctx.region, account, user), pushRefused: params.pushRefused === true };
   const host = ctx.registryHost;
   try {
-    const stored = await storedCredential(host, ctx.env);
-    if (stored.kind === 'helper-error') return fail('the credential helper failed', diagnoses.credentialHelperBroken(stored.helper, stored.message), [`${stored.source}: ${stored.message}`]);
+    const stored = await storedCredential(host, ctx);
+    if (stored.kind === 'helper-error') return fail('the credential helper failed', diagnoses.credentialHelperBroken(ctx, stored.helper, stored.message, stored), [`${stored.source}: ${stored.message}`]);
     if (stored.kind === 'none') return fail(`no login for ${host}`, iamDiagnoses.ciNotLoggedIn(ctx, user, profile), [`Looked in ${stored.source}`]);
-    if (stored.username !== 'AWS') return fail(`the login uses username '${stored.username}'`, diagnoses.usernameNotAws(host, stored.username));
+    if (stored.username !== 'AWS') return fail(`the login uses username '${stored.username}'`, diagnoses.usernameNotAws(ctx, stored.username));
     const login = { username: stored.username, secret: stored.secret };
     const probe = await probeRegistryLogin(host, login.username, login.secret);
     const evidence = [`Login for ${host} stored in ${stored.source}`, `GET /v2/ with it: HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`];
-    if (probe.status === 403 && /expired/i.test(probe.message ?? '')) return fail('the login has expired', diagnoses.tokenExpired(host), evidence);
+    if (probe.status === 403 && /expired/i.test(probe.message ?? '')) return fail('the login has expired', diagnoses.tokenExpired(ctx), evidence);
     if (probe.status === 403 && /deleted or made Inactive|session is over/i.test(probe.message ?? '')) {
       return fail("the login's key no longer works", iamDiagnoses.loginRevoked(ctx, user, profile), evidence);
     }
-    if (probe.status !== 200) return fail('the registry rejects the login', diagnoses.loginRejected(host, `HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`), evidence);
+    if (probe.status !== 200) return fail('the registry rejects the login', diagnoses.loginRejected(ctx, `HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`), evidence);
     if (!(await findRepository(await ctx.ecr(), ctx.repositoryName))) return await missingRepositoryResult(ctx);
     return ctx.sandboxControl ? await fromSandboxRecords(ctx, want, login.secret, evidence) : await fromRegistry(ctx, want, login, evidence);
   } catch (error) {
-    return resultForError(error, `the registry at ${host}`);
+    return resultForError(error, `the registry at ${host}`, ctx);
   }
 };
 export default check;
@@ -81,7 +81,7 @@ async function fromRegistry(ctx: CheckContext, want: Want, login: { username: st
   const host = ctx.registryHost;
   const pull = await registryRequest(host, login, 'GET', `/v2/${ctx.repositoryName}/manifests/${ctx.tag}`);
   evidence.push(`Pull (GET manifests/${ctx.tag}) with it: HTTP ${pull.status}${pull.message ? `: ${pull.message}` : ''}`);
-  if (pull.status === 404) return fail(`no image tagged ${ctx.tag}`, diagnoses.notPushed(`${ctx.repositoryUri}:${ctx.tag}`), evidence);
+  if (pull.status === 404) return fail(`no image tagged ${ctx.tag}`, diagnoses.notPushed(ctx), evidence);
   if (pull.status !== 200) {
     const who = deniedPrincipal(pull.message ?? '');
     if (who && who !== want.arn) return fail('docker is logged in as someone else', iamDiagnoses.dockerLoginOtherIdentity(ctx, want.user, want.profile, who), evidence);

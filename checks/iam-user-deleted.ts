@@ -25,7 +25,7 @@ const check: Check = async (ctx, params) => {
     if (accountProfile && classifyAwsError(error) === 'no-credentials') {
       return pass(`no profile '${accountProfile}' here, so no user of the course in a second account`, [`The profile '${accountProfile}' has no credentials on this machine.`]);
     }
-    return resultForError(error, 'IAM');
+    return resultForError(error, 'IAM', ctx);
   }
 };
 export default check;

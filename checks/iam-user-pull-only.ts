@@ -71,7 +71,7 @@ const check: Check = async (ctx, params) => {
     const profile = await checkProfile(ctx, { profile: keyProfile, user: userName, account, setup });
     return { ...profile, evidence: [...evidence, ...profile.evidence], ...(profile.status === 'pass' ? { summary: `${verdict.summary}; the profile '${keyProfile}' holds its key` } : {}) };
   } catch (error) {
-    return resultForError(error, 'IAM');
+    return resultForError(error, 'IAM', ctx);
   }
 };
 export default check;

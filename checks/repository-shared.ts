@@ -67,7 +67,7 @@ const check: Check = async (ctx, params) => {
     if (pushes.length > 0) return fail(`account ${account} can push too`, iamDiagnoses.repositoryPolicyAllowsPush(ctx, pushes.map((r) => r.action), account), evidence);
     return pass(`account ${account} may pull ${ctx.repositoryName}, and not push`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECR and IAM');
+    return resultForError(error, 'ECR and IAM', ctx);
   }
 };
 export default check;

@@ -335,7 +335,7 @@ export async function profileCaller(ctx: CheckContext, profile: string, setup: s
     const problem = classifyAwsError(error);
     if (problem === 'no-credentials') return { result: fail(`no credentials in the profile '${profile}'`, iamDiagnoses.profileMissing(profile, setup)) };
     if (problem === 'invalid-credentials') return { result: fail(`AWS refused the profile '${profile}'`, iamDiagnoses.profileKeyInvalid(profile, (error as Error).message, setup)) };
-    return { result: resultForError(error, 'STS') };
+    return { result: resultForError(error, 'STS', ctx) };
   }
 }
 

@@ -64,7 +64,7 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
     expect(await confirmAwsTarget(resolved, { stateDir, interactive: false })).toBe('remembered');
   }, 60_000);
 
-  it('every step goes from fail to pass with the lessons as written for AWS', async () => {
+  it('every step but lesson 02 (the credentials are this run\'s precondition; `aws configure` is not typed) goes from fail to pass with the lessons as written for AWS', async () => {
     expect(resolved, 'the identity test above must pass first').toBeDefined();
     // Lesson 11 needs a second account: its id, and a profile `partner` for it. Without them its
     // sharing steps are skipped, as a learner without one would; its clean-up still runs.
