@@ -1,12 +1,13 @@
 import { GetUserCommand } from '@aws-sdk/client-iam';
 import { resultForError } from '../src/check/common.js';
-import { iamDiagnoses, storeNewKeyCommand } from '../src/check/diagnoses.js';
+import { iamDiagnoses } from '../src/check/diagnoses.js';
 import {
   checkProfile,
   findUser,
   LAYER_CHECK_ACTION,
   LOGIN_ACTION,
   misplacedRepositoryArn,
+  newKeySetup,
   partnerProfileSetup,
   policyOnOtherUser,
   profileCaller,
@@ -67,7 +68,7 @@ const check: Check = async (ctx, params) => {
     if (pullsRefused.length > 0) return await whyNoPull(ctx, { iam, userName, account, accountProfile, crossAccount, refusedActions: pullsRefused, resource, evidence });
     const verdict = pass(`${userName} can log in and pull ${ctx.repositoryName}, and cannot push`, evidence);
     if (!keyProfile) return verdict;
-    const setup = storeNewKeyCommand(ctx, userName, keyProfile, accountProfile ?? ctx.profile);
+    const setup = newKeySetup(ctx, async () => iam, userName, keyProfile, accountProfile ?? ctx.profile);
     const profile = await checkProfile(ctx, { profile: keyProfile, user: userName, account, setup });
     return { ...profile, evidence: [...evidence, ...profile.evidence], ...(profile.status === 'pass' ? { summary: `${verdict.summary}; the profile '${keyProfile}' holds its key` } : {}) };
   } catch (error) {
@@ -85,7 +86,7 @@ async function ownUserName(ctx: CheckContext): Promise<string | undefined> {
   }
 }
 
-/** The policy behind allowed actions: the one the simulator named, else the first the user holds. */
+/** The policy behind simulated actions: the one the simulator named, else the first the user holds. */
 function grantingPolicy(held: HeldPolicy[], results: SimulatedAction[]): HeldPolicy {
   const named = new Set(results.flatMap((r) => r.sources));
   return held.find((p) => named.has(p.name)) ?? held[0] ?? { kind: 'attached', name: 'a policy' };
@@ -110,12 +111,16 @@ async function whyNoPull(
   const held = await userPolicies(iam, userName);
   evidence.push(`Policies of ${userName}: ${held.length ? held.map((p) => (p.kind === 'inline' ? `${p.name} (inline)` : p.name)).join(', ') : 'none'}`);
   const summary = `${userName} cannot ${missing.includes(LOGIN_ACTION) && missing.length === 1 ? 'log in' : 'pull'}`;
+  // A Deny the user's own policies hold: the simulator names the policy its statement is in.
+  const denied = facts.refusedActions.filter((r) => r.decision === 'explicitDeny');
+  const deny = denied.length ? grantingPolicy(held, denied) : undefined;
+  const cannotPull = () =>
+    fail(summary, iamDiagnoses.ciCannotPull(ctx, userName, missing, facts.resource, { ...(facts.accountProfile ? { profile: facts.accountProfile } : {}), ...(deny ? { deny } : {}) }), evidence);
   if (facts.crossAccount) {
-    if (!facts.refusedActions.some((r) => r.decision === 'explicitDeny')) {
-      return fail(summary, iamDiagnoses.partnerIdentityPolicyMissing(ctx, userName, facts.account, facts.accountProfile ?? '', missing), evidence);
-    }
-    return fail(summary, iamDiagnoses.ciCannotPull(ctx, userName, missing, facts.resource, facts.accountProfile), evidence);
+    if (!deny) return fail(summary, iamDiagnoses.partnerIdentityPolicyMissing(ctx, userName, facts.account, facts.accountProfile ?? '', missing), evidence);
+    return cannotPull();
   }
+  if (deny) return cannotPull();
   if (held.length === 0) {
     const other = await policyOnOtherUser(iam, userName, await ownUserName(ctx));
     if (other) return fail(summary, iamDiagnoses.policyOnWrongUser(ctx, userName, other.other, other.policy), evidence);
@@ -127,5 +132,5 @@ async function whyNoPull(
     return fail(summary, diagnose(ctx, userName, misplaced.policy, misplaced.found, misplaced.want, misplaced.corrected), evidence);
   }
   if (missing.length === 1 && missing[0] === LOGIN_ACTION) return fail(summary, iamDiagnoses.ciCannotLogin(ctx, userName), evidence);
-  return fail(summary, iamDiagnoses.ciCannotPull(ctx, userName, missing, facts.resource), evidence);
+  return cannotPull();
 }

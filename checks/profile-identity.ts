@@ -1,5 +1,4 @@
-import { storeNewKeyCommand } from '../src/check/diagnoses.js';
-import { checkProfile, partnerProfileSetup } from '../src/check/iam.js';
+import { checkProfile, newKeySetup, partnerProfileSetup } from '../src/check/iam.js';
 import type { Check } from '../src/check/types.js';
 
 /**
@@ -11,7 +10,7 @@ const check: Check = async (ctx, params) => {
   const profile = String(params.profile);
   const user = typeof params.user === 'string' ? params.user : undefined;
   const account = typeof params.account === 'string' ? params.account : undefined;
-  const setup = user ? storeNewKeyCommand(ctx, user, profile) : partnerProfileSetup(ctx, profile);
+  const setup = user ? newKeySetup(ctx, () => ctx.iam(), user, profile) : partnerProfileSetup(ctx, profile);
   return checkProfile(ctx, { profile, setup, ...(user ? { user } : {}), ...(account ? { account } : {}) });
 };
 export default check;

@@ -439,12 +439,14 @@ function attachReadOnly(fx: IamFixContext, user: string, profile?: string): stri
 
 /**
  * A new access key for `user`, stored in the profile of the same purpose (`ci-reader`) without the
- * secret ever on screen: create-access-key's two values go straight into `aws configure set`.
+ * secret ever on screen: create-access-key's two values go straight into `aws configure set`. A
+ * user has at most two keys: `replacing` names the oldest, deleted first when both are taken.
  */
-export function storeNewKeyCommand(fx: IamFixContext, user: string, profile: string, adminProfile: string = fx.profile): string {
+export function storeNewKeyCommand(fx: IamFixContext, user: string, profile: string, adminProfile: string = fx.profile, replacing?: string): string {
   const create = awsIn(fx, `iam create-access-key --user-name ${q(user)} --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text`, adminProfile);
   const set = (key: string, value: string) => `aws configure set ${key} ${value} --profile ${q(profile)}`;
-  return `set -- $(${create}) && ${set('aws_access_key_id', '"$1"')} && ${set('aws_secret_access_key', '"$2"')} && ${set('region', q(fx.region))}`;
+  const makeRoom = replacing ? `${awsIn(fx, `iam delete-access-key --user-name ${q(user)} --access-key-id ${q(replacing)}`, adminProfile)} && ` : '';
+  return `${makeRoom}set -- $(${create}) && ${set('aws_access_key_id', '"$1"')} && ${set('aws_secret_access_key', '"$2"')} && ${set('region', q(fx.region))}`;
 }
 
 /** docker login with a token from `profile` (the identity docker then pulls and pushes as). */
@@ -544,12 +546,14 @@ export const iamDiagnoses = {
       'Attach the read-only managed policy, which has it (or add a statement allowing ecr:GetAuthorizationToken on "*"):',
       attachReadOnly(fx, user),
     ),
-  ciCannotPull: (fx: IamFixContext, user: string, missing: string[], resource: string, profile?: string) =>
+  ciCannotPull: (fx: IamFixContext, user: string, missing: string[], resource: string, options: { profile?: string; deny?: PolicyPlace } = {}) =>
     d(
       'ci-cannot-pull',
-      `IAM denies '${user}' ${missing.join(', ')} (on ${resource}; a login token on "*"). A pull needs ecr:GetAuthorizationToken to log in, then ecr:BatchGetImage (the manifest) and ecr:GetDownloadUrlForLayer (the layers); an explicit Deny in any of its policies wins over every Allow.`,
-      'Remove any Deny of those actions, and attach the read-only managed policy, which allows every one of them:',
-      attachReadOnly(fx, user, profile),
+      `IAM denies '${user}' ${missing.join(', ')} (on ${resource}; a login token on "*"). A pull needs ecr:GetAuthorizationToken to log in, then ecr:BatchGetImage (the manifest) and ecr:GetDownloadUrlForLayer (the layers)${options.deny ? `; ${policyLabel(options.deny)} denies some of them, and an explicit Deny wins over every Allow` : ''}.`,
+      options.deny
+        ? `Take ${policyLabel(options.deny)} off ${user}, and make sure it holds the read-only managed policy:`
+        : 'Attach the read-only managed policy, which allows every one of them:',
+      [...(options.deny ? [removePolicy(fx, user, options.deny, options.profile)] : []), attachReadOnly(fx, user, options.profile)].join(' && '),
     ),
   partnerIdentityPolicyMissing: (fx: IamFixContext, user: string, account: string, accountProfile: string, missing: string[]) =>
     d(
@@ -565,7 +569,7 @@ export const iamDiagnoses = {
     d(
       'profile-key-invalid',
       `AWS refused the key in the profile '${profile}': ${detail} A deleted key, an Inactive one, or a typo while copying it.`,
-      'Store a working key in the profile (a user has at most two keys: delete an old one first if create-access-key answers LimitExceeded):',
+      'Store a working key in the profile (a user has at most two keys: when both are taken, the command deletes the oldest first):',
       setup,
     ),
   profileHoldsAdminKeys: (profile: string, arn: string, user: string, setup: string) =>
@@ -616,8 +620,8 @@ export const iamDiagnoses = {
     d(
       'ci-push-not-tried',
       `No push by ${user} has been refused yet: the lesson wants you to read ECR's own refusal.`,
-      'Try one (it must fail):',
-      `docker tag ${q(`${fx.repositoryUri}:${fx.tag}`)} ${q(`${fx.repositoryUri}:ci-test`)} && docker push ${q(`${fx.repositoryUri}:ci-test`)}`,
+      "Try one, and read ECR's refusal (the `!` makes the refused push the command's success):",
+      `docker tag ${q(`${fx.repositoryUri}:${fx.tag}`)} ${q(`${fx.repositoryUri}:ci-test`)} && ! docker push ${q(`${fx.repositoryUri}:ci-test`)}`,
     ),
   ciPullRefused: (fx: IamFixContext, user: string, message: string) => {
     const side = /resource-based policy/.test(message) ? "your repository's policy" : /identity-based policy/.test(message) ? `${user}'s own policies` : 'a policy';

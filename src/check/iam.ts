@@ -10,7 +10,7 @@ import { LOGIN_ACTION } from '../aws/iam-policy.js';
 import { editDistance } from '../util/edit-distance.js';
 import { classifyAwsError } from './aws-errors.js';
 import { resultForError } from './common.js';
-import { iamDiagnoses, type PolicyPlace } from './diagnoses.js';
+import { iamDiagnoses, storeNewKeyCommand, type PolicyPlace } from './diagnoses.js';
 import { fail, pass, type CheckContext, type CheckResult } from './types.js';
 
 export { LOGIN_ACTION };
@@ -322,19 +322,19 @@ export interface ProfileExpectation {
   user?: string;
   /** The account (default: the learner's). */
   account?: string;
-  /** The command that puts the right credentials in the profile (shown as the fix). */
-  setup: string;
+  /** The command that puts the right credentials in the profile (shown as the fix), worked out when needed. */
+  setup: string | (() => Promise<string>);
 }
 
 /** Who a profile signs in as (STS GetCallerIdentity), or the failed result that says why it cannot. */
-export async function profileCaller(ctx: CheckContext, profile: string, setup: string): Promise<{ who: { Account?: string; Arn?: string } } | { result: CheckResult }> {
+export async function profileCaller(ctx: CheckContext, profile: string, setup: ProfileExpectation['setup']): Promise<{ who: { Account?: string; Arn?: string } } | { result: CheckResult }> {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
     return { who: await (await ctx.asProfile(profile).sts()).send(new GetCallerIdentityCommand({})) };
   } catch (error) {
     const problem = classifyAwsError(error);
-    if (problem === 'no-credentials') return { result: fail(`no credentials in the profile '${profile}'`, iamDiagnoses.profileMissing(profile, setup)) };
-    if (problem === 'invalid-credentials') return { result: fail(`AWS refused the profile '${profile}'`, iamDiagnoses.profileKeyInvalid(profile, (error as Error).message, setup)) };
+    if (problem === 'no-credentials') return { result: fail(`no credentials in the profile '${profile}'`, iamDiagnoses.profileMissing(profile, await setupOf(setup))) };
+    if (problem === 'invalid-credentials') return { result: fail(`AWS refused the profile '${profile}'`, iamDiagnoses.profileKeyInvalid(profile, (error as Error).message, await setupOf(setup))) };
     return { result: resultForError(error, 'STS', ctx) };
   }
 }
@@ -355,8 +355,8 @@ export async function checkProfile(ctx: CheckContext, want: ProfileExpectation):
     return fail('no second account named yet', iamDiagnoses.partnerAccountUnset(found), evidence);
   }
   if (who.Account !== account) {
-    if (want.account && who.Account === ctx.accountId) return fail(`'${want.profile}' is your own account`, iamDiagnoses.partnerProfileSameAccount(want.profile, ctx.accountId, want.setup), evidence);
-    return fail(`'${want.profile}' signs in to account ${who.Account}`, iamDiagnoses.profileOtherAccount(want.profile, who.Account ?? '?', account, want.setup), evidence);
+    if (want.account && who.Account === ctx.accountId) return fail(`'${want.profile}' is your own account`, iamDiagnoses.partnerProfileSameAccount(want.profile, ctx.accountId, await setupOf(want.setup)), evidence);
+    return fail(`'${want.profile}' signs in to account ${who.Account}`, iamDiagnoses.profileOtherAccount(want.profile, who.Account ?? '?', account, await setupOf(want.setup)), evidence);
   }
   if (want.user && (userNameOf(who.Arn)?.toLowerCase() !== want.user.toLowerCase() || !/:user\//.test(who.Arn ?? ''))) {
     let mine: string | undefined;
@@ -365,10 +365,30 @@ export async function checkProfile(ctx: CheckContext, want: ProfileExpectation):
     } catch {
       mine = undefined; // the learner's own profile is lesson 02's business
     }
-    if (mine && mine === who.Arn) return fail(`'${want.profile}' holds your own keys`, iamDiagnoses.profileHoldsAdminKeys(want.profile, who.Arn ?? '', want.user, want.setup), evidence);
-    return fail(`'${want.profile}' signs in as another identity`, iamDiagnoses.profileOtherUser(want.profile, who.Arn ?? '', want.user, want.setup), evidence);
+    if (mine && mine === who.Arn) return fail(`'${want.profile}' holds your own keys`, iamDiagnoses.profileHoldsAdminKeys(want.profile, who.Arn ?? '', want.user, await setupOf(want.setup)), evidence);
+    return fail(`'${want.profile}' signs in as another identity`, iamDiagnoses.profileOtherUser(want.profile, who.Arn ?? '', want.user, await setupOf(want.setup)), evidence);
   }
   return pass(`the profile '${want.profile}' signs in as ${who.Arn}`, evidence);
+}
+
+const setupOf = async (setup: ProfileExpectation['setup']): Promise<string> => (typeof setup === 'string' ? setup : setup());
+
+/**
+ * The command that gives `user` a new key in `profile`, asked of the account `iam` signs in to
+ * (with `adminProfile`): when the user already has its two keys, the oldest goes first.
+ */
+export function newKeySetup(ctx: CheckContext, iam: () => Promise<IAMClient>, user: string, profile: string, adminProfile: string = ctx.profile): () => Promise<string> {
+  return async () => {
+    const { ListAccessKeysCommand } = await import('@aws-sdk/client-iam');
+    let oldest: string | undefined;
+    try {
+      const keys = (await (await iam()).send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata ?? [];
+      if (keys.length >= 2) oldest = [...keys].sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0]?.AccessKeyId;
+    } catch {
+      oldest = undefined; // not allowed to look, or no such user: the plain command says the rest
+    }
+    return storeNewKeyCommand(ctx, user, profile, adminProfile, oldest);
+  };
 }
 
 /** The command that puts the second account's credentials in `profile`: the sandbox prints them; on AWS, `aws configure`. */

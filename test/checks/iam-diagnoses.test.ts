@@ -1,15 +1,22 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/registry.js';
 import type { CheckContext, CheckResult } from '../../src/check/types.js';
 import { insertEndpointUrl } from '../../src/course/render.js';
+import { sandboxHome } from '../../src/paths.js';
+import { workbookOnPath } from '../../src/runner/course-check.js';
+import { announceInProcessSandbox } from '../../src/sandbox/runtime.js';
+import { removeRuntimeFile } from '../../src/util/daemon.js';
 import { checkContext, learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
 import { buildImage, docker, ok, removeBuiltImages, sh, uniqueName } from '../helpers/docker.js';
 import { installedAwsClis, isolatedCliEnv, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 // Every diagnosis of lessons 10 and 11 (the IAM checks), each produced by making the learner's
 // mistake for real with the aws CLI and docker against a sandbox, then running the check that
-// should name it; where the fix is a command, the test runs it and sees the check pass.
+// should name it; its printed fix is then typed into the learner's shell, and (where the fix
+// finishes the step) the check passes. The list test at the end holds the diagnoses table's IAM
+// section to that, as test/checks/diagnoses.test.ts does for the rest of the table.
 
 const TIMEOUT = 180_000;
 const MAIN = '123456789012';
@@ -18,6 +25,10 @@ const READ_ONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
 const aws = installedAwsClis()[0]!;
 let sandbox: TestSandbox;
 let env: NodeJS.ProcessEnv;
+/** The workbook's state folder: the sandbox is announced there, so `ecr-workbook sandbox env` finds it. */
+let state: string;
+/** The diagnosis ids whose printed fixes a test below followed. */
+const followed = new Set<string>();
 /** A repository holding v1, shared by the checks that need an image. */
 let repo: string;
 
@@ -31,11 +42,13 @@ async function run(script: string): Promise<string> {
   return ok(sh(script, env));
 }
 
-/** A diagnosis's command, run as printed (with the endpoint flag this CLI may need). */
-async function follow(result: CheckResult): Promise<void> {
+/** A diagnosis's command, typed as printed (with the endpoint flag this CLI may needs); it must succeed. */
+async function follow(result: CheckResult, shellEnv = env): Promise<void> {
   expect(result.diagnosis?.command, JSON.stringify(result.diagnosis)).toBeTruthy();
-  // `aws` is this CLI: its folder comes first on the PATH of `env`.
-  await run(insertEndpointUrl(result.diagnosis!.command!, sandbox.endpoint));
+  expect(result.diagnosis!.command, 'a placeholder left unfilled').not.toMatch(/<[a-z0-9 -]+>|\{\{/);
+  // `aws` is this CLI and `ecr-workbook` this package: their folders come first on the PATH.
+  await ok(sh(insertEndpointUrl(result.diagnosis!.command!, sandbox.endpoint), shellEnv));
+  followed.add(result.diagnosis!.id);
 }
 
 async function context(repositoryName = repo, overrides: Partial<CheckContext> = {}): Promise<CheckContext> {
@@ -80,12 +93,16 @@ const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement }
 const repoArn = (name = repo, region = 'us-east-1', account = MAIN) => `arn:aws:ecr:${region}:${account}:repository/${name}`;
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  env = isolatedCliEnv(sandbox, tempDir('ecrwb-iam-diag-'));
+  const home = tempDir('ecrwb-iam-diag-');
+  state = path.join(home, 'state');
+  sandbox = await startTestSandbox({ dir: sandboxHome(state) });
+  await announceInProcessSandbox(sandbox.dir, sandbox);
+  env = isolatedCliEnv(sandbox, home);
   // The learner after lesson 02: their keys in the profile the lessons use, and nothing exported.
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
-  env.PATH = `${path.dirname(aws.path)}:${env.PATH}`;
+  env.ECR_WORKBOOK_HOME = state;
+  env.PATH = `${workbookOnPath(home)}:${path.dirname(aws.path)}:${env.PATH}`;
   await setProfileKeys('ecr-workbook', sandbox.credentials);
   // And lesson 11's first step: the second account's administrator in the profile `partner`.
   const second = sandbox.iam.secondAccountKey()!;
@@ -99,6 +116,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeBuiltImages();
+  if (sandbox) removeRuntimeFile(sandbox.dir, process.pid);
   await sandbox?.stop();
 });
 
@@ -171,7 +189,10 @@ describe('the CI user (iam-user-pull-only)', () => {
   it('pull actions without ecr:GetAuthorizationToken: docker could never log in', async () => {
     await createUser('ci-nologin');
     await putPolicy('ci-nologin', 'pull', policy(allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn())));
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-nologin' })).toBe('ci-cannot-login');
+    const result = await check('iam-user-pull-only', { user: 'ci-nologin' });
+    expect(result.diagnosis?.id).toBe('ci-cannot-login');
+    await follow(result);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-nologin' })).toBe('pass');
   }, TIMEOUT);
 
   it('an explicit Deny of a pull action beside the read-only policy', async () => {
@@ -180,7 +201,9 @@ describe('the CI user (iam-user-pull-only)', () => {
     await putPolicy('ci-denied', 'no-layers', policy({ Effect: 'Deny', Action: 'ecr:GetDownloadUrlForLayer', Resource: '*' }));
     const result = await check('iam-user-pull-only', { user: 'ci-denied' });
     expect(result.diagnosis?.id).toBe('ci-cannot-pull');
-    expect(result.diagnosis?.mistake).toContain('ecr:GetDownloadUrlForLayer');
+    expect(result.diagnosis?.mistake).toContain("the inline policy 'no-layers' denies some of them");
+    await follow(result);
+    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-denied' })).toBe('pass');
   }, TIMEOUT);
 
   it("the second account's user without its own side (both sides are needed across accounts)", async () => {
@@ -218,18 +241,31 @@ describe('the profiles (profile-identity)', () => {
   it("another user's key in the profile", async () => {
     await createUser('ci-other');
     await keyInProfile('ci-other', 'ci-wrong');
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' })).toBe('profile-other-user');
+    const result = await check('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' });
+    expect(result.diagnosis?.id).toBe('profile-other-user');
+    // ci-profiled holds two keys by now (the two fixes above): the printed fix deletes the oldest first.
+    expect(result.diagnosis?.command).toMatch(/^aws .*iam delete-access-key --user-name ci-profiled --access-key-id AKIA\w+ .*&& set -- /);
+    await follow(result);
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' })).toBe('pass');
   }, TIMEOUT);
 
   it('a key that was deleted since (the profile still holds it)', async () => {
     await createUser('ci-gone');
     await keyInProfile('ci-gone', 'ci-stale');
     await run(`for k in $(${awsAs('ecr-workbook', "iam list-access-keys --user-name ci-gone --query 'AccessKeyMetadata[].AccessKeyId' --output text")}); do ${awsAs('ecr-workbook', 'iam delete-access-key --user-name ci-gone --access-key-id "$k"')}; done`);
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-stale', user: 'ci-gone' })).toBe('profile-key-invalid');
+    const result = await check('profile-identity', { profile: 'ci-stale', user: 'ci-gone' });
+    expect(result.diagnosis?.id).toBe('profile-key-invalid');
+    await follow(result);
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-stale', user: 'ci-gone' })).toBe('pass');
   }, TIMEOUT);
 
   it("the second account's keys where your own account's user was meant", async () => {
-    expect(await diagnosisOf('profile-identity', { profile: 'partner', user: 'ci-profiled' })).toBe('profile-other-account');
+    const second = sandbox.iam.secondAccountKey()!;
+    await setProfileKeys('ci-elsewhere', { accessKeyId: second.accessKeyId, secretAccessKey: second.secretAccessKey! });
+    const result = await check('profile-identity', { profile: 'ci-elsewhere', user: 'ci-profiled' });
+    expect(result.diagnosis?.id).toBe('profile-other-account');
+    await follow(result);
+    expect(await diagnosisOf('profile-identity', { profile: 'ci-elsewhere', user: 'ci-profiled' })).toBe('pass');
   }, TIMEOUT);
 
   it('the second account not named (AWS target), with the id the profile signs in to', async () => {
@@ -238,10 +274,17 @@ describe('the profiles (profile-identity)', () => {
     expect(result.diagnosis?.command).toBe(`ecr-workbook --partner-account ${SECOND} check`);
   }, TIMEOUT);
 
-  it('the partner profile holding your own account', async () => {
+  it("the partner profile holding your own account, then missing; the sandbox's command stores the second account's keys", async () => {
     await setProfileKeys('partner-mine', sandbox.credentials);
-    expect(await diagnosisOf('profile-identity', { profile: 'partner-mine', account: SECOND })).toBe('partner-profile-same-account');
-    expect(await diagnosisOf('profile-identity', { profile: 'partner', account: SECOND })).toBe('pass');
+    const same = await check('profile-identity', { profile: 'partner-mine', account: SECOND });
+    expect(same.diagnosis?.id).toBe('partner-profile-same-account');
+    expect(same.diagnosis?.command).toBe('eval "$(ecr-workbook sandbox env --account second --aws-profile partner-mine)"');
+    await follow(same);
+    expect(await diagnosisOf('profile-identity', { profile: 'partner-mine', account: SECOND })).toBe('pass');
+    const missing = await check('profile-identity', { profile: 'partner-new', account: SECOND });
+    expect(missing.diagnosis?.id).toBe('profile-missing');
+    await follow(missing);
+    expect(await diagnosisOf('profile-identity', { profile: 'partner-new', account: SECOND })).toBe('pass');
   }, TIMEOUT);
 });
 
@@ -259,8 +302,11 @@ describe("docker's login as the CI user (docker-login-identity)", () => {
     dockerEnv = { ...env, DOCKER_CONFIG: tempDir('ecrwb-iam-docker-') };
   }, TIMEOUT);
 
-  it('not logged in at all', async () => {
-    expect(await diagnosisOf('docker-login-identity', params, await context(repo, { env: dockerEnv }))).toBe('ci-not-logged-in');
+  it('not logged in at all; the printed login is the CI user’s', async () => {
+    const result = await check('docker-login-identity', params, await context(repo, { env: dockerEnv }));
+    expect(result.diagnosis?.id).toBe('ci-not-logged-in');
+    await follow(result, dockerEnv);
+    expect(await diagnosisOf('docker-login-identity', params, await context(repo, { env: dockerEnv }))).toBe('ci-not-pulled');
   }, TIMEOUT);
 
   it("logged in as the learner (their own login, still there): on the sandbox and on AWS's path", async () => {
@@ -270,17 +316,22 @@ describe("docker's login as the CI user (docker-login-identity)", () => {
     expect(sandboxSide.diagnosis?.mistake).toContain(`arn:aws:iam::${MAIN}:user/ecr-learner`);
     // The registry lets this login start an upload: it is not the read-only user's.
     expect(await diagnosisOf('docker-login-identity', params, { ...(await onAws()), env: dockerEnv })).toBe('docker-login-other-identity');
+    await follow(sandboxSide, dockerEnv);
+    expect(await diagnosisOf('docker-login-identity', params, { ...(await onAws()), env: dockerEnv })).toBe('pass');
   }, TIMEOUT);
 
   it('logged in as the CI user, but no pull yet; then no push tried; then both', async () => {
     const ctx = await context(repo, { env: dockerEnv });
     await loginAs('ci-docker', dockerEnv);
-    expect(await diagnosisOf('docker-login-identity', params, ctx)).toBe('ci-not-pulled');
-    await ok(docker(['pull', `${sandbox.registryHost}/${repo}:v1`], dockerEnv));
+    const notPulled = await check('docker-login-identity', params, ctx);
+    expect(notPulled.diagnosis?.id).toBe('ci-not-pulled');
+    await follow(notPulled, dockerEnv);
     const notTried = await check('docker-login-identity', params, ctx);
     expect(notTried.diagnosis?.id).toBe('ci-push-not-tried');
+    // Its command succeeds exactly when ECR refuses the push, and shows the refusal.
     const push = await sh(insertEndpointUrl(notTried.diagnosis!.command!, sandbox.endpoint), dockerEnv);
-    expect(push.exitCode).not.toBe(0);
+    expect(push.exitCode).toBe(0);
+    followed.add('ci-push-not-tried');
     expect(push.all).toContain(`denied: User: arn:aws:iam::${MAIN}:user/ci-docker is not authorized to perform: ecr:PutImage on resource: ${repoArn()} because no identity-based policy allows the ecr:PutImage action`);
     const passed = await check('docker-login-identity', params, ctx);
     expect(passed.status, JSON.stringify(passed)).toBe('pass');
@@ -307,6 +358,8 @@ describe("docker's login as the CI user (docker-login-identity)", () => {
     const revoked = await check('docker-login-identity', params, await context(repo, { env: dockerEnv }));
     expect(revoked.diagnosis?.id).toBe('login-revoked');
     expect(revoked.diagnosis?.command).toContain('--profile ci-docker');
+    await follow(revoked, dockerEnv);
+    expect(await diagnosisOf('docker-login-identity', params, await context(repo, { env: dockerEnv }))).toBe('ci-not-pulled');
   }, TIMEOUT);
 });
 
@@ -352,16 +405,12 @@ describe('the repository policy (repository-shared)', () => {
         { Sid: 'DenyOutsiders', Effect: 'Deny', Principal: '*', Action: 'ecr:*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': MAIN } } },
       ),
     );
-    const result = await check('repository-shared', params, await context(shared));
-    expect(result.diagnosis?.id).toBe('repository-policy-explicit-deny');
-    expect(result.diagnosis?.mistake).toContain("'DenyOutsiders'");
+    await namedThenFixed('repository-policy-explicit-deny', "'DenyOutsiders'");
   }, TIMEOUT);
 
   it('the manifest allowed, the layers not', async () => {
     await setPolicy(policy({ Effect: 'Allow', Principal: principal(SECOND), Action: 'ecr:BatchGetImage' }));
-    const result = await check('repository-shared', params, await context(shared));
-    expect(result.diagnosis?.id).toBe('repository-policy-no-pull');
-    expect(result.diagnosis?.mistake).toContain('ecr:GetDownloadUrlForLayer');
+    await namedThenFixed('repository-policy-no-pull', 'ecr:GetDownloadUrlForLayer');
   }, TIMEOUT);
 
   it('the second account not named yet (AWS target): the id its profile signs in to is suggested', async () => {
@@ -396,4 +445,25 @@ describe('clean-up (iam-user-deleted)', () => {
     expect(await diagnosisOf('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'partner' })).toBe('pass');
     expect(await diagnosisOf('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'no-such-profile' })).toBe('pass');
   }, TIMEOUT);
+});
+
+describe("every diagnosis in the table's IAM section is made for real above, and its printed fix followed", () => {
+  const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/check/diagnoses.ts'), 'utf8');
+  const section = source.slice(source.indexOf('lessons 10 and 11: IAM'));
+  const ids = [...section.matchAll(/\bd\(\s*'([a-z-]+)'/g)].map((m) => m[1]!);
+  // Made above, and not followed, each for a reason:
+  const notFollowed: Record<string, string> = {
+    'partner-account-unset': 'its command is the workbook\'s own setting (`--partner-account`), tested in test/cli/runner-cli.test.ts',
+    'ci-pull-refused': 'words only: the refusal names the side, and that side\'s own step prints the command',
+  };
+
+  it('lists them', () => {
+    expect(ids.length).toBeGreaterThan(20);
+    const tested = fs.readFileSync(import.meta.filename, 'utf8');
+    for (const id of ids) expect(tested, id).toContain(`'${id}'`);
+  });
+
+  it('followed every fix but those it cannot', () => {
+    expect(ids.filter((id) => !(id in notFollowed) && !followed.has(id))).toEqual([]);
+  });
 });
