@@ -110,7 +110,7 @@ export async function env(opts: { shell: ShellKind; json?: boolean; account?: Sa
     out(`${JSON.stringify(vars)}\n`);
     return;
   }
-  out(renderShellEnv(vars, opts.shell));
+  out(renderShellEnv(vars, opts.shell, account === 'second' ? '--account second' : ''));
   // stdout is eval'ed; a CLI that ignores the endpoint variables is worth a word on stderr.
   const { awsCliVersion } = await import('../../runner/session.js');
   const { parseAwsCliVersion, readsEndpointEnv } = await import('../../course/render.js');
