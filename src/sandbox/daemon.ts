@@ -1,77 +1,28 @@
 /**
- * The sandbox as a background process, started by `ecr-workbook sandbox up`. Options come in
- * ECR_WORKBOOK_DAEMON_OPTIONS (JSON); progress, readiness and failure go to the parent over
- * IPC; runtime.json tells later commands where it listens. SIGTERM/SIGINT stop it cleanly,
+ * The sandbox as a background process, started by `ecr-workbook sandbox up` (see
+ * util/daemon.ts for how it is started, found and stopped). SIGTERM/SIGINT stop it cleanly,
  * container included.
  */
-import { startSandbox, type SandboxOptions } from './index.js';
-import { removeRuntimeFile, writeRuntimeFile, type DaemonMessage, type DaemonOptions } from './runtime.js';
+import { runDaemon } from '../util/daemon.js';
+import { startSandbox } from './index.js';
+import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
-function send(message: DaemonMessage): void {
-  if (process.send && process.connected) process.send(message);
-}
-
-function log(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-}
-
-async function main(): Promise<void> {
-  const options = JSON.parse(process.env.ECR_WORKBOOK_DAEMON_OPTIONS ?? '{}') as DaemonOptions;
-  const sandboxOptions: SandboxOptions = {
-    ...options,
-    onProgress: (message) => {
-      log(message);
-      send({ type: 'progress', message });
+runDaemon<DaemonOptions, SandboxRuntime>(async (options, hooks) => {
+  const sandbox = await startSandbox({ ...options, onProgress: hooks.onProgress, onWarning: hooks.onWarning });
+  hooks.log(`serving ${sandbox.endpoint} (region ${sandbox.region})`);
+  return {
+    runtime: {
+      pid: process.pid,
+      port: sandbox.port,
+      endpoint: sandbox.endpoint,
+      registryHost: sandbox.registryHost,
+      region: sandbox.region,
+      host: options.host ?? '127.0.0.1',
+      accountId: sandbox.accountId,
+      containerId: sandbox.registry?.containerId,
+      startedAt: new Date().toISOString(),
+      tokenTtlSeconds: options.tokenTtlSeconds,
     },
-    onWarning: (message) => {
-      log(`warning: ${message}`);
-      send({ type: 'warning', message });
-    },
+    stop: () => sandbox.stop(),
   };
-  let sandbox;
-  try {
-    sandbox = await startSandbox(sandboxOptions);
-  } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    log(`failed: ${message}`);
-    send({ type: 'failed', message });
-    process.exitCode = 1;
-    return;
-  }
-  const runtime = {
-    pid: process.pid,
-    port: sandbox.port,
-    endpoint: sandbox.endpoint,
-    registryHost: sandbox.registryHost,
-    region: sandbox.region,
-    host: options.host ?? '127.0.0.1',
-    accountId: sandbox.accountId,
-    containerId: sandbox.registry?.containerId,
-    startedAt: new Date().toISOString(),
-    tokenTtlSeconds: options.tokenTtlSeconds,
-  };
-  await writeRuntimeFile(options.dir, runtime);
-  log(`ready on ${sandbox.endpoint} (region ${sandbox.region})`);
-  send({ type: 'ready', runtime });
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    try {
-      await sandbox.stop();
-    } finally {
-      removeRuntimeFile(options.dir, process.pid);
-      log('stopped');
-      process.exit(0);
-    }
-  };
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
-  process.on('disconnect', () => log('parent detached'));
-}
-
-process.on('uncaughtException', (error) => {
-  log(`uncaught: ${error.stack ?? error.message}`);
 });
-void main();

@@ -3,7 +3,7 @@ import { Authorizer } from './authz/authorizer.js';
 import { EcrBackend, otherRegistry } from './backend/ecr.js';
 import { SandboxStore } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
 import { IamBackend } from './iam/backend.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   registryImage?: string;
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
+  /** How often lifecycle policies are applied (default every minute); 0 applies them only on request. */
+  lifecycleIntervalMs?: number;
   /** Progress lines for a spinner while the slow parts start. */
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
@@ -106,6 +108,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     server.setRegistry(proxy);
   }
 
+  const lifecycle = scheduleLifecycle(backend, options.lifecycleIntervalMs ?? LIFECYCLE_INTERVAL_MS);
+
   let stopped: Promise<void> | undefined;
   return {
     port,
@@ -122,6 +126,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     registry,
     stop() {
       stopped ??= (async () => {
+        await lifecycle.stop();
         await server.close();
         await proxy?.close();
         if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
@@ -129,6 +134,35 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         await store.save();
       })();
       return stopped;
+    },
+  };
+}
+
+/**
+ * Applies lifecycle policies once now (a policy that came due while the sandbox was stopped
+ * acts at start), then every `intervalMs`. Runs never overlap; stop() waits for one under way.
+ */
+function scheduleLifecycle(backend: EcrBackend, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => backend.applyLifecyclePolicies())
+      .then(
+        (runs) => {
+          for (const r of runs) {
+            if (r.expired.length > 0) console.log(`[sandbox] lifecycle policy of ${r.repositoryName} (${r.region}) expired ${r.expired.length} image(s)`);
+          }
+        },
+        (error: unknown) => console.error(`[sandbox] applying lifecycle policies failed: ${(error as Error)?.message ?? error}`),
+      );
+  };
+  run();
+  const timer = intervalMs > 0 ? setInterval(run, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
     },
   };
 }

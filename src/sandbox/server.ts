@@ -1,12 +1,15 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AwsError, errors } from './api/errors.js';
 import { ECR_OPERATIONS, operations, type ApiContext } from './api/operations.js';
 import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from './api/protocol.js';
 import { authenticate, type AuthenticationFailure } from './auth/authenticate.js';
 import { ecrRegistryOf, type Authorizer, type RegistryLookup } from './authz/authorizer.js';
 import type { EcrBackend } from './backend/ecr.js';
-import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { API_BODY_LIMITS, CONTROL_SIGNING_SERVICE, CONTROL_TARGET_PREFIX, ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { controlOperation } from './control-api/operations.js';
+import { verifySigV4 } from './auth/sigv4.js';
+import { BodyTooLarge, readBody } from '../util/http-body.js';
+import { listenOn } from '../util/http-server.js';
 import { hostAllowed } from './host-guard.js';
 import type { IamBackend } from './iam/backend.js';
 import { handleQuery, sendQueryTooLarge } from './query/front.js';
@@ -14,6 +17,8 @@ import { handleQuery, sendQueryTooLarge } from './query/front.js';
 /** Serves `/v2/…`; provided by the registry proxy. */
 export interface RegistryFrontend {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Serves a layer by the URL GetDownloadUrlForLayer handed out (`/_layers/…`). */
+  serveLayerDownload(req: IncomingMessage, res: ServerResponse): void;
 }
 
 /** Serves the browser console (GET pages and its form posts). */
@@ -35,51 +40,18 @@ export interface SandboxServerOptions {
   extraHost?: string;
 }
 
-/** A body over the limit; `drained` when it was read to its end (the connection is still usable). */
-class BodyTooLarge extends Error {
-  constructor(readonly drained: boolean) {
-    super('request body too large');
-  }
-}
-
-/** Bodies up to this many times the limit are read and discarded, so the client sees the 413. */
-const DISCARD_FACTOR = 16;
-
-/**
- * Reads a whole request body, refusing more than `limit` bytes. An oversized body is still
- * read to its end (up to 16 × limit, discarded) before the refusal: a client that writes its
- * whole body before reading, as fetch does, then gets the 413 instead of a reset connection.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const discardLimit = limit * DISCARD_FACTOR;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > discardLimit) {
-      req.pause();
-      reject(new BodyTooLarge(false));
-      return;
+/** Reads an API request's body up to `limit`, refusing more as AWS does (413). */
+async function readApiBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      // Unread bytes would be parsed as the next request: close instead.
+      if (!error.drained) res.setHeader('Connection', 'close');
+      throw errors.payloadTooLarge(limit);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > discardLimit) {
-        req.off('data', onData);
-        req.pause();
-        reject(new BodyTooLarge(false));
-        return;
-      }
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-      }
-      if (!tooLarge) chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => (tooLarge ? reject(new BodyTooLarge(true)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
+    throw error;
+  }
 }
 
 function authenticationError(result: AuthenticationFailure): AwsError {
@@ -122,13 +94,7 @@ export class SandboxServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve((this.http.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(this.http, port, host);
   }
 
   close(): Promise<void> {
@@ -149,6 +115,15 @@ export class SandboxServer {
     if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) {
       if (this.options.registry) this.options.registry.handle(req, res);
       else sendRegistryUnavailable(res);
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && url.startsWith('/_layers/')) {
+      if (this.options.registry) this.options.registry.serveLayerDownload(req, res);
+      else sendRegistryUnavailable(res);
+      return;
+    }
+    if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith(`${CONTROL_TARGET_PREFIX}.`)) {
+      void this.handleControl(req, res);
       return;
     }
     if (req.method === 'POST' && req.headers['x-amz-target']) {
@@ -174,22 +149,15 @@ export class SandboxServer {
 
   private async handleEcr(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const id = requestId();
+    let repositoryName: string | undefined;
+    let signed: { region: string; operation: string; backend: EcrBackend } | undefined;
     try {
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_API_BODY_BYTES);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          // Unread bytes would be parsed as the next request: close instead.
-          if (!error.drained) res.setHeader('Connection', 'close');
-          throw errors.payloadTooLarge(MAX_API_BODY_BYTES);
-        }
-        throw error;
-      }
-      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
-      if (!auth.ok) throw authenticationError(auth.failure);
       const target = String(req.headers['x-amz-target']);
       const operation = target.startsWith(`${ECR_TARGET_PREFIX}.`) ? target.slice(ECR_TARGET_PREFIX.length + 1) : undefined;
+      const limit = (operation && API_BODY_LIMITS[operation]) || MAX_API_BODY_BYTES;
+      const body = await readApiBody(req, res, limit);
+      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
+      if (!auth.ok) throw authenticationError(auth.failure);
       if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
       const handler = operations[operation];
       if (!handler) throw errors.notImplemented(operation);
@@ -199,6 +167,7 @@ export class SandboxServer {
       // The registry the call is about: registryId's (or a resource ARN's) account, else the caller's.
       const backend = this.options.registries(ecrRegistryOf(auth.identity, input));
       if (!backend) throw errors.server(`The sandbox has no registry for account ${ecrRegistryOf(auth.identity, input)}.`);
+      signed = { region: auth.region, operation, backend };
       const api: ApiContext = {
         backend,
         region: auth.region,
@@ -207,8 +176,39 @@ export class SandboxServer {
         tokenTtlSeconds: this.options.tokenTtlSeconds,
         proxyEndpoint: `http://${backend.env.registryHost()}`,
       };
+      repositoryName = typeof input.repositoryName === 'string' ? input.repositoryName : undefined;
       const output = await handler(api, input);
+      if (repositoryName) backend.noteSuccess(auth.region, repositoryName, operation);
       sendJson(res, id, output);
+    } catch (error) {
+      const awsError = toAwsError(error);
+      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
+      // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
+      else if (repositoryName && signed) signed.backend.noteRefusal(signed.region, repositoryName, { operation: signed.operation, code: awsError.code, message: awsError.message });
+      sendJsonError(res, id, awsError);
+    }
+  }
+
+  /** The secret of the sandbox's own (administrator) access key, the one `sandbox env` prints. */
+  private adminSecret(accessKeyId: string): string | undefined {
+    const creds = this.options.backend.store.state.credentials;
+    return accessKeyId === creds.accessKeyId ? creds.secretAccessKey : undefined;
+  }
+
+  /**
+   * The sandbox control API (control-api/operations.ts): the same JSON protocol as ECR, signed
+   * for the service `ecr-workbook`, and only ever with the sandbox's administrator key.
+   */
+  private async handleControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestId();
+    try {
+      const body = await readApiBody(req, res, MAX_API_BODY_BYTES);
+      const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, CONTROL_SIGNING_SERVICE, (akid) =>
+        this.adminSecret(akid),
+      );
+      if (!auth.ok) throw authenticationError(auth);
+      const operation = controlOperation(String(req.headers['x-amz-target']).slice(CONTROL_TARGET_PREFIX.length + 1));
+      sendJson(res, id, await operation.handler({ backend: this.options.backend, region: auth.region }, parseJsonBody(body)));
     } catch (error) {
       const awsError = toAwsError(error);
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processAlive } from '../../src/sandbox/runtime.js';
+import { processAlive } from '../../src/util/daemon.js';
 import { BIN, freePort, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {

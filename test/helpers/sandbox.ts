@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,6 +23,27 @@ export function learnerHome(home: string): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: path.join(home, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'aws-credentials'),
   };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI with exactly `env`, without a terminal. Asynchronous, so a sandbox or a
+ * classroom this same process serves can answer it.
+ */
+export function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
 }
 
 /** A fresh temp folder under the OS temp dir. */

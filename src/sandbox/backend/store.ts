@@ -78,6 +78,18 @@ export class SandboxStore {
     return this.clock.now();
   }
 
+  /** Moves the sandbox's clock forward by `seconds` and persists the new offset. */
+  async advanceClock(seconds: number): Promise<void> {
+    this.state.clockOffsetSeconds = this.clock.offsetSeconds() + seconds;
+    await this.save();
+  }
+
+  /** Puts the sandbox's clock back on real time. */
+  async resetClock(): Promise<void> {
+    delete this.state.clockOffsetSeconds;
+    await this.save();
+  }
+
   /** The state of one region, created empty on first use. */
   region(name: string): RegionState {
     let region = this.state.regions[name];

@@ -14,6 +14,13 @@ export interface MutabilityExclusionFilter {
   filter: string;
 }
 
+/** How a tag came to point at an image: a docker push through `/v2/`, or the PutImage API. */
+export interface TagArrival {
+  via: 'registry' | 'put-image';
+  /** Epoch seconds (the sandbox clock). */
+  at: number;
+}
+
 export interface ImageRecord {
   /** sha256 of the manifest bytes, `sha256:<hex>`. */
   digest: string;
@@ -30,6 +37,27 @@ export interface ImageRecord {
   lastPulledAt?: number;
   /** Epoch seconds of the last StartImageScan (the sandbox records the request; no scanner runs). */
   scanRequestedAt?: number;
+  /**
+   * How each tag arrived, by tag (sandbox bookkeeping, not an ECR field): lesson 13's check tells
+   * a promotion with PutImage from a re-push with docker. Absent for records made before it.
+   */
+  tagArrivals?: Record<string, TagArrival>;
+}
+
+/** One image a lifecycle policy preview says will be acted on (GetLifecyclePolicyPreview's previewResults). */
+export interface LifecyclePreviewResult {
+  imageDigest: string;
+  imageTags: string[];
+  imagePushedAt: number;
+  action: 'EXPIRE' | 'TRANSITION';
+  appliedRulePriority: number;
+}
+
+/** The last lifecycle policy preview of a repository: evaluated when it was started. */
+export interface LifecyclePreview {
+  lifecyclePolicyText: string;
+  startedAt: number;
+  results: LifecyclePreviewResult[];
 }
 
 export interface RepositoryRecord {
@@ -42,8 +70,11 @@ export interface RepositoryRecord {
   tags: Tag[];
   policyText?: string;
   lifecyclePolicyText?: string;
-  /** Epoch seconds the lifecycle policy was last put (GetLifecyclePolicy's lastEvaluatedAt). */
+  /** Epoch seconds the lifecycle policy was last put. */
   lifecyclePolicyUpdatedAt?: number;
+  /** Epoch seconds the policy was last applied (GetLifecyclePolicy's lastEvaluatedAt). */
+  lifecyclePolicyEvaluatedAt?: number;
+  lifecyclePreview?: LifecyclePreview;
   /** Images by digest. */
   images: Record<string, ImageRecord>;
 }

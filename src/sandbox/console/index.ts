@@ -12,12 +12,14 @@ import type { EcrBackend } from '../backend/ecr.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import type { IamBackend } from '../iam/backend.js';
 import { MAX_API_BODY_BYTES, TOKEN_TTL_SECONDS } from '../config.js';
-import { readBody, type ConsoleFrontend } from '../server.js';
+import { readBody } from '../../util/http-body.js';
+import type { ConsoleFrontend } from '../server.js';
 import { consoleErrors, consoleRoutes, matchRoute, type Route } from './api.js';
 import { loadAssets, type Asset } from './assets.js';
 import { serverText } from './messages.js';
 import { sameOriginRequest, SAFE_METHODS } from './origin.js';
-import { consoleData, CONTENT_SECURITY_POLICY, renderPage } from './page.js';
+import { CONTENT_SECURITY_POLICY } from '../../util/html.js';
+import { consoleData, renderPage } from './page.js';
 
 export interface ConsoleOptions {
   backend: EcrBackend;

@@ -15,6 +15,7 @@ import {
   tagPushRefusal,
   type ParsedManifest,
 } from '../backend/images.js';
+import { parseDownloadPath, type DownloadRefusal } from '../backend/layers.js';
 import type { RepositoryRecord } from '../backend/types.js';
 import { MAX_MANIFEST_BYTES } from '../config.js';
 import type { IamBackend } from '../iam/backend.js';
@@ -22,6 +23,7 @@ import type { RegistryFrontend } from '../server.js';
 import { checkRegistryCredentials } from './auth.js';
 import { API_VERSION_HEADER, RegistryError, registryError, sendRegistryError } from './errors.js';
 import { parseRoute } from './routes.js';
+import { registryStorage } from './storage.js';
 import { relay, Upstream, UpstreamError, upstreamRequestHeaders } from './upstream.js';
 
 export interface RegistryProxyOptions {
@@ -46,24 +48,6 @@ export interface RegistryProxy extends RegistryFrontend {
 
 /** Docker's tag grammar (distribution's reference.TagRegexp). */
 const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
-
-/** Runs tasks one after another per key: manifest pushes and clean-up of one repository never interleave. */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
-  }
-}
 
 /** Reads a manifest body, refusing more than ECR's 4 MiB without reading the rest. */
 function readManifestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -108,7 +92,8 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
   const { backends, region } = options;
   const main = backends[0]!;
   const upstream = new Upstream(options.upstream.host, options.upstream.port);
-  const queue = new KeyedQueue();
+  // Shared with PutImage, so a docker push and an API push of one repository never interleave.
+  const queue = main.repositoryQueue;
   const pending = new Set<Promise<void>>();
 
   /** The registry a Host header addresses (the main account's for any host not another's). */
@@ -191,7 +176,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         throw registryError('nameUnknown', name, backend.accountId);
       }
       const before = structuredClone(repo.images);
-      recordManifestPush(repo, { digest, tag, manifest: text, parsed }, backend.store.now());
+      recordManifestPush(repo, { digest, tag, manifest: text, parsed, via: 'registry' }, backend.store.now());
       try {
         // Durable before docker hears 201: a push it was told succeeded survives a SIGKILL.
         await backend.store.save();
@@ -313,6 +298,8 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
   }
 
   for (const backend of backends) {
+    // PutImage and the layer API store content through the same client.
+    backend.attachStorage(region, registryStorage(upstream));
     backend.onImagesRemoved = (removedRegion, name, digests) => {
       if (removedRegion === region && digests.length > 0) removeFromRegistry(name, digests);
     };
@@ -322,7 +309,40 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     while (pending.size > 0) await Promise.all([...pending]);
   }
 
+  /** Why no account's registry serves a download URL (the main account's reason), or undefined when one does. */
+  function downloadRefusal(query: Parameters<EcrBackend['layers']['checkDownload']>[0]): DownloadRefusal | undefined {
+    const refusals = backends.map((b) => b.layers.checkDownload(query));
+    return refusals.includes(undefined) ? undefined : refusals[0];
+  }
+
+  /**
+   * A layer by the URL GetDownloadUrlForLayer handed out: no credentials but the URL's own
+   * signature, as with ECR's pre-signed S3 URLs, and S3's XML errors when it is refused.
+   */
+  async function serveLayerDownload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const target = parseDownloadPath(url.pathname);
+    const q = (name: string) => url.searchParams.get(name) ?? '';
+    const refusal: DownloadRefusal | undefined =
+      !target || target.region !== region
+        ? { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' }
+        : downloadRefusal({ ...target, date: q('X-Amz-Date'), expires: q('X-Amz-Expires'), signature: q('X-Amz-Signature') });
+    if (refusal || !target) {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal!.code}</Code><Message>${refusal!.message}</Message></Error>\n`;
+      res.writeHead(refusal!.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    await upstream.forward(req, res, `/v2/${target.repositoryName}/blobs/${target.digest}`, { accept: '*/*' });
+  }
+
   return {
+    serveLayerDownload(req, res) {
+      serveLayerDownload(req, res).catch((error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else sendRegistryError(res, registryError('registryUnavailable', (error as Error).message), { registryHost: main.env.registryHost(), head: req.method === 'HEAD' });
+      });
+    },
     handle(req, res) {
       const backend = backendFor(req.headers.host);
       handleRequest(req, res, backend).catch((error: unknown) => {
@@ -341,6 +361,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       });
     },
     async close() {
+      for (const backend of backends) backend.attachStorage(region, undefined);
       await settled();
       upstream.close();
     },
