@@ -58,8 +58,9 @@ describe('the course on the aws target, against a sandbox', () => {
     try {
       expect(failures(steps), failures(steps).join('\n\n')).toEqual([]);
       expect(steps).toHaveLength(session.course.steps.length);
-      // What each check said before its step: lesson 02 passes already (the credentials exist).
-      expect(Object.fromEntries(steps.map((s) => [s.step, s.before === 'pass' ? 'pass' : s.beforeDiagnosis]))).toEqual({ ...BEFORE_EACH_STEP, 'caller-identity': 'pass' });
+      // What each check said before its step: lesson 02 passes already (the credentials exist), and
+      // so does lesson 11's partner profile (on AWS it is the precondition set up above).
+      expect(Object.fromEntries(steps.map((s) => [s.step, s.before === 'pass' ? 'pass' : s.beforeDiagnosis]))).toEqual({ ...BEFORE_EACH_STEP, 'caller-identity': 'pass', 'partner-profile': 'pass' });
       expect(steps.flatMap((s) => s.commands.filter((c) => c.code !== 0))).toEqual([]);
       expect(tags).toEqual({ 'created-by': 'ecr-workbook', 'ecr-workbook-learner': 'ci' });
       const plan = await planCleanup(resolved, { progress: session.store.progress });
