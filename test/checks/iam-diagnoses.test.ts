@@ -75,6 +75,20 @@ const diagnosisOf = async (id: string, params: Record<string, unknown>, ctx?: Ch
   return result.status === 'pass' ? 'pass' : result.diagnosis?.id;
 };
 
+/**
+ * The check names the mistake `id` (its words holding each of `mistake`, its command matching
+ * `command`), its printed fix is typed as printed, and the check then passes.
+ */
+async function namedThenFollowed(checkId: string, params: Record<string, unknown>, id: string, named: { mistake?: string[]; command?: string | RegExp } = {}): Promise<void> {
+  const result = await check(checkId, params);
+  expect(result.diagnosis?.id, JSON.stringify(result)).toBe(id);
+  for (const words of named.mistake ?? []) expect(result.diagnosis?.mistake).toContain(words);
+  if (typeof named.command === 'string') expect(result.diagnosis?.command).toContain(named.command);
+  else if (named.command) expect(result.diagnosis?.command).toMatch(named.command);
+  await follow(result);
+  expect(await diagnosisOf(checkId, params)).toBe('pass');
+}
+
 /** `aws iam create-user`, as the learner (lesson 10's first command). */
 const createUser = (user: string, profile = 'ecr-workbook') => run(awsAs(profile, `iam create-user --user-name ${user}`));
 const attach = (user: string, arn = READ_ONLY, profile = 'ecr-workbook') => run(awsAs(profile, `iam attach-user-policy --user-name ${user} --policy-arn ${arn}`));
@@ -122,21 +136,14 @@ afterAll(async () => {
 
 describe('the CI user (iam-user-pull-only)', () => {
   it('missing: never created, then made by the printed fix', async () => {
-    const result = await check('iam-user-pull-only', { user: 'ci-ghost' });
-    expect(result.diagnosis?.id).toBe('ci-user-missing');
-    await follow(result);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-ghost' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-ghost' }, 'ci-user-missing');
   }, TIMEOUT);
 
   it('the policy on the wrong user: a look-alike name, or the learner themselves', async () => {
     await createUser('ci-typo');
     await createUser('ci-typos');
     await attach('ci-typos');
-    const result = await check('iam-user-pull-only', { user: 'ci-typo' });
-    expect(result.diagnosis?.id).toBe('policy-on-wrong-user');
-    expect(result.diagnosis?.mistake).toContain("'ci-typos' holds AmazonEC2ContainerRegistryReadOnly");
-    await follow(result);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-typo' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-typo' }, 'policy-on-wrong-user', { mistake: ["'ci-typos' holds AmazonEC2ContainerRegistryReadOnly"] });
 
     // No CI user at all, and the policy went to the learner's own user.
     await attach('ecr-learner');
@@ -148,10 +155,7 @@ describe('the CI user (iam-user-pull-only)', () => {
 
   it('no policy at all: IAM denies everything', async () => {
     await createUser('ci-bare');
-    const result = await check('iam-user-pull-only', { user: 'ci-bare' });
-    expect(result.diagnosis?.id).toBe('ci-no-policy');
-    await follow(result);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-bare' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-bare' }, 'ci-no-policy');
   }, TIMEOUT);
 
   it('FullAccess (or PowerUser) where read-only was asked: it could push', async () => {
@@ -159,12 +163,7 @@ describe('the CI user (iam-user-pull-only)', () => {
       const user = `ci-${broad.slice(-9).toLowerCase()}`;
       await createUser(user);
       await attach(user, `arn:aws:iam::aws:policy/${broad}`);
-      const result = await check('iam-user-pull-only', { user });
-      expect(result.diagnosis?.id, broad).toBe('ci-policy-too-broad');
-      expect(result.diagnosis?.mistake).toContain(broad);
-      expect(result.diagnosis?.mistake).toContain('ecr:PutImage');
-      await follow(result);
-      expect(await diagnosisOf('iam-user-pull-only', { user })).toBe('pass');
+      await namedThenFollowed('iam-user-pull-only', { user }, 'ci-policy-too-broad', { mistake: [broad, 'ecr:PutImage'] });
     }
   }, TIMEOUT);
 
@@ -172,47 +171,28 @@ describe('the CI user (iam-user-pull-only)', () => {
     await createUser('ci-inline');
     const login = allow('ecr:GetAuthorizationToken', '*');
     await putPolicy('ci-inline', 'pull', policy(login, allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn(repo, 'us-west-2'))));
-    const region = await check('iam-user-pull-only', { user: 'ci-inline' });
-    expect(region.diagnosis?.id).toBe('policy-arn-other-region');
-    expect(region.diagnosis?.mistake).toContain('us-west-2');
-    await follow(region);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-inline' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-inline' }, 'policy-arn-other-region', { mistake: ['us-west-2'] });
 
     await putPolicy('ci-inline', 'pull', policy(login, allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn(repo, 'us-east-1', SECOND))));
-    const account = await check('iam-user-pull-only', { user: 'ci-inline' });
-    expect(account.diagnosis?.id).toBe('policy-arn-other-account');
-    expect(account.diagnosis?.mistake).toContain(SECOND);
-    await follow(account);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-inline' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-inline' }, 'policy-arn-other-account', { mistake: [SECOND] });
   }, TIMEOUT);
 
   it('pull actions without ecr:GetAuthorizationToken: docker could never log in', async () => {
     await createUser('ci-nologin');
     await putPolicy('ci-nologin', 'pull', policy(allow(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], repoArn())));
-    const result = await check('iam-user-pull-only', { user: 'ci-nologin' });
-    expect(result.diagnosis?.id).toBe('ci-cannot-login');
-    await follow(result);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-nologin' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-nologin' }, 'ci-cannot-login');
   }, TIMEOUT);
 
   it('an explicit Deny of a pull action beside the read-only policy', async () => {
     await createUser('ci-denied');
     await attach('ci-denied');
     await putPolicy('ci-denied', 'no-layers', policy({ Effect: 'Deny', Action: 'ecr:GetDownloadUrlForLayer', Resource: '*' }));
-    const result = await check('iam-user-pull-only', { user: 'ci-denied' });
-    expect(result.diagnosis?.id).toBe('ci-cannot-pull');
-    expect(result.diagnosis?.mistake).toContain("the inline policy 'no-layers' denies some of them");
-    await follow(result);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'ci-denied' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'ci-denied' }, 'ci-cannot-pull', { mistake: ["the inline policy 'no-layers' denies some of them"] });
   }, TIMEOUT);
 
   it("the second account's user without its own side (both sides are needed across accounts)", async () => {
     await createUser('partner-bare', 'partner');
-    const result = await check('iam-user-pull-only', { user: 'partner-bare', accountProfile: 'partner' });
-    expect(result.diagnosis?.id).toBe('partner-identity-policy-missing');
-    expect(result.diagnosis?.command).toContain('--profile partner');
-    await follow(result);
-    expect(await diagnosisOf('iam-user-pull-only', { user: 'partner-bare', accountProfile: 'partner' })).toBe('pass');
+    await namedThenFollowed('iam-user-pull-only', { user: 'partner-bare', accountProfile: 'partner' }, 'partner-identity-policy-missing', { command: '--profile partner' });
   }, TIMEOUT);
 });
 
@@ -223,49 +203,32 @@ describe('the profiles (profile-identity)', () => {
   }, TIMEOUT);
 
   it('missing: the profile was never configured, then made by the printed fix', async () => {
-    const result = await check('profile-identity', { profile: 'ci-profiled', user: 'ci-profiled' });
-    expect(result.diagnosis?.id).toBe('profile-missing');
-    await follow(result);
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-profiled', user: 'ci-profiled' })).toBe('pass');
+    await namedThenFollowed('profile-identity', { profile: 'ci-profiled', user: 'ci-profiled' }, 'profile-missing');
   }, TIMEOUT);
 
   it("the admin's keys copied into the CI profile", async () => {
     await setProfileKeys('ci-copy', sandbox.credentials);
-    const result = await check('profile-identity', { profile: 'ci-copy', user: 'ci-profiled' });
-    expect(result.diagnosis?.id).toBe('profile-holds-admin-keys');
-    expect(result.diagnosis?.mistake).toContain(`arn:aws:iam::${MAIN}:user/ecr-learner`);
-    await follow(result);
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-copy', user: 'ci-profiled' })).toBe('pass');
+    await namedThenFollowed('profile-identity', { profile: 'ci-copy', user: 'ci-profiled' }, 'profile-holds-admin-keys', { mistake: [`arn:aws:iam::${MAIN}:user/ecr-learner`] });
   }, TIMEOUT);
 
   it("another user's key in the profile", async () => {
     await createUser('ci-other');
     await keyInProfile('ci-other', 'ci-wrong');
-    const result = await check('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' });
-    expect(result.diagnosis?.id).toBe('profile-other-user');
     // ci-profiled holds two keys by now (the two fixes above): the printed fix deletes the oldest first.
-    expect(result.diagnosis?.command).toMatch(/^aws .*iam delete-access-key --user-name ci-profiled --access-key-id AKIA\w+ .*&& set -- /);
-    await follow(result);
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' })).toBe('pass');
+    await namedThenFollowed('profile-identity', { profile: 'ci-wrong', user: 'ci-profiled' }, 'profile-other-user', { command: /^aws .*iam delete-access-key --user-name ci-profiled --access-key-id AKIA\w+ .*&& set -- / });
   }, TIMEOUT);
 
   it('a key that was deleted since (the profile still holds it)', async () => {
     await createUser('ci-gone');
     await keyInProfile('ci-gone', 'ci-stale');
     await run(`for k in $(${awsAs('ecr-workbook', "iam list-access-keys --user-name ci-gone --query 'AccessKeyMetadata[].AccessKeyId' --output text")}); do ${awsAs('ecr-workbook', 'iam delete-access-key --user-name ci-gone --access-key-id "$k"')}; done`);
-    const result = await check('profile-identity', { profile: 'ci-stale', user: 'ci-gone' });
-    expect(result.diagnosis?.id).toBe('profile-key-invalid');
-    await follow(result);
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-stale', user: 'ci-gone' })).toBe('pass');
+    await namedThenFollowed('profile-identity', { profile: 'ci-stale', user: 'ci-gone' }, 'profile-key-invalid');
   }, TIMEOUT);
 
   it("the second account's keys where your own account's user was meant", async () => {
     const second = sandbox.iam.secondAccountKey()!;
     await setProfileKeys('ci-elsewhere', { accessKeyId: second.accessKeyId, secretAccessKey: second.secretAccessKey! });
-    const result = await check('profile-identity', { profile: 'ci-elsewhere', user: 'ci-profiled' });
-    expect(result.diagnosis?.id).toBe('profile-other-account');
-    await follow(result);
-    expect(await diagnosisOf('profile-identity', { profile: 'ci-elsewhere', user: 'ci-profiled' })).toBe('pass');
+    await namedThenFollowed('profile-identity', { profile: 'ci-elsewhere', user: 'ci-profiled' }, 'profile-other-account');
   }, TIMEOUT);
 
   it('the second account not named (AWS target), with the id the profile signs in to', async () => {
@@ -281,10 +244,7 @@ describe('the profiles (profile-identity)', () => {
     expect(same.diagnosis?.command).toBe('eval "$(ecr-workbook sandbox env --account second --aws-profile partner-mine)"');
     await follow(same);
     expect(await diagnosisOf('profile-identity', { profile: 'partner-mine', account: SECOND })).toBe('pass');
-    const missing = await check('profile-identity', { profile: 'partner-new', account: SECOND });
-    expect(missing.diagnosis?.id).toBe('profile-missing');
-    await follow(missing);
-    expect(await diagnosisOf('profile-identity', { profile: 'partner-new', account: SECOND })).toBe('pass');
+    await namedThenFollowed('profile-identity', { profile: 'partner-new', account: SECOND }, 'profile-missing');
   }, TIMEOUT);
 });
 
@@ -428,21 +388,13 @@ describe('clean-up (iam-user-deleted)', () => {
     await keyInProfile('ci-leftover', 'ci-leftover');
     const deleteFirst = await sh(awsAs('ecr-workbook', 'iam delete-user --user-name ci-leftover'), env);
     expect(deleteFirst.all).toContain('DeleteConflict');
-    const result = await check('iam-user-deleted', { user: 'ci-leftover' });
-    expect(result.diagnosis?.id).toBe('ci-user-still-there');
-    expect(result.diagnosis?.mistake).toContain('1 access key(s) and 2 policies');
-    await follow(result);
-    expect(await diagnosisOf('iam-user-deleted', { user: 'ci-leftover' })).toBe('pass');
+    await namedThenFollowed('iam-user-deleted', { user: 'ci-leftover' }, 'ci-user-still-there', { mistake: ['1 access key(s) and 2 policies'] });
   }, TIMEOUT);
 
   it("in the second account, through its profile; no such profile on this machine means nothing was made there", async () => {
     await createUser('partner-leftover', 'partner');
     await keyInProfile('partner-leftover', 'partner-leftover', 'partner');
-    const result = await check('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'partner' });
-    expect(result.diagnosis?.id).toBe('ci-user-still-there');
-    expect(result.diagnosis?.command).toContain('--profile partner');
-    await follow(result);
-    expect(await diagnosisOf('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'partner' })).toBe('pass');
+    await namedThenFollowed('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'partner' }, 'ci-user-still-there', { command: '--profile partner' });
     expect(await diagnosisOf('iam-user-deleted', { user: 'partner-leftover', accountProfile: 'no-such-profile' })).toBe('pass');
   }, TIMEOUT);
 });
