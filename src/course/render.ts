@@ -74,12 +74,17 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
  * `else`). One capture group: what came before.
  */
 const COMMAND_START = String.raw`(^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`;
+/**
+ * The blanks before a command's name, and the shell's `!` that inverts its exit status (`&& !
+ * docker push …`: a push the lesson wants refused). One capture group.
+ */
+const COMMAND_LEAD = String.raw`([ \t]*(?:![ \t]+)?)`;
 
 /**
  * `aws ecr` / `aws sts` / `aws iam` where a command starts: covers `aws ecr get-login-password … |
  * docker login …` and `for k in …; do aws iam …; done` (the sandbox serves all three on its one endpoint).
  */
-const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)aws[ \t]+(ecr|sts|iam)(?=[ \t]|\\?$)`, 'gm');
+const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}${COMMAND_LEAD}aws[ \t]+(ecr|sts|iam)(?=[ \t]|\\?$)`, 'gm');
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
@@ -94,9 +99,9 @@ export function insertEndpointUrl(text: string, endpointUrl: string): string {
 }
 
 /** `docker` where a command starts (the same places as `aws ecr` above). */
-const DOCKER_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)docker(?=[ \t]|\\?$)`, 'gm');
+const DOCKER_COMMAND = new RegExp(String.raw`${COMMAND_START}${COMMAND_LEAD}docker(?=[ \t]|\\?$)`, 'gm');
 /** A podman command that talks to a registry, where a command starts. */
-const PODMAN_REGISTRY_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)podman[ \t]+(login|push|pull)(?=[ \t]|\\?$)`, 'gm');
+const PODMAN_REGISTRY_COMMAND = new RegExp(String.raw`${COMMAND_START}${COMMAND_LEAD}podman[ \t]+(login|push|pull)(?=[ \t]|\\?$)`, 'gm');
 
 /**
  * Docker commands as a Podman learner types them: `docker` becomes `podman` where a command

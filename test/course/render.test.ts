@@ -334,6 +334,11 @@ describe('docker commands for a Podman learner (one render rule for every lesson
     expect(podman('if true; then docker pull localhost:5123/x; else docker pull localhost:5123/y; fi')).toBe(
       'if true; then podman pull --tls-verify=false localhost:5123/x; else podman pull --tls-verify=false localhost:5123/y; fi',
     );
+    // A push that must be refused (lesson 10): the shell's `!` makes the refusal the command's success.
+    expect(podman('docker tag localhost:5123/x:v1 localhost:5123/x:ci && ! docker push localhost:5123/x:ci')).toBe(
+      'podman tag localhost:5123/x:v1 localhost:5123/x:ci && ! podman push --tls-verify=false localhost:5123/x:ci',
+    );
+    expect(podman('! docker push localhost:5123/x')).toBe('! podman push --tls-verify=false localhost:5123/x');
   });
 
   it('leaves real ECR hosts, words that are not commands, docker learners and already-rendered text alone', () => {
@@ -351,6 +356,7 @@ describe('docker commands for a Podman learner (one render rule for every lesson
       `for r in a b; do aws ecr --endpoint-url ${URL} create-repository --repository-name $r; done`,
     );
     expect(insertEndpointUrl('echo do not run aws ecr here', URL)).toBe('echo do not run aws ecr here');
+    expect(insertEndpointUrl('! aws iam get-user --user-name gone', URL)).toBe(`! aws iam --endpoint-url ${URL} get-user --user-name gone`);
   });
 
   it('renders a fix the same way as a lesson: endpoint flag for an old aws CLI, then the client', () => {
