@@ -9,6 +9,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
+import { sandboxRegionRefusal } from './config.js';
 import { processAlive, readRuntimeFile, runtimeFile, type DaemonMessage, type DaemonOptions, type SandboxRuntime } from './runtime.js';
 
 export const DEFAULT_PORT = 5123;
@@ -60,6 +61,8 @@ function daemonEntry(): string {
  */
 export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
   const dir = options.dir ?? sandboxHome();
+  const refusal = options.region === undefined ? undefined : sandboxRegionRefusal(options.region);
+  if (refusal) throw new SandboxError(refusal);
   const existing = await findRunningSandbox(dir);
   if (existing) {
     if (options.port !== undefined && options.port !== existing.port) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { EcrBackend } from './backend/ecr.js';
 import { SandboxStore } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, registryImage, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, registryImage, sandboxRegionRefusal, TOKEN_TTL_SECONDS } from './config.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
@@ -48,6 +48,8 @@ export interface RunningSandbox {
 /** Starts a sandbox in this process: the HTTP server first, then the registry container. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const region = options.region ?? DEFAULT_REGION;
+  const refusal = sandboxRegionRefusal(region);
+  if (refusal) throw new Error(refusal);
   const listenHost = options.host ?? '127.0.0.1';
   const { store, report } = await SandboxStore.open(options.dir);
   if (report.corrupt) {

@@ -88,6 +88,8 @@ function sigV4Error(result: Exclude<SigV4Result, { ok: true }>): AwsError {
     case 'bad-signature':
     case 'expired':
     case 'wrong-service':
+    case 'scope-date':
+    case 'unknown-region':
       return errors.invalidSignature(result.message);
   }
 }
@@ -149,8 +151,14 @@ export class SandboxServer {
       return;
     }
     const contentType = String(req.headers['content-type'] ?? '');
-    if (req.method === 'POST' && (url === '/' || url.startsWith('/?')) && contentType.startsWith('application/x-www-form-urlencoded')) {
+    const apiPath = url === '/' || url.startsWith('/?');
+    if (req.method === 'POST' && apiPath && contentType.startsWith('application/x-www-form-urlencoded')) {
       void this.handleSts(req, res);
+      return;
+    }
+    if (req.method === 'POST' && apiPath && /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? ''))) {
+      // A signed API call that names no operation: answered in the JSON protocol, as AWS does.
+      void this.handleEcr(req, res);
       return;
     }
     if (this.options.console?.handle(req, res)) return;
@@ -189,6 +197,7 @@ export class SandboxServer {
         akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
       );
       if (!auth.ok) throw sigV4Error(auth);
+      if (req.headers['x-amz-target'] === undefined) throw errors.missingTarget();
       const target = String(req.headers['x-amz-target']);
       const operation = target.startsWith(`${ECR_TARGET_PREFIX}.`) ? target.slice(ECR_TARGET_PREFIX.length + 1) : undefined;
       if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
