@@ -10,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
 import { sandboxRegionRefusal } from './config.js';
+import { lockOwner, stateFolderLocked } from './lock.js';
 import { processAlive, readRuntimeFile, runtimeFile, type DaemonMessage, type DaemonOptions, type SandboxRuntime } from './runtime.js';
+import type { RegistryHealth } from './server.js';
 
 export const DEFAULT_PORT = 5123;
 
@@ -29,25 +31,31 @@ export interface UpOptions {
 
 export class SandboxError extends Error {}
 
+/** A running sandbox as `sandbox status` reports it: where it serves, and its registry's state. */
+export type RunningSandboxInfo = SandboxRuntime & { registry?: RegistryHealth; registryProblem?: string };
+
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
-export async function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
+export async function findRunningSandbox(dir: string = sandboxHome()): Promise<RunningSandboxInfo | undefined> {
   const runtime = await readRuntimeFile(dir);
   if (!runtime) return undefined;
-  if (processAlive(runtime.pid) && (await answers(runtime))) return runtime;
+  const health = processAlive(runtime.pid) ? await healthOf(runtime) : undefined;
+  if (health) return { ...runtime, ...health };
   if (!processAlive(runtime.pid)) await fsp.rm(runtimeFile(dir), { force: true });
   return undefined;
 }
 
-/** Whether the sandbox's health page answers within a second. */
-async function answers(runtime: SandboxRuntime): Promise<boolean> {
+/** The sandbox's health page within a second: its registry's state, or undefined when it does not answer. */
+async function healthOf(runtime: SandboxRuntime): Promise<{ registry?: RegistryHealth; registryProblem?: string } | undefined> {
   try {
     const res = await fetch(`http://127.0.0.1:${runtime.port}/health`, {
       headers: { host: `localhost:${runtime.port}` },
       signal: AbortSignal.timeout(1000),
     });
-    return res.ok;
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { registry?: RegistryHealth; registryProblem?: string };
+    return { ...(body.registry ? { registry: body.registry } : {}), ...(body.registryProblem ? { registryProblem: body.registryProblem } : {}) };
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -64,15 +72,15 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
   const refusal = options.region === undefined ? undefined : sandboxRegionRefusal(options.region);
   if (refusal) throw new SandboxError(refusal);
   const existing = await findRunningSandbox(dir);
-  if (existing) {
-    if (options.port !== undefined && options.port !== existing.port) {
-      throw new SandboxError(
-        `The sandbox is already running on port ${existing.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${options.port}.`,
-      );
-    }
-    return { runtime: existing, alreadyRunning: true };
-  }
-  await fsp.mkdir(dir, { recursive: true });
+  if (existing?.registry === 'down') {
+    // Its registry container died: a new one on the same storage, same port, same credentials.
+    options.onWarning?.(
+      `The running sandbox's registry container is gone (${existing.registryProblem ?? 'it stopped'}); starting the sandbox again on the same storage.`,
+    );
+    await sandboxDown(dir);
+    options = { ...options, port: options.port ?? existing.port };
+  } else if (existing) return reuse(existing, options.port);
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   // Without --port, the port of the last run (docker logins are per host:port), else 5123.
   const portChosen = options.port !== undefined;
   options = { ...options, port: options.port ?? (await lastPort(dir)) };
@@ -86,7 +94,9 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     registryImage: options.registryImage,
   };
   const logFile = path.join(dir, 'sandbox.log');
-  const logFd = fs.openSync(logFile, 'a');
+  // The learner's alone: it names their repositories and endpoints.
+  const logFd = fs.openSync(logFile, 'a', 0o600);
+  fs.fchmodSync(logFd, 0o600);
   const child = spawn(process.execPath, [daemonEntry()], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
@@ -94,6 +104,7 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
   });
   fs.closeSync(logFd);
   const timeoutMs = options.timeoutMs ?? 180_000;
+  let locked: string | undefined;
   try {
     const runtime = await new Promise<SandboxRuntime>((resolve, reject) => {
       const timer = setTimeout(() => reject(new SandboxError(`The sandbox did not become ready within ${timeoutMs / 1000} s. See ${logFile}.`)), timeoutMs);
@@ -105,6 +116,10 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
           resolve(message.runtime);
         } else if (message.type === 'failed') {
           clearTimeout(timer);
+          reject(new SandboxError(message.message));
+        } else if (message.type === 'locked') {
+          clearTimeout(timer);
+          locked = message.message;
           reject(new SandboxError(message.message));
         }
       });
@@ -120,13 +135,35 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
     return { runtime, alreadyRunning: false };
   } catch (error) {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    throw error;
+    if (child.exitCode === null && locked === undefined) child.kill('SIGTERM');
+    if (locked === undefined) throw error;
   } finally {
     child.removeAllListeners();
     if (child.connected) child.disconnect();
     child.unref();
   }
+  // Another `sandbox up` got there first (two at once): use its sandbox once it serves.
+  options.onProgress?.('another sandbox up is starting this sandbox; waiting for it');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const other = await findRunningSandbox(dir);
+    if (other) return reuse(other, portChosen ? options.port : undefined);
+    if (!(await stateFolderLocked(dir))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new SandboxError(
+    `${locked} It is not answering as a sandbox should (its runtime.json in ${dir} may be unreadable): stop it with \`ecr-workbook sandbox down\`, then run \`ecr-workbook sandbox up\` again.`,
+  );
+}
+
+/** The running sandbox, unless the caller asked for another port (that needs a restart). */
+function reuse(existing: SandboxRuntime, port: number | undefined): { runtime: SandboxRuntime; alreadyRunning: true } {
+  if (port !== undefined && port !== existing.port) {
+    throw new SandboxError(
+      `The sandbox is already running on port ${existing.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${port}.`,
+    );
+  }
+  return { runtime: existing, alreadyRunning: true };
 }
 
 /** The port the sandbox last served on, from its log of runs (absent on a first start). */
@@ -139,30 +176,62 @@ async function lastPort(dir: string): Promise<number | undefined> {
   }
 }
 
-/** Stops the sandbox for `dir`: SIGTERM, then SIGKILL after `graceMs`. Returns what was stopped. */
-export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<SandboxRuntime | undefined> {
+/** What `sandbox down` did: the daemon it stopped, and containers left by a crashed one that it removed. */
+export interface DownResult {
+  stopped?: SandboxRuntime | { pid: number; port?: undefined };
+  orphansRemoved: number;
+}
+
+/**
+ * Stops the sandbox for `dir`: SIGTERM, then SIGKILL after `graceMs`. The daemon is found by its
+ * runtime.json, or by the lock's owner when runtime.json is unreadable. Then, unless a live
+ * process holds the folder, removes any registry container a crashed sandbox left on its storage.
+ */
+export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<DownResult> {
   const runtime = await readRuntimeFile(dir);
-  if (!runtime) return undefined;
-  if (!processAlive(runtime.pid)) {
-    await fsp.rm(runtimeFile(dir), { force: true });
-    return undefined;
-  }
-  process.kill(runtime.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (processAlive(runtime.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(runtime.pid)) {
-    // It did not stop in time; the next `sandbox up` removes the container it leaves behind.
-    process.kill(runtime.pid, 'SIGKILL');
+  const pid = runtime?.pid ?? lockOwner(dir);
+  let stopped: DownResult['stopped'];
+  if (pid !== undefined && pid !== process.pid && processAlive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // It did not stop in time: its container is removed below, once its lock is stale.
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+    stopped = runtime ?? { pid };
   }
   await fsp.rm(runtimeFile(dir), { force: true });
-  return runtime;
+  return { stopped, orphansRemoved: await removeOrphans(dir) };
+}
+
+/** Removes registry containers of `dir` that no live sandbox owns; 0 when Docker is not there. */
+async function removeOrphans(dir: string): Promise<number> {
+  if (await stateFolderLocked(dir)) return 0;
+  const { removeSandboxContainers, DockerUnavailableError } = await import('./registry/container.js');
+  try {
+    return await removeSandboxContainers(path.join(dir, 'registry'));
+  } catch (error) {
+    if (error instanceof DockerUnavailableError) return 0;
+    throw error;
+  }
+}
+
+/** The issued access key as credentials.json keeps it (state.json for a sandbox from before that file). */
+async function storedCredentials(dir: string): Promise<{ accessKeyId?: string; secretAccessKey?: string } | undefined> {
+  for (const file of ['credentials.json', 'state.json']) {
+    try {
+      const value = JSON.parse(await fsp.readFile(path.join(dir, file), 'utf8')) as { credentials?: { accessKeyId?: string; secretAccessKey?: string } };
+      if (value.credentials?.accessKeyId) return value.credentials;
+    } catch {
+      /* try the next */
+    }
+  }
+  return undefined;
 }
 
 /** Counts from the state file for `sandbox status`, without starting anything. */
 export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repositories: number; images: number; accessKeyId?: string } | undefined> {
   try {
     const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
-      credentials?: { accessKeyId?: string };
       regions?: Record<string, { repositories?: Record<string, { images?: Record<string, unknown> }> }>;
     };
     let repositories = 0;
@@ -173,22 +242,15 @@ export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repo
         images += Object.keys(repo.images ?? {}).length;
       }
     }
-    return { repositories, images, accessKeyId: state.credentials?.accessKeyId };
+    return { repositories, images, accessKeyId: (await storedCredentials(dir))?.accessKeyId };
   } catch {
     return undefined;
   }
 }
 
-/** The issued credentials, read from the state file. */
+/** The issued credentials, from credentials.json (or, for an older sandbox, its state file). */
 export async function sandboxCredentials(dir: string = sandboxHome()): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> {
-  try {
-    const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
-      credentials?: { accessKeyId?: string; secretAccessKey?: string };
-    };
-    const c = state.credentials;
-    if (c?.accessKeyId && c.secretAccessKey) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
-  } catch {
-    /* fall through */
-  }
+  const c = await storedCredentials(dir);
+  if (c?.accessKeyId && c.secretAccessKey) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
   return undefined;
 }

@@ -5,6 +5,7 @@
  * container included.
  */
 import { startSandbox, type SandboxOptions } from './index.js';
+import { SandboxLockedError } from './lock.js';
 import { removeRuntimeFile, writeRuntimeFile, type DaemonMessage, type DaemonOptions } from './runtime.js';
 
 function send(message: DaemonMessage): void {
@@ -27,6 +28,14 @@ async function main(): Promise<void> {
       log(`warning: ${message}`);
       send({ type: 'warning', message });
     },
+    // Another daemon took the folder over: this one must not touch its state any more.
+    // (startSandbox stops serving at once; the process goes once that had time to finish.)
+    onLockLost: () =>
+      setTimeout(() => {
+        removeRuntimeFile(options.dir, process.pid);
+        log('stopped: the state folder is held by another sandbox now');
+        process.exit(1);
+      }, 5_000),
   };
   let sandbox;
   try {
@@ -34,7 +43,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     log(`failed: ${message}`);
-    send({ type: 'failed', message });
+    send(error instanceof SandboxLockedError ? { type: 'locked', message } : { type: 'failed', message });
     process.exitCode = 1;
     return;
   }

@@ -1,11 +1,15 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EcrBackend } from './backend/ecr.js';
-import { SandboxStore } from './backend/store.js';
+import { SandboxStore, type StoreLoadReport } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
 import { DEFAULT_REGION, registryImage, sandboxRegionRefusal, TOKEN_TTL_SECONDS } from './config.js';
+import { lockStateFolder, type StateLock } from './lock.js';
+import { adoptRegistryContent, type AdoptionReport } from './registry/adopt.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { createRegistryProxy } from './registry/proxy.js';
-import { SandboxServer } from './server.js';
+import { UPSTREAM_TIMEOUTS as UPSTREAM_DEFAULTS, type UpstreamTimeouts } from './registry/upstream.js';
+import { SandboxServer, type ClientTimeouts } from './server.js';
 import { createConsole } from './console/index.js';
 
 export interface SandboxOptions {
@@ -28,6 +32,11 @@ export interface SandboxOptions {
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
   onWarning?: (message: string) => void;
+  /** Called if the state folder's lock is taken away (the sandbox then stops serving). */
+  onLockLost?: (error: Error) => void;
+  /** Shorter waits for tests; the defaults are CLIENT_TIMEOUTS and UPSTREAM_TIMEOUTS. */
+  clientTimeouts?: Partial<ClientTimeouts>;
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
 }
 
 export interface RunningSandbox {
@@ -45,18 +54,38 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-/** Starts a sandbox in this process: the HTTP server first, then the registry container. */
+/**
+ * Starts a sandbox in this process: the state folder's lock first (one sandbox per folder), then
+ * the HTTP server, then the registry container. A lost or unreadable state file is recovered from,
+ * never silently reset: the credentials come from their own file, whole records are salvaged, and
+ * what the registry's storage still holds is taken back into the books.
+ */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const region = options.region ?? DEFAULT_REGION;
   const refusal = sandboxRegionRefusal(region);
   if (refusal) throw new Error(refusal);
   const listenHost = options.host ?? '127.0.0.1';
-  const { store, report } = await SandboxStore.open(options.dir);
-  if (report.corrupt) {
-    options.onWarning?.(
-      `The sandbox state file was unreadable (${report.corrupt.reason}); it was moved to ${report.corrupt.movedTo} and the sandbox starts empty.`,
-    );
+  let running: RunningSandbox | undefined;
+  const lock = await lockStateFolder(options.dir, {
+    onProgress: options.onProgress,
+    onLost: (error) => {
+      options.onWarning?.(`Another process took over the state folder's lock (${error.message}); this sandbox stops serving it.`);
+      options.onLockLost?.(error);
+      void running?.stop();
+    },
+  });
+  try {
+    running = await startLocked(options, region, listenHost, lock);
+    return running;
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
+}
+
+async function startLocked(options: SandboxOptions, region: string, listenHost: string, lock: StateLock): Promise<RunningSandbox> {
+  const { store, report } = await SandboxStore.open(options.dir);
+  for (const warning of loadWarnings(report)) options.onWarning?.(warning);
   let port = options.port ?? 0;
   const backend = new EcrBackend(store, { registryHost: () => `localhost:${port}` });
   const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
@@ -66,6 +95,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
     deniedActions: new Set(options.deniedActions ?? []),
+    expectRegistry: !options.withoutRegistry,
+    timeouts: options.clientTimeouts,
   });
   options.onProgress?.('starting the API server');
   try {
@@ -80,18 +111,26 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   let proxy: ReturnType<typeof createRegistryProxy> | undefined;
   if (!options.withoutRegistry) {
     const image = options.registryImage ?? registryImage();
+    const storageDir = path.join(options.dir, 'registry');
     options.onProgress?.(`starting the registry container (${image})`);
     try {
-      registry = await startRegistryContainer(image, path.join(options.dir, 'registry'));
+      registry = await startRegistryContainer(image, storageDir);
+      // A sandbox killed after deleting images left their bytes behind: collect them before serving.
+      await collectRegistryGarbage(registry, store, options.onWarning);
+      if (report.corrupt || report.missing) {
+        options.onProgress?.("reading back what the registry's storage holds");
+        const adopted = await adoptRegistryContent({ backend, region, registry, storageDir });
+        for (const warning of adoptionWarnings(adopted, report)) options.onWarning?.(warning);
+      }
     } catch (error) {
+      await registry?.stop();
       await server.close();
       throw error;
     }
-    // A sandbox killed after deleting images left their bytes behind: collect them before serving.
-    await collectRegistryGarbage(registry, store, options.onWarning);
-    proxy = createRegistryProxy({ backend, upstream: registry, region });
+    proxy = createRegistryProxy({ backend, upstream: registry, region, upstreamTimeouts: { ...UPSTREAM_DEFAULTS, ...options.upstreamTimeouts } });
     server.setRegistry(proxy);
   }
+  await restrictLog(options.dir);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -106,15 +145,68 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     registry,
     stop() {
       stopped ??= (async () => {
-        await server.close();
-        await proxy?.close();
-        if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
-        await registry?.stop();
-        await store.save();
+        try {
+          await server.close();
+          await proxy?.close();
+          if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
+          await registry?.stop();
+          await store.save();
+        } finally {
+          await lock.release();
+        }
       })();
       return stopped;
     },
   };
+}
+
+/** What the learner must hear about a state file that was missing or unreadable (a first start says nothing). */
+function loadWarnings(report: StoreLoadReport): string[] {
+  const warnings: string[] = [];
+  if (report.corrupt) {
+    const { salvaged } = report.corrupt;
+    warnings.push(
+      `The sandbox state file was unreadable (${report.corrupt.reason}); it was moved to ${report.corrupt.movedTo}. ` +
+        `Kept from it: ${salvaged.repositories} repositories and ${salvaged.images} images` +
+        (salvaged.dropped.length > 0 ? `; not readable: ${salvaged.dropped.join(', ')}.` : '.'),
+    );
+    if (report.newCredentials) warnings.push(NEW_CREDENTIALS);
+  } else if (report.missing && !report.newCredentials) {
+    // The credentials file outlived it, so this is no first start.
+    warnings.push(
+      'The sandbox state file (state.json) was missing. Your access key and docker login stay valid (credentials.json); ' +
+        "repositories come back from the registry's storage where they hold images, but not their tags, settings or policies, nor repositories that held no image.",
+    );
+  }
+  return warnings;
+}
+
+const NEW_CREDENTIALS =
+  'The sandbox\'s access key and login secret were lost too, so new ones were made: run `eval "$(ecr-workbook sandbox env)"` and log docker in again.';
+
+/** What re-adoption found, in words; nothing at all when the storage held nothing. */
+function adoptionWarnings(adopted: AdoptionReport, report: StoreLoadReport): string[] {
+  const warnings: string[] = [];
+  const found = adopted.images > 0 || adopted.unreadable.length > 0;
+  if (report.missing && report.newCredentials && found) {
+    warnings.push("The sandbox state file (state.json) was missing, but the registry's storage holds images: the sandbox takes them back instead of starting empty.");
+    warnings.push(NEW_CREDENTIALS);
+  }
+  if (adopted.images > 0) {
+    warnings.push(
+      `Recovered from the registry's storage: ${adopted.images} images` +
+        (adopted.repositories.length > 0 ? ` in ${adopted.repositories.length} repositories (${adopted.repositories.join(', ')})` : '') +
+        '. Their tags, repository settings and policies were only in the state file: the images are untagged now ' +
+        '(push them again with their tags; no layer is sent twice), and recreated repositories have the default settings.',
+    );
+  }
+  if (adopted.unreadable.length > 0) warnings.push(`Not recovered (unreadable in the registry's storage): ${adopted.unreadable.join(', ')}.`);
+  return warnings;
+}
+
+/** The sandbox's log is the learner's alone (it names their repositories and endpoints). */
+async function restrictLog(dir: string): Promise<void> {
+  await fs.chmod(path.join(dir, 'sandbox.log'), 0o600).catch(() => undefined);
 }
 
 /**

@@ -25,7 +25,9 @@ export type DaemonMessage =
   | { type: 'progress'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'ready'; runtime: SandboxRuntime }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** Another live process holds the state folder's lock (it is starting or serving it). */
+  | { type: 'locked'; message: string };
 
 export const runtimeFile = (dir: string) => path.join(dir, 'runtime.json');
 

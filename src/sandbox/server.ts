@@ -7,12 +7,37 @@ import { verifySigV4, type SigV4Result } from './auth/sigv4.js';
 import type { EcrBackend } from './backend/ecr.js';
 import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
 import { hostAllowed } from './host-guard.js';
+import { registryError, sendRegistryError } from './registry/errors.js';
 import { sendCallerIdentity, sendStsError } from './sts.js';
 
 /** Serves `/v2/…`; provided by the registry proxy. */
 export interface RegistryFrontend {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Why its registry container is gone, or undefined while it serves. */
+  registryGone?(): string | undefined;
 }
+
+/** How long the sandbox waits on its clients, so none can hold a connection for ever. */
+export interface ClientTimeouts {
+  /** A request's headers must all arrive within this. */
+  headersMs: number;
+  /** A connection with nothing sent or received for this long is closed. */
+  idleMs: number;
+  /** A kept-alive connection waits this long for its next request. */
+  keepAliveMs: number;
+  /**
+   * A request body must bring at least `minBodyBytes` in every `bodyWindowMs` while the sandbox
+   * is reading it: a client trickling a byte every 20 s is cut, a slow push is not (docker sends
+   * a layer at many kilobytes a second even on a poor link).
+   */
+  bodyWindowMs: number;
+  minBodyBytes: number;
+}
+
+export const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 60_000, idleMs: 120_000, keepAliveMs: 30_000, bodyWindowMs: 60_000, minBodyBytes: 1024 };
+
+/** What `/health` says of the registry: serving, gone (its container died), starting, or none (API-only). */
+export type RegistryHealth = 'up' | 'down' | 'starting' | 'none';
 
 /** Serves the browser console (GET pages and its form posts). */
 export interface ConsoleFrontend {
@@ -28,6 +53,9 @@ export interface SandboxServerOptions {
   extraHost?: string;
   /** IAM actions (e.g. `ecr:CreateRepository`) the sandbox answers with AccessDenied, for tests. */
   deniedActions?: Set<string>;
+  /** Whether a registry container is to come (else /v2/ has none: an API-only sandbox). */
+  expectRegistry?: boolean;
+  timeouts?: Partial<ClientTimeouts>;
 }
 
 /** A body over the limit; `drained` when it was read to its end (the connection is still usable). */
@@ -104,16 +132,63 @@ export class SandboxServer {
     this.options.registry = registry;
   }
 
+  private readonly timeouts: ClientTimeouts;
+
   constructor(private readonly options: SandboxServerOptions) {
-    this.http = http.createServer((req, res) => this.route(req, res));
+    this.timeouts = { ...CLIENT_TIMEOUTS, ...options.timeouts };
+    // Node checks the headers deadline on this interval (30 s by default): often enough to keep it.
+    this.http = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(100, this.timeouts.headersMs / 4)) }, (req, res) => {
+      this.watchBody(req);
+      this.route(req, res);
+    });
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    // Large pushes stream for a long time; only idle sockets time out.
+    // Large pushes stream for a long time: no deadline for a whole request, only for its
+    // headers, for idleness, and for a body that stops moving (watchBody).
     this.http.requestTimeout = 0;
-    this.http.headersTimeout = 60_000;
-    this.http.keepAliveTimeout = 30_000;
+    this.http.headersTimeout = this.timeouts.headersMs;
+    this.http.keepAliveTimeout = this.timeouts.keepAliveMs;
+    this.http.timeout = this.timeouts.idleMs;
+  }
+
+  /**
+   * Closes the connection of a request whose body arrives slower than the minimum rate while the
+   * sandbox reads it. A body the sandbox itself holds back (waiting for the registry to take it)
+   * is not the client's doing, so such a window does not count.
+   */
+  private watchBody(req: IncomingMessage): void {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (!hasBody || req.complete) return;
+    const { bodyWindowMs, minBodyBytes } = this.timeouts;
+    const socket = req.socket;
+    let seen = socket.bytesRead;
+    let heldBack = false;
+    const onPause = () => (heldBack = true);
+    req.on('pause', onPause);
+    const timer = setInterval(() => {
+      const moved = socket.bytesRead - seen;
+      seen = socket.bytesRead;
+      const held = heldBack || req.readableFlowing !== true;
+      heldBack = false;
+      if (!held && moved < minBodyBytes) socket.destroy();
+    }, bodyWindowMs);
+    timer.unref();
+    const stop = () => {
+      clearInterval(timer);
+      req.off('pause', onPause);
+    };
+    req.once('end', stop);
+    req.once('close', stop);
+  }
+
+  /** The registry's state for `/health` and `sandbox status`. */
+  registryHealth(): { registry: RegistryHealth; registryProblem?: string } {
+    const registry = this.options.registry;
+    if (!registry) return { registry: this.options.expectRegistry ? 'starting' : 'none' };
+    const gone = registry.registryGone?.();
+    return gone === undefined ? { registry: 'up' } : { registry: 'down', registryProblem: gone };
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -143,7 +218,10 @@ export class SandboxServer {
     }
     if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) {
       if (this.options.registry) this.options.registry.handle(req, res);
-      else sendRegistryUnavailable(res);
+      else {
+        if (!req.complete) res.setHeader('Connection', 'close');
+        sendRegistryError(res, registryError('registryStarting'), { registryHost: this.options.backend.env.registryHost(), head: req.method === 'HEAD' });
+      }
       return;
     }
     if (req.method === 'POST' && req.headers['x-amz-target']) {
@@ -163,7 +241,7 @@ export class SandboxServer {
     }
     if (this.options.console?.handle(req, res)) return;
     if (req.method === 'GET' && (url === '/' || url === '/health')) {
-      const body = JSON.stringify({ service: 'ecr-workbook sandbox', accountId: this.options.backend.accountId, ok: true });
+      const body = JSON.stringify({ service: 'ecr-workbook sandbox', accountId: this.options.backend.accountId, ok: true, ...this.registryHealth() });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -265,8 +343,3 @@ export class SandboxServer {
   }
 }
 
-function sendRegistryUnavailable(res: ServerResponse): void {
-  const body = JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'The sandbox registry is not running.', detail: {} }] });
-  res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}

@@ -25,6 +25,7 @@ let front: http.Server;
 let proxy: RegistryProxy;
 let registry: RegistryHttp;
 const MUTABLE = 'errors-mutable';
+const STUB_REALM = 'stub-registry-realm';
 const IMMUTABLE = 'errors-immutable';
 
 function listen(server: http.Server): Promise<number> {
@@ -40,7 +41,15 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       const url = req.url ?? '';
-      if (req.method === 'PUT' && url.includes('/manifests/')) {
+      if (!req.headers.authorization) {
+        // The sandbox's proof that this is its own registry: an anonymous request is challenged in its realm.
+        res.writeHead(401, { 'WWW-Authenticate': `Basic realm="${STUB_REALM}"`, 'Content-Length': 0 });
+        res.end();
+      } else if (req.method === 'GET' && url.includes('/blobs/uploads/')) {
+        // An upload's status: ten bytes so far.
+        res.writeHead(204, { Range: '0-9', 'Content-Length': 0 });
+        res.end();
+      } else if (req.method === 'PUT' && url.includes('/manifests/')) {
         const digest = url.slice(url.lastIndexOf('/') + 1);
         res.writeHead(201, { 'Docker-Content-Digest': digest, Location: url, 'Content-Length': 0 });
         res.end();
@@ -53,7 +62,12 @@ beforeAll(async () => {
     });
   });
   const stubPort = await listen(stub);
-  proxy = createRegistryProxy({ backend: sandbox.backend, upstream: { host: '127.0.0.1', port: stubPort }, region: sandbox.region });
+  proxy = createRegistryProxy({
+    backend: sandbox.backend,
+    upstream: { host: '127.0.0.1', port: stubPort, username: 'stub', password: 'stub-password', realm: STUB_REALM },
+    upstreamTimeouts: { connectMs: 2_000, idleMs: 60_000, watchMs: 0 },
+    region: sandbox.region,
+  });
   front = http.createServer((req, res) => proxy.handle(req, res));
   const port = await listen(front);
   registry = new RegistryHttp(`http://127.0.0.1:${port}`, await registryAuthorization(sandbox));
@@ -104,7 +118,29 @@ const scenarios: { [N in RegistryErrorName]: Scenario<N> } = {
     }
     return { res: await put(MUTABLE, 'broken', '{oops'), args: [reason] };
   },
-  deleteUnsupported: async () => ({ res: await registry.request('DELETE', `/v2/${MUTABLE}/manifests/${manifestDigest('x')}`), args: [] }),
+  deleteUnsupported: async () => ({ res: await registry.request('DELETE', `/v2/${MUTABLE}/blobs/${manifestDigest('x')}`), args: [] }),
+  deleteByTagUnsupported: async () => ({ res: await registry.request('DELETE', `/v2/${MUTABLE}/manifests/latest`), args: ['latest'] }),
+  manifestReferenced: async () => {
+    const child = manifest(5);
+    expect((await put(MUTABLE, 'child', child)).status).toBe(201);
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest(child), size: child.length }],
+    });
+    expect((await registry.putManifest(MUTABLE, 'index', index, 'application/vnd.oci.image.index.v1+json')).status).toBe(201);
+    return { res: await registry.request('DELETE', `/v2/${MUTABLE}/manifests/${manifestDigest(child)}`), args: [[manifestDigest(index)]] };
+  },
+  digestInvalid: async () => ({ res: await registry.request('GET', `/v2/${MUTABLE}/blobs/notadigest`), args: ['notadigest'] }),
+  manifestDigestMismatch: async () => ({ res: await put(MUTABLE, manifestDigest('other'), manifest(6)), args: [manifestDigest('other'), manifestDigest(manifest(6))] }),
+  rangeInvalid: async () => ({
+    res: await registry.request('PATCH', `/v2/${MUTABLE}/blobs/uploads/4f0a7c1e-0d7c-4a55-9a5e-1f7f3c2b9a10`, {
+      headers: { 'content-range': '20-29', 'content-type': 'application/octet-stream' },
+      body: 'x'.repeat(10),
+    }),
+    args: ['20-29', 10],
+  }),
+  registryStarting: async () => ({ res: await new RegistryHttp(sandbox.endpoint, registry.authorization).request('GET', '/v2/'), args: [] }),
   methodUnsupported: async () => ({ res: await registry.request('POST', `/v2/${MUTABLE}/manifests/v1`), args: ['POST', `/v2/${MUTABLE}/manifests/v1`] }),
   notFound: async () => ({ res: await registry.request('GET', `/v2/${MUTABLE}/referrers`), args: [`/v2/${MUTABLE}/referrers`] }),
   registryUnavailable: async () => ({ res: await registry.request('GET', `/v2/${MUTABLE}/blobs/${manifestDigest('y')}`), args: ['socket hang up'] }),
@@ -158,7 +194,21 @@ describe('registry error table', () => {
   it('uses only codes docker knows, so it prints "<code>: <message>"', () => {
     // distribution's registered error codes (registry/api/errcode and api/v2/errors.go), plus
     // NOT_FOUND, which docker reports as "unknown"; it is only reachable with curl.
-    const known = new Set(['UNAUTHORIZED', 'DENIED', 'NAME_UNKNOWN', 'NAME_INVALID', 'MANIFEST_UNKNOWN', 'MANIFEST_INVALID', 'TAG_INVALID', 'UNSUPPORTED', 'UNAVAILABLE', 'UNKNOWN', 'NOT_FOUND']);
+    const known = new Set([
+      'UNAUTHORIZED',
+      'DENIED',
+      'NAME_UNKNOWN',
+      'NAME_INVALID',
+      'MANIFEST_UNKNOWN',
+      'MANIFEST_INVALID',
+      'TAG_INVALID',
+      'DIGEST_INVALID',
+      'RANGE_INVALID',
+      'UNSUPPORTED',
+      'UNAVAILABLE',
+      'UNKNOWN',
+      'NOT_FOUND',
+    ]);
     for (const entry of Object.values(REGISTRY_ERRORS)) expect(known).toContain(entry.code);
   });
 
