@@ -110,11 +110,12 @@ Typical use:
     .command('up')
     .description('start the sandbox in the background (or report the one already running)')
     .addOption(new Option('-p, --port <port>', 'port to serve on (default 5123; 0 picks a free one)').argParser(parsePort))
-    .option('-r, --region <region>', 'the region whose registry the sandbox serves', 'us-east-1')
+    .option('-r, --region <region>', 'the region whose registry the sandbox serves (default us-east-1)')
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (exposes the sandbox to your network)')
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of registry login tokens (default 12 hours, like ECR)').argParser(parseSeconds))
     .option('--json', 'print the result as JSON')
-    .action(async (opts) => (await import('./commands/sandbox.js')).up(opts));
+    // `--region` after `sandbox up` is parsed as the program's own option: take it from there.
+    .action(async (opts, cmd: Command) => (await import('./commands/sandbox.js')).up({ ...opts, region: cmd.optsWithGlobals().region ?? opts.region }));
 
   sandbox
     .command('down')

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
 import { sandboxRegionRefusal } from './config.js';
-import { lockOwner, stateFolderLocked } from './lock.js';
+import { lockOwner, stateFolderInUse, stateFolderLocked } from './lock.js';
 import { processAlive, readRuntimeFile, runtimeFile, type DaemonMessage, type DaemonOptions, type SandboxRuntime } from './runtime.js';
 import type { RegistryHealth } from './server.js';
 
@@ -104,7 +104,7 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
   });
   fs.closeSync(logFd);
   const timeoutMs = options.timeoutMs ?? 180_000;
-  let locked: string | undefined;
+  let lockedByAnother = false;
   try {
     const runtime = await new Promise<SandboxRuntime>((resolve, reject) => {
       const timer = setTimeout(() => reject(new SandboxError(`The sandbox did not become ready within ${timeoutMs / 1000} s. See ${logFile}.`)), timeoutMs);
@@ -119,7 +119,7 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
           reject(new SandboxError(message.message));
         } else if (message.type === 'locked') {
           clearTimeout(timer);
-          locked = message.message;
+          lockedByAnother = true;
           reject(new SandboxError(message.message));
         }
       });
@@ -135,8 +135,10 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
     return { runtime, alreadyRunning: false };
   } catch (error) {
-    if (child.exitCode === null && locked === undefined) child.kill('SIGTERM');
-    if (locked === undefined) throw error;
+    if (!lockedByAnother) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      throw error;
+    }
   } finally {
     child.removeAllListeners();
     if (child.connected) child.disconnect();
@@ -148,11 +150,15 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
   while (Date.now() < deadline) {
     const other = await findRunningSandbox(dir);
     if (other) return reuse(other, portChosen ? options.port : undefined);
-    if (!(await stateFolderLocked(dir))) break;
+    // A starting daemon writes runtime.json whole once it serves: one that exists but does not
+    // read is broken, and waiting will not mend it.
+    if (fs.existsSync(runtimeFile(dir)) || !(await stateFolderLocked(dir))) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const owner = lockOwner(dir);
   throw new SandboxError(
-    `${locked} It is not answering as a sandbox should (its runtime.json in ${dir} may be unreadable): stop it with \`ecr-workbook sandbox down\`, then run \`ecr-workbook sandbox up\` again.`,
+    `Another ecr-workbook sandbox${owner ? ` (pid ${owner})` : ''} holds the state folder ${dir}, but this command cannot reach it ` +
+      `(its runtime.json is unreadable, or it did not become ready). Stop it with \`ecr-workbook sandbox down\`, then run \`ecr-workbook sandbox up\` again.`,
   );
 }
 
@@ -205,7 +211,7 @@ export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000)
 
 /** Removes registry containers of `dir` that no live sandbox owns; 0 when Docker is not there. */
 async function removeOrphans(dir: string): Promise<number> {
-  if (await stateFolderLocked(dir)) return 0;
+  if (await stateFolderInUse(dir)) return 0;
   const { removeSandboxContainers, DockerUnavailableError } = await import('./registry/container.js');
   try {
     return await removeSandboxContainers(path.join(dir, 'registry'));

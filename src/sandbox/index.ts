@@ -66,16 +66,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   if (refusal) throw new Error(refusal);
   const listenHost = options.host ?? '127.0.0.1';
   let running: RunningSandbox | undefined;
+  const held = { lost: false };
   const lock = await lockStateFolder(options.dir, {
     onProgress: options.onProgress,
     onLost: (error) => {
-      options.onWarning?.(`Another process took over the state folder's lock (${error.message}); this sandbox stops serving it.`);
+      held.lost = true;
+      options.onWarning?.(`Another process took over the state folder's lock (${error.message}); this sandbox stops serving it and writes nothing more to it.`);
       options.onLockLost?.(error);
       void running?.stop();
     },
   });
   try {
-    running = await startLocked(options, region, listenHost, lock);
+    running = await startLocked(options, region, listenHost, lock, held);
     return running;
   } catch (error) {
     await lock.release();
@@ -83,7 +85,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
 }
 
-async function startLocked(options: SandboxOptions, region: string, listenHost: string, lock: StateLock): Promise<RunningSandbox> {
+async function startLocked(
+  options: SandboxOptions,
+  region: string,
+  listenHost: string,
+  lock: StateLock,
+  held: { lost: boolean },
+): Promise<RunningSandbox> {
   const { store, report } = await SandboxStore.open(options.dir);
   for (const warning of loadWarnings(report)) options.onWarning?.(warning);
   let port = options.port ?? 0;
@@ -117,7 +125,7 @@ async function startLocked(options: SandboxOptions, region: string, listenHost: 
       registry = await startRegistryContainer(image, storageDir);
       // A sandbox killed after deleting images left their bytes behind: collect them before serving.
       await collectRegistryGarbage(registry, store, options.onWarning);
-      if (report.corrupt || report.missing) {
+      if (report.corrupt || (report.missing && (await holdsRepositories(storageDir)))) {
         options.onProgress?.("reading back what the registry's storage holds");
         const adopted = await adoptRegistryContent({ backend, region, registry, storageDir });
         for (const warning of adoptionWarnings(adopted, report)) options.onWarning?.(warning);
@@ -145,9 +153,11 @@ async function startLocked(options: SandboxOptions, region: string, listenHost: 
     registry,
     stop() {
       stopped ??= (async () => {
+        await server.close();
+        await proxy?.close();
+        // With the lock lost, the folder is another sandbox's now: no collection, no save, no release.
+        if (held.lost) return void (await registry?.stop());
         try {
-          await server.close();
-          await proxy?.close();
           if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
           await registry?.stop();
           await store.save();
@@ -167,7 +177,7 @@ function loadWarnings(report: StoreLoadReport): string[] {
     const { salvaged } = report.corrupt;
     warnings.push(
       `The sandbox state file was unreadable (${report.corrupt.reason}); it was moved to ${report.corrupt.movedTo}. ` +
-        `Kept from it: ${salvaged.repositories} repositories and ${salvaged.images} images` +
+        `Kept from it: ${count(salvaged.repositories, 'repository', 'repositories')} and ${count(salvaged.images, 'image')}` +
         (salvaged.dropped.length > 0 ? `; not readable: ${salvaged.dropped.join(', ')}.` : '.'),
     );
     if (report.newCredentials) warnings.push(NEW_CREDENTIALS);
@@ -194,14 +204,25 @@ function adoptionWarnings(adopted: AdoptionReport, report: StoreLoadReport): str
   }
   if (adopted.images > 0) {
     warnings.push(
-      `Recovered from the registry's storage: ${adopted.images} images` +
-        (adopted.repositories.length > 0 ? ` in ${adopted.repositories.length} repositories (${adopted.repositories.join(', ')})` : '') +
+      `Recovered from the registry's storage: ${count(adopted.images, 'image')}` +
+        (adopted.repositories.length > 0 ? ` in ${count(adopted.repositories.length, 'repository', 'repositories')} (${adopted.repositories.join(', ')})` : '') +
         '. Their tags, repository settings and policies were only in the state file: the images are untagged now ' +
         '(push them again with their tags; no layer is sent twice), and recreated repositories have the default settings.',
     );
   }
   if (adopted.unreadable.length > 0) warnings.push(`Not recovered (unreadable in the registry's storage): ${adopted.unreadable.join(', ')}.`);
   return warnings;
+}
+
+/** `1 image`, `3 images`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Whether the registry's storage has any repository folder (a first start has none). */
+async function holdsRepositories(storageDir: string): Promise<boolean> {
+  const entries = await fs.readdir(path.join(storageDir, 'docker', 'registry', 'v2', 'repositories')).catch(() => []);
+  return entries.length > 0;
 }
 
 /** The sandbox's log is the learner's alone (it names their repositories and endpoints). */

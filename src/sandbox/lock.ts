@@ -15,6 +15,11 @@ import { processAlive } from './runtime.js';
 /** A lock not refreshed for this long was left by a process that died. */
 export const LOCK_STALE_MS = 10_000;
 const LOCK_UPDATE_MS = 2_000;
+/**
+ * A lock whose recorded owner is dead and that has not been refreshed for this long (more than
+ * two refreshes missed) is abandoned: taken over without waiting the whole stale time.
+ */
+const ABANDONED_MS = 2 * LOCK_UPDATE_MS + 1_000;
 
 export const lockDir = (dir: string) => path.join(dir, 'sandbox.lock');
 /** Who holds the lock: `{ "pid": N }`, beside it (the lock itself must stay an empty folder). */
@@ -37,6 +42,30 @@ export class SandboxLockedError extends Error {
 /** A held lock. */
 export interface StateLock {
   release(): Promise<void>;
+}
+
+/**
+ * Removes the lock of a dead owner once it has missed its refreshes (waiting for that if need
+ * be). A live process that took it meanwhile refreshes it, so it is left alone.
+ */
+async function removeAbandonedLock(dir: string): Promise<void> {
+  for (;;) {
+    const stat = await fsp.stat(lockDir(dir)).catch(() => undefined);
+    if (!stat) return;
+    const age = Date.now() - stat.mtimeMs;
+    if (age > ABANDONED_MS) {
+      await fsp.rmdir(lockDir(dir)).catch(() => undefined);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, ABANDONED_MS - age + 50));
+  }
+}
+
+/** Whether the folder's lock is held by a live process: not merely left behind by a dead one. */
+export async function stateFolderInUse(dir: string): Promise<boolean> {
+  if (!(await stateFolderLocked(dir))) return false;
+  const owner = lockOwner(dir);
+  return owner === undefined || processAlive(owner);
 }
 
 /** The pid recorded by the lock's holder, if it wrote one. */
@@ -84,7 +113,8 @@ export async function lockStateFolder(
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const owner = lockOwner(dir);
     if (owner !== undefined && processAlive(owner)) throw new SandboxLockedError(dir, owner);
-    options.onProgress?.(`waiting for the lock a stopped sandbox left on ${dir} (it expires ${LOCK_STALE_MS / 1000} s after that sandbox died)`);
+    options.onProgress?.(`taking over the lock a stopped sandbox left on ${dir}`);
+    if (owner !== undefined) await removeAbandonedLock(dir);
     try {
       release = await attempt(Math.ceil(LOCK_STALE_MS / 1_000) + 2);
     } catch (retryError) {

@@ -299,6 +299,8 @@ export class SandboxServer {
       const output = await handler(api, input);
       sendJson(res, id, output);
     } catch (error) {
+      // The client went (or was cut off for trickling its body): there is no one to answer.
+      if (req.destroyed && !req.complete) return;
       const awsError = toAwsError(error);
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
       sendJsonError(res, id, awsError);
@@ -311,6 +313,7 @@ export class SandboxServer {
     try {
       body = await readBody(req, MAX_API_BODY_BYTES);
     } catch (error) {
+      if (req.destroyed && !req.complete) return;
       if (!(error instanceof BodyTooLarge) || !error.drained) res.setHeader('Connection', 'close');
       sendStsError(res, id, 413, 'RequestEntityTooLarge', 'The request body is too large.');
       return;

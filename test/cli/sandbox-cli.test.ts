@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/sandbox/runtime.js';
 import { BIN, freePort, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
@@ -28,6 +30,33 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     expect(envCmd.stdout).toBe('');
   });
 
+  it('refuses a region AWS does not have, naming the nearest real one, before starting anything', () => {
+    const result = cli('sandbox', 'up', '--region', 'us-esat-1');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("AWS has no region 'us-esat-1' (did you mean 'us-east-1'?), so the sandbox will not serve it");
+    expect(result.stderr).toContain('Could not connect to the endpoint URL');
+    expect(result.stderr).toContain('ecr-workbook sandbox up --region us-east-1');
+    expect(fs.existsSync(path.join(home, 'state', 'sandbox', 'runtime.json'))).toBe(false);
+  });
+
+  it('says what is missing, and how to start it, when Docker does not answer', () => {
+    const noDocker = tempDir('ecrwb-nodocker-');
+    const socket = path.join(noDocker, 'no-such-docker.sock');
+    const result = spawnSync(process.execPath, [BIN, 'sandbox', 'up', '--port', '0'], {
+      env: { ...process.env, ...learnerHome(noDocker), NO_COLOR: '1', DOCKER_HOST: `unix://${socket}` },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`The sandbox needs Docker to run its registry, but no Docker engine answered at DOCKER_HOST=unix://${socket}.`);
+    for (const how of ['Docker Desktop', 'colima start', 'sudo systemctl start docker', 'systemctl --user start podman.socket', 'unset DOCKER_HOST']) {
+      expect(result.stderr).toContain(how);
+    }
+    expect(result.stderr).not.toMatch(/^Could not find a working container runtime strategy$/m);
+    // Nothing is left running on that state folder.
+    expect(fs.existsSync(path.join(noDocker, 'state', 'sandbox', 'runtime.json'))).toBe(false);
+  });
+
   it('refuses a bad --port with exit 2 and says what is allowed', () => {
     const result = cli('sandbox', 'up', '--port', 'abc');
     expect(result.status).toBe(2);
@@ -51,6 +80,12 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     const status = cli('sandbox', 'status', '--json');
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, port, repositories: 0 });
+
+    // The learner's files are theirs alone: the log, the registry's storage, the folder itself.
+    const stateDir = path.join(home, 'state', 'sandbox');
+    expect(fs.statSync(path.join(stateDir, 'sandbox.log')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(stateDir, 'registry')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(stateDir).mode & 0o777).toBe(0o700);
 
     // The raw registry behind the sandbox is published on loopback only.
     const published = execFileSync('docker', ['port', started.containerId], { encoding: 'utf8' }).trim().split('\n');
@@ -89,7 +124,7 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     const { pid, containerId } = JSON.parse(cli('sandbox', 'status', '--json').stdout);
     const down = cli('sandbox', 'down', '--json');
     expect(down.status).toBe(0);
-    expect(JSON.parse(down.stdout)).toEqual({ stopped: true, port });
+    expect(JSON.parse(down.stdout)).toEqual({ stopped: true, port, orphansRemoved: 0 });
     expect(processAlive(pid)).toBe(false);
     const containers = execFileSync('docker', ['ps', '-aq', '--no-trunc'], { encoding: 'utf8' });
     expect(containers).not.toContain(containerId);

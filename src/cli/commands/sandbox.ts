@@ -18,7 +18,7 @@ function describeRuntime(runtime: SandboxRuntime): string {
 }
 
 /** `sandbox up`. */
-export async function up(opts: { port?: number; region: string; host?: string; tokenTtl?: number; json?: boolean }): Promise<void> {
+export async function up(opts: { port?: number; region?: string; host?: string; tokenTtl?: number; json?: boolean }): Promise<void> {
   if (opts.host && !['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
     process.stderr.write(
       `warning: --host ${opts.host} makes the sandbox reachable from other machines. Its credentials are printed by \`sandbox env\`; use this only on a network you trust.\n`,

@@ -64,6 +64,10 @@ async function containerRuntime() {
   // CI machines and dev containers) would look for it at the bridge gateway (172.17.0.1) and
   // wait in vain. A user's own override still wins.
   if (dockerIsLocal(process.env.DOCKER_HOST)) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+  // A DOCKER_HOST that does not answer is the learner's Docker being down, as the docker CLI
+  // will find too; testcontainers would quietly try the default socket instead.
+  const refused = await dockerHostRefusal(process.env.DOCKER_HOST);
+  if (refused) throw new DockerUnavailableError(refused);
   const testcontainers = await import('testcontainers');
   let client: Awaited<ReturnType<typeof testcontainers.getContainerRuntimeClient>>;
   try {
@@ -72,6 +76,23 @@ async function containerRuntime() {
     throw new DockerUnavailableError(error as Error);
   }
   return { testcontainers, client };
+}
+
+/** Why the DOCKER_HOST socket or TCP address takes no connection, or undefined when it does (or cannot be probed). */
+async function dockerHostRefusal(dockerHost: string | undefined): Promise<Error | undefined> {
+  const unix = /^unix:\/\/(.+)$/i.exec(dockerHost ?? '')?.[1];
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)/i.exec(dockerHost ?? '');
+  if (!unix && !tcp) return undefined;
+  return new Promise((resolve) => {
+    const socket = unix ? net.connect({ path: unix }) : net.connect({ host: tcp![1]!, port: Number(tcp![2]) });
+    const done = (error?: Error) => {
+      socket.destroy();
+      resolve(error);
+    };
+    socket.setTimeout(3_000, () => done(new Error(`no answer from ${dockerHost} within 3 s`)));
+    socket.once('connect', () => done());
+    socket.once('error', (error) => done(error));
+  });
 }
 
 /**

@@ -83,7 +83,7 @@ export interface UpstreamTarget {
 }
 
 export interface UpstreamTimeouts {
-  /** Connecting and proving a new connection (about 2 s: a dead container must not hold a request). */
+  /** Connecting and proving a new connection (under 2 s: a dead container must not hold a request). */
   connectMs: number;
   /** A connection with nothing sent or received for this long is closed, idle or mid-request. */
   idleMs: number;
@@ -91,7 +91,7 @@ export interface UpstreamTimeouts {
   watchMs: number;
 }
 
-export const UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 2_000, idleMs: 60_000, watchMs: 1_000 };
+export const UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 1_500, idleMs: 60_000, watchMs: 1_000 };
 
 /** A failed check that Docker cannot settle (no `running`) counts as gone after this many in a row. */
 const UNSETTLED_FAILURES_FOR_GONE = 3;
