@@ -14,12 +14,12 @@ import { processAlive } from './runtime.js';
 
 /** A lock not refreshed for this long was left by a process that died. */
 export const LOCK_STALE_MS = 10_000;
-const LOCK_UPDATE_MS = 2_000;
+const LOCK_UPDATE_MS = 1_000;
 /**
  * A lock whose recorded owner is dead and that has not been refreshed for this long (more than
  * two refreshes missed) is abandoned: taken over without waiting the whole stale time.
  */
-const ABANDONED_MS = 2 * LOCK_UPDATE_MS + 1_000;
+const ABANDONED_MS = 2 * LOCK_UPDATE_MS + 500;
 
 export const lockDir = (dir: string) => path.join(dir, 'sandbox.lock');
 /** Who holds the lock: `{ "pid": N }`, beside it (the lock itself must stay an empty folder). */
