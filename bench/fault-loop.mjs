@@ -11,30 +11,18 @@
 // at the end each is pulled back with docker. The learner's docker login from the first round must
 // keep working throughout (the token secret survives). Prints the figures; exits 1 if anything
 // completed was lost.
-import { execFile, spawn } from 'node:child_process';
-import crypto from 'node:crypto';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { DescribeImagesCommand, ECRClient, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
+import { buildRandomImage, option, requireBuilt, root, run } from './common.mjs';
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const ROUNDS = option('rounds', 10);
 const SIZE_MIB = option('size-mib', 24);
 const REPO = 'fault/loop';
 
-if (!fs.existsSync(path.join(root, 'dist/src/sandbox/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(2);
-}
+requireBuilt();
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-fault-'));
 const env = {
@@ -65,14 +53,8 @@ async function up() {
 }
 
 async function buildImage(tag) {
-  const context = fs.mkdtempSync(path.join(home, 'ctx-'));
-  const fd = fs.openSync(path.join(context, 'payload.bin'), 'w');
-  for (let i = 0; i < SIZE_MIB; i++) fs.writeSync(fd, crypto.randomBytes(1 << 20));
-  fs.closeSync(fd);
-  fs.writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY payload.bin /payload.bin\n');
   images.add(tag);
-  await docker('build', '-q', '-t', tag, context);
-  fs.rmSync(context, { recursive: true, force: true });
+  await buildRandomImage(tag, SIZE_MIB, home, env);
 }
 
 /** docker push, resolving with its exit code, the digest it printed and its output. */
