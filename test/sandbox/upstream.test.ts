@@ -135,7 +135,7 @@ describe('Upstream: only ever the sandbox registry container', () => {
     const { port } = await server(ownRegistry());
     const u = upstream(port);
     const front = http.createServer((req, res) => {
-      u.forward(req, res, req.url!, { repository: 'app' }).catch((error: Error) => {
+      u.forward(req, res, req.url!, undefined, { repository: 'app' }).catch((error: Error) => {
         res.writeHead(500, { 'Content-Length': Buffer.byteLength(error.constructor.name) });
         res.end(error.constructor.name);
       });
@@ -159,6 +159,16 @@ describe('Upstream: a registry that is gone or silent never holds a request', ()
     const started = Date.now();
     await expect(putManifest(u)).rejects.toThrow('no answer within 500 ms');
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('closes a kept-alive connection left idle', async () => {
+    const { port } = await server(ownRegistry());
+    const u = upstream(port, {}, { connectMs: 2_000, idleMs: 300, watchMs: 0 });
+    expect((await putManifest(u)).status).toBe(201);
+    const registry = servers.at(-1)!;
+    const open = () => new Promise<number>((resolve) => registry.getConnections((_e, count) => resolve(count)));
+    expect(await open()).toBe(1);
+    await expect.poll(open, { timeout: 3_000 }).toBe(0);
   });
 
   it('a registry that stops answering mid-request is cut after the idle timeout', async () => {

@@ -142,7 +142,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     if (!image) throw registryError('manifestUnknown');
     const headers = upstreamRequestHeaders(req.headers);
     headers.accept ??= image.manifestMediaType;
-    await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, { headers, repository: name });
+    await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers, { repository: name });
     if (req.method === 'GET' && res.statusCode === 200) {
       // ECR's lastRecordedPullTime; a lost update costs nothing, so the answer does not wait for it.
       image.lastPulledAt = backend.store.now();
@@ -303,7 +303,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         requireRepository(route.name);
         if (!isValidDigest(route.digest)) throw registryError('digestInvalid', route.digest);
         // Rebuilt from checked parts: the registry never sees a path the sandbox did not route.
-        if (method === 'GET' || head) return upstream.forward(req, res, `/v2/${route.name}/blobs/${route.digest}`, { repository: route.name });
+        if (method === 'GET' || head) return upstream.forward(req, res, `/v2/${route.name}/blobs/${route.digest}`, undefined, { repository: route.name });
         throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
       case 'upload': {
         requireRepository(route.name);
@@ -315,7 +315,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
           url.searchParams.delete('from');
         }
         await checkChunkRange(req, url);
-        return upstream.forward(req, res, url.pathname + url.search, { repository: route.name });
+        return upstream.forward(req, res, url.pathname + url.search, undefined, { repository: route.name });
       }
       case 'referrers':
         if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);

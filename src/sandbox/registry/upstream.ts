@@ -289,12 +289,13 @@ export class Upstream {
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
-    options: { headers?: OutgoingHttpHeaders; repository?: string } = {},
+    headers: OutgoingHttpHeaders = upstreamRequestHeaders(req.headers),
+    options: { repository?: string } = {},
   ): Promise<void> {
     const gone = this.refuseIfGone();
     if (gone) return Promise.reject(gone);
     return new Promise((resolve, reject) => {
-      const upstream = this.open(req.method, path, options.headers ?? upstreamRequestHeaders(req.headers));
+      const upstream = this.open(req.method, path, headers);
       upstream.on('response', (answer) => {
         const location = answer.headers.location;
         if (options.repository !== undefined && location !== undefined && !location.startsWith(`/v2/${options.repository}/`)) {
