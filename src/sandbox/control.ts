@@ -80,7 +80,9 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
     await sandboxDown(dir);
     options = { ...options, port: options.port ?? existing.port };
   } else if (existing) return reuse(existing, options.port);
+  // The learner's alone (it holds their access key), also when an older version made it.
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp.chmod(dir, 0o700);
   // Without --port, the port of the last run (docker logins are per host:port), else 5123.
   const portChosen = options.port !== undefined;
   options = { ...options, port: options.port ?? (await lastPort(dir)) };

@@ -138,7 +138,6 @@ async function startLocked(
     proxy = createRegistryProxy({ backend, upstream: registry, region, upstreamTimeouts: { ...UPSTREAM_DEFAULTS, ...options.upstreamTimeouts } });
     server.setRegistry(proxy);
   }
-  await restrictLog(options.dir);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -225,10 +224,6 @@ async function holdsRepositories(storageDir: string): Promise<boolean> {
   return entries.length > 0;
 }
 
-/** The sandbox's log is the learner's alone (it names their repositories and endpoints). */
-async function restrictLog(dir: string): Promise<void> {
-  await fs.chmod(path.join(dir, 'sandbox.log'), 0o600).catch(() => undefined);
-}
 
 /**
  * Frees the disk space of deleted images (layers no remaining image uses), as ECR stops billing

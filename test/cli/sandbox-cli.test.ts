@@ -64,6 +64,12 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
   });
 
   it('starts in the background, reports the port, and is idempotent', () => {
+    // Left by an older version, readable by others: the sandbox makes them the learner's alone.
+    const stateDir = path.join(home, 'state', 'sandbox');
+    fs.mkdirSync(path.join(stateDir, 'registry'), { recursive: true, mode: 0o755 });
+    fs.chmodSync(path.join(stateDir, 'registry'), 0o755);
+    fs.writeFileSync(path.join(stateDir, 'sandbox.log'), 'an older run\n', { mode: 0o644 });
+    fs.chmodSync(path.join(stateDir, 'sandbox.log'), 0o644);
     const up = cli('sandbox', 'up', '--port', String(port), '--json');
     expect(up.stderr).toBe('');
     expect(up.status).toBe(0);
@@ -82,7 +88,6 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, port, repositories: 0 });
 
     // The learner's files are theirs alone: the log, the registry's storage, the folder itself.
-    const stateDir = path.join(home, 'state', 'sandbox');
     expect(fs.statSync(path.join(stateDir, 'sandbox.log')).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.join(stateDir, 'registry')).mode & 0o777).toBe(0o700);
     expect(fs.statSync(stateDir).mode & 0o777).toBe(0o700);

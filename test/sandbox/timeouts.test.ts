@@ -1,7 +1,9 @@
-import net from 'node:net';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientTimeouts } from '../../src/sandbox/server.js';
+import { createRegistryProxy } from '../../src/sandbox/registry/proxy.js';
+import { SandboxServer, type ClientTimeouts } from '../../src/sandbox/server.js';
 import { RegistryHttp, registryAuthorization } from '../helpers/registry-http.js';
 import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { target } from './api-helpers.js';
@@ -136,5 +138,61 @@ describe('client timeouts (a layer upload through the registry)', () => {
     const outcome = await rawRequest(sandbox.port, await uploadHead(body.length), body, 400, 200);
     expect(outcome.sent).toBeGreaterThanOrEqual(body.length);
     expect(outcome.received).toMatch(/^HTTP\/1\.1 202 Accepted/);
+  });
+});
+
+describe('client timeouts (a body the sandbox holds back)', () => {
+  const REALM = 'slow-registry-realm';
+  let sandbox: TestSandbox;
+  let registryStub: http.Server;
+  let front: SandboxServer;
+  let port: number;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ withoutRegistry: true });
+    const client = ecrClient(sandbox);
+    await client.send(new CreateRepositoryCommand({ repositoryName: 'held/app' }));
+    client.destroy();
+    // A registry that takes an upload's bytes only after three of the sandbox's windows.
+    registryStub = http.createServer((req, res) => {
+      if (!req.headers.authorization) {
+        res.writeHead(401, { 'WWW-Authenticate': `Basic realm="${REALM}"`, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
+      req.pause();
+      setTimeout(() => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(202, { Location: req.url!, 'Content-Length': 0 });
+          res.end();
+        });
+      }, 3_500);
+    });
+    await new Promise<void>((resolve) => registryStub.listen(0, '127.0.0.1', resolve));
+    const proxy = createRegistryProxy({
+      backend: sandbox.backend,
+      upstream: { host: '127.0.0.1', port: (registryStub.address() as AddressInfo).port, username: 'u', password: 'p', realm: REALM },
+      upstreamTimeouts: { connectMs: 2_000, idleMs: 60_000, watchMs: 0 },
+      region: sandbox.region,
+    });
+    front = new SandboxServer({ backend: sandbox.backend, registry: proxy, tokenTtlSeconds: 3600, timeouts: TIMEOUTS });
+    port = await front.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await front?.close();
+    await new Promise((resolve) => registryStub?.close(resolve));
+    await sandbox?.stop();
+  });
+
+  it('is not cut while the registry is slow to take it, however long that lasts', async () => {
+    const authorization = await registryAuthorization(sandbox);
+    const body = Buffer.alloc(8 * 1024 * 1024, 3);
+    const res = await fetch(`http://127.0.0.1:${port}/v2/held/app/blobs/uploads/4f0a7c1e-0d7c-4a55-9a5e-1f7f3c2b9a10`, {
+      method: 'PATCH',
+      headers: { host: `localhost:${port}`, authorization, 'content-type': 'application/octet-stream' },
+      body,
+    });
+    expect(res.status).toBe(202);
   });
 });

@@ -152,6 +152,29 @@ describe('Upstream: only ever the sandbox registry container', () => {
   });
 });
 
+describe('Upstream: an answer to the proof that is not the registry challenge', () => {
+  /** A port that answers every connection with `bytes`, whatever was asked. */
+  async function rawServer(bytes: string): Promise<number> {
+    const s = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.write(bytes);
+    });
+    silent.push(s);
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return (s.address() as AddressInfo).port;
+  }
+
+  it.each([
+    ['not HTTP at all', 'x'.repeat(20_000), 'an answer that is not HTTP from a registry'],
+    ['a challenge with more bytes after it', `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="${REALM}"\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n`, 'more bytes than its answer'],
+    ['a chunked answer', `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="${REALM}"\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 'without a plain Content-Length'],
+  ])('%s: nothing is sent', async (_label, answer, reason) => {
+    const u = upstream(await rawServer(answer));
+    await expect(putManifest(u)).rejects.toBeInstanceOf(UpstreamIdentityError);
+    expect(u.gone).toContain(reason);
+  });
+});
+
 describe('Upstream: a registry that is gone or silent never holds a request', () => {
   it('a connection on which nothing answers fails after the connect timeout', async () => {
     const port = await silentServer();

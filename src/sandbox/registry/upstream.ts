@@ -135,8 +135,11 @@ export function proveRegistry(socket: net.Socket, target: Pick<UpstreamTarget, '
         return;
       }
       if (received.length < end + 4 + length) return;
-      const rest = received.subarray(end + 4 + length);
-      if (rest.length > 0) socket.unshift(rest);
+      // The registry answers one request with one answer; anything more is not the registry.
+      if (received.length > end + 4 + length) {
+        finish(new UpstreamIdentityError('an answer to the proof with more bytes than its answer'));
+        return;
+      }
       const challenge = headers.get('www-authenticate');
       if (status !== 401 || challenge !== `Basic realm="${target.realm}"`) {
         finish(
