@@ -316,7 +316,9 @@ export class Upstream {
           resolve();
         }
       });
-      sendBody(req, upstream);
+      // Only once the request has its (proven) connection, so that its body meets backpressure
+      // from that connection rather than piling up in the request while the proof runs.
+      upstream.once('socket', () => sendBody(req, upstream));
     });
   }
 
@@ -374,9 +376,14 @@ export function sendBody(req: Readable, upstream: ClientRequest, batchBytes = 10
     upstream.write(chunk);
     if (held < batchBytes) return;
     release();
-    if (upstream.writableNeedDrain) {
+    // Backpressure from the connection itself once there is one: the request's own flag can
+    // stay set after its connection drained, and the request then never emits the 'drain' a
+    // paused body waits for (a push stalled until the idle timeout, about one time in three).
+    const socket = upstream.socket;
+    const full = socket ? (socket.writableNeedDrain ? socket : undefined) : upstream.writableNeedDrain ? upstream : undefined;
+    if (full) {
       req.pause();
-      upstream.once('drain', () => req.resume());
+      full.once('drain', () => req.resume());
     }
   });
   finished(req, (error) => {
