@@ -166,15 +166,81 @@ async function measure(client: ECRClient, repo: CourseRepository): Promise<Cours
 }
 
 /**
+ * Whose repositories a plan looks for: one learner's (`cleanup`) or a classroom's (`classroom
+ * sweep`). `classify` turns a repository's name and ownership tags into what the plan does
+ * with it: owned (deleted), kept and reported, counted as another learner's, or none of our
+ * business (undefined).
+ */
+export interface OwnerScope {
+  /** Regions to look in; the first is the target's own, where everything is listed. */
+  regions: string[];
+  /** Names to look up where listing is not allowed (and in the other regions). */
+  known(region: string): Set<string>;
+  classify(repo: { name: string; region: string; createdByCourse: boolean; learner?: string }): Ownership | 'counted-other' | undefined;
+  /** Which listed repositories to read the tags of at all (default: every one). */
+  consider?(name: string): boolean;
+}
+
+/**
  * Finds what the course created on the target (its region, and any region the learner's
  * progress recorded a repository in), with image counts, sizes and monthly cost. Deletes nothing.
  */
 export async function planCleanup(resolved: ResolvedTarget, options: PlanOptions): Promise<CleanupPlan> {
-  const { clientFactory } = await import('../targets/index.js');
-  const clients = clientFactory(resolved);
   const me = await ownLearner(resolved);
   const recorded = progressRepositories(options.progress, resolved);
-  const regions = [resolved.region, ...[...recorded.keys()].filter((r) => r !== resolved.region)];
+  const known = (region: string) => new Set([...(recorded.get(region) ?? []), ...(region === resolved.region ? [resolved.repositoryName] : [])]);
+  return planFor(resolved, options.concurrency, {
+    regions: [resolved.region, ...[...recorded.keys()].filter((r) => r !== resolved.region)],
+    // The course's own name is looked at in its region even when progress never recorded it.
+    known,
+    classify({ name, region, createdByCourse, learner }) {
+      if (createdByCourse && learner !== undefined && learner !== me) return known(region).has(name) ? 'other-learner' : 'counted-other';
+      if (createdByCourse) return 'tagged';
+      if (recorded.get(region)?.has(name)) return 'in-progress';
+      if (known(region).has(name)) return 'not-owned';
+      return undefined; // not the course's, and not named like it: not our business
+    },
+  });
+}
+
+/**
+ * What a classroom's learners made on a shared account, in the room's region: a repository is
+ * the room's when its tags say the course created it for one of the room's learners and it lies
+ * under that learner's prefix (`alice/…`). Anything else under a learner's prefix is kept and
+ * reported (untagged, or tagged for someone outside the room); the course's repositories of
+ * learners outside the room are only counted. Deletes nothing.
+ */
+export async function planRoomSweep(
+  resolved: ResolvedTarget,
+  options: {
+    learners: readonly string[];
+    repository?: string;
+    concurrency?: number;
+    /** Look under the learners' prefixes only (the board's regular look): fewer calls, and no count of other learners'. */
+    prefixesOnly?: boolean;
+  },
+): Promise<CleanupPlan> {
+  const { repoForLearner, DEFAULT_REPO } = await import('../course/vars.js');
+  const learners = new Set(options.learners);
+  const prefixOf = (name: string) => (name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined);
+  return planFor(resolved, options.concurrency, {
+    regions: [resolved.region],
+    known: () => new Set(options.learners.map((l) => repoForLearner(options.repository ?? DEFAULT_REPO, l))),
+    classify({ name, createdByCourse, learner }) {
+      const prefix = prefixOf(name);
+      const inRoomPrefix = prefix !== undefined && learners.has(prefix);
+      if (createdByCourse && learner !== undefined && learners.has(learner) && prefix === learner) return 'tagged';
+      if (inRoomPrefix) return createdByCourse && learner !== undefined && !learners.has(learner) ? 'other-learner' : 'not-owned';
+      if (createdByCourse && learner !== undefined && learners.has(learner)) return 'not-owned'; // tagged for the room, outside its prefix
+      return createdByCourse && learner !== undefined ? 'counted-other' : undefined;
+    },
+    ...(options.prefixesOnly ? { consider: (name: string) => { const prefix = prefixOf(name); return prefix !== undefined && learners.has(prefix); } } : {}),
+  });
+}
+
+async function planFor(resolved: ResolvedTarget, concurrency: number | undefined, scope: OwnerScope): Promise<CleanupPlan> {
+  const { clientFactory } = await import('../targets/index.js');
+  const clients = clientFactory(resolved);
   const plan: CleanupPlan = {
     target: resolved.target,
     accountId: resolved.accountId,
@@ -186,31 +252,26 @@ export async function planCleanup(resolved: ResolvedTarget, options: PlanOptions
     listedAll: true,
     monthlyUsd: 0,
   };
-  for (const region of regions) {
+  for (const region of scope.regions) {
     const client = await clients.ecr(region);
-    const inProgress = recorded.get(region) ?? new Set<string>();
-    // The course's own name is looked at in its region even when progress never recorded it.
-    const known = new Set([...inProgress, ...(region === resolved.region ? [resolved.repositoryName] : [])]);
     let repositories = region === resolved.region ? await listAll(client) : undefined;
     if (!repositories) {
       if (region === resolved.region) plan.listedAll = false;
-      repositories = await describeNames(client, known);
+      repositories = await describeNames(client, scope.known(region));
     }
-    const classified = await mapLimit(repositories, options.concurrency ?? 5, async (repo): Promise<CourseRepository | 'other-learner' | undefined> => {
+    if (scope.consider) repositories = repositories.filter((r) => scope.consider!(r.repositoryName ?? ''));
+    const classified = await mapLimit(repositories, concurrency ?? 5, async (repo): Promise<CourseRepository | 'counted-other' | undefined> => {
       const name = repo.repositoryName ?? '';
       const tags = await tagsOf(client, repo.repositoryArn);
       const createdByCourse = tags?.get(CREATED_BY_TAG.key) === CREATED_BY_TAG.value;
       const learner = tags?.get(LEARNER_TAG);
-      const base = { name, region, ...(repo.repositoryUri ? { uri: repo.repositoryUri } : {}), ...(learner !== undefined ? { learner } : {}), images: 0, bytes: 0, monthlyUsd: 0 };
-      if (createdByCourse && learner !== undefined && learner !== me) return known.has(name) ? { ...base, ownership: 'other-learner' } : 'other-learner';
-      if (createdByCourse) return { ...base, ownership: 'tagged' };
-      if (inProgress.has(name)) return { ...base, ownership: 'in-progress' };
-      if (known.has(name)) return { ...base, ownership: 'not-owned' };
-      return undefined; // not the course's, and not named like it: not our business
+      const ownership = scope.classify({ name, region, createdByCourse, ...(learner !== undefined ? { learner } : {}) });
+      if (ownership === undefined || ownership === 'counted-other') return ownership;
+      return { name, region, ...(repo.repositoryUri ? { uri: repo.repositoryUri } : {}), ...(learner !== undefined ? { learner } : {}), ownership, images: 0, bytes: 0, monthlyUsd: 0 };
     });
     for (const item of classified) {
       if (item === undefined) continue;
-      if (item === 'other-learner') plan.otherLearners++;
+      if (item === 'counted-other') plan.otherLearners++;
       else if (item.ownership === 'tagged' || item.ownership === 'in-progress') plan.owned.push(await measure(client, item));
       else plan.notOwned.push(await measure(client, item));
     }

@@ -57,3 +57,23 @@ export function coursePolicy(repositoryName: string, region?: string): IamPolicy
     ],
   };
 }
+
+/** The repositories one classroom learner may touch on a shared account: their prefix, in the room's region and account. */
+export function learnerPrefixArn(learner: string, region: string, accountId: string): string {
+  return `arn:${partitionOf(region)}:ecr:${region}:${accountId}:repository/${learner}/*`;
+}
+
+/**
+ * The policy a classroom learner's IAM identity gets on a shared account (`classroom roster`):
+ * logging in, and every course action on `<learner>/*` only, so one learner can never touch
+ * another's repositories.
+ */
+export function learnerPrefixPolicy(learner: string, region: string, accountId: string): IamPolicy {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'EcrLogin', Effect: 'Allow', Action: LOGIN_ACTION, Resource: '*' },
+      { Sid: 'OwnPrefixOnly', Effect: 'Allow', Action: Object.keys(REPOSITORY_ACTIONS), Resource: learnerPrefixArn(learner, region, accountId) },
+    ],
+  };
+}

@@ -148,6 +148,120 @@ export const diagnoses = {
       `'${name}' still exists with ${images} image(s), ${(bytes / 1e6).toFixed(1)} MB: storage costs $0.10 per GB-month on AWS until it is deleted.`,
       `aws ecr delete-repository --repository-name ${name} --force`,
     ),
+
+  // Lesson 12: lifecycle policies.
+  lifecycleVersionsMissing: (name: string, missing: string[], uri: string) =>
+    d(
+      'lifecycle-versions-missing',
+      `'${name}' has no image tagged ${missing.join(', ')}: the lesson needs six versions, v1 to v6, so the policy has older versions to expire.`,
+      `Build and push each one (a label makes each build a different image): for v in 1 2 3 4 5 6; do docker build -q -t ${uri}:v$v --label version=v$v -f <assets>/demo-app/Dockerfile.offline <assets>/demo-app && docker push ${uri}:v$v; done`,
+    ),
+  lifecycleNoUntagged: (name: string, found: number, needed: number, uri: string) =>
+    d(
+      'lifecycle-no-untagged',
+      `'${name}' has ${found} untagged image(s), and the lesson needs at least ${needed}. An image becomes untagged when its last tag moves to a newer push: what CI leaves behind when it pushes \`nightly\` every night.${found === 0 ? ' (In an IMMUTABLE repository tags never move: create this one MUTABLE.)' : ''}`,
+      `Push a few builds under one tag: for n in 1 2 3; do docker build -q -t ${uri}:nightly --label build=$n -f <assets>/demo-app/Dockerfile.offline <assets>/demo-app && docker push ${uri}:nightly; done`,
+    ),
+  lifecycleNotPreviewed: (name: string) =>
+    d(
+      'lifecycle-not-previewed',
+      `No lifecycle policy preview exists for '${name}' yet. A preview shows what a policy would expire, without deleting anything.`,
+      `aws ecr start-lifecycle-policy-preview --repository-name ${name} --lifecycle-policy-text file://lifecycle-policy.json  (if ECR refuses the policy, its message says which rule is wrong: a 'tagged' rule needs tagPatternList or tagPrefixList, and an 'any' rule must have the highest rulePriority)`,
+    ),
+  lifecyclePreviewRunning: () =>
+    d('lifecycle-preview-running', 'The preview is still running (ECR evaluates it in the background).', 'Wait a few seconds, then check again (or: aws ecr wait lifecycle-policy-preview-complete --repository-name <name>).'),
+  lifecycleTaggedWithoutFilter: (detail: string) =>
+    d(
+      'lifecycle-tagged-without-filter',
+      `ECR refused the policy: a rule with "tagStatus": "tagged" must say which tags it means, with tagPatternList or tagPrefixList. (${detail})`,
+      `Add "tagPatternList": ["v*"] to that rule's selection (or "tagStatus": "any" if you really mean every image), then preview again.`,
+    ),
+  lifecycleAnyNotLast: (detail: string) =>
+    d(
+      'lifecycle-any-not-last',
+      `ECR refused the policy: a rule with "tagStatus": "any" selects every image, so it must be applied last, with the highest rulePriority. (${detail})`,
+      `Give the "any" rule a rulePriority larger than every other rule's (or drop it: the lesson's policy does not need one), then preview again.`,
+    ),
+  lifecyclePolicyRefused: (detail: string) =>
+    d('lifecycle-policy-refused', `ECR refused the policy: ${detail}`, 'Fix the rule the message names in lifecycle-policy.json, then preview again.'),
+  lifecycleRuleSelectsNothing: (priority: number, selection: string, tags: string[]) =>
+    d(
+      'lifecycle-rule-selects-nothing',
+      `Rule ${priority} (${selection}) selects none of the images in the repository, so it would never do anything. The tags there are: ${tags.join(', ') || 'none'}. Prefixes and patterns are case-sensitive, and a pattern without * must match a whole tag.`,
+      `Correct rule ${priority}'s selection to match the tags you mean (for versions: "tagPatternList": ["v*"]), then preview again.`,
+    ),
+  lifecycleExpiresNeededImage: (tag: string, priority: number) =>
+    d(
+      'lifecycle-expires-needed-image',
+      `The policy would expire ${tag} (rule ${priority}), and ${tag} is the image lesson 13 promotes to production. "Keep the three newest" counts every version, and ${tag} is the oldest.`,
+      `Add a rule before the others that selects ${tag} and keeps it: {"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPatternList": ["${tag}"], "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}, and renumber the rest. An image a higher-priority rule selects can never be expired by a lower one.`,
+    ),
+  lifecycleExpiresTooMuch: (images: string[], when: string) =>
+    d(
+      'lifecycle-expires-too-much',
+      `Expired ${when}, the policy would also delete ${images.join('; ')}, which the lesson keeps (the three newest versions, v1, and every other tag).`,
+      'Narrow the rule that takes them (its tagStatus, pattern or count), then preview again.',
+    ),
+  lifecycleKeepsTooMuch: (images: string[], when: string, cost: string) =>
+    d(
+      'lifecycle-keeps-too-much',
+      `Expired ${when}, the policy should also delete ${images.join('; ')}, and keeps them: they go on costing ${cost}.`,
+      'Check the rules: untagged images after 1 day ("sinceImagePushed", "countUnit": "days", "countNumber": 1), and the three newest versions ("imageCountMoreThan", "countNumber": 3). Then preview again.',
+    ),
+  lifecycleNotApplied: (name: string) =>
+    d(
+      'lifecycle-not-applied',
+      `'${name}' has no lifecycle policy yet: a preview changes nothing, only a saved policy expires images.`,
+      `aws ecr put-lifecycle-policy --repository-name ${name} --lifecycle-policy-text file://lifecycle-policy.json`,
+    ),
+  lifecycleNotYetExpired: (images: string[]) =>
+    d(
+      'lifecycle-not-yet-expired',
+      `These images are still in the repository: ${images.join('; ')}. ECR applies a policy within 24 hours; the sandbox every minute, and an untagged image only once it is more than a day old.`,
+      'Move the sandbox clock past the day, and apply the policy at once: ecr-workbook sandbox clock advance 2d && ecr-workbook sandbox lifecycle run',
+    ),
+  lifecycleNeededImageGone: (tag: string, uri: string) =>
+    d(
+      'lifecycle-needed-image-gone',
+      `${tag} is no longer in the repository: a lifecycle rule (or a delete) removed it, and lesson 13 promotes it.`,
+      `Make sure the policy keeps ${tag} (preview it), then push it again: docker push ${uri}:${tag}`,
+    ),
+
+  // Lesson 13: promotion without pulling.
+  notPromoted: (name: string, from: string, to: string) =>
+    d(
+      'not-promoted',
+      `'${name}' has no image tagged ${to} yet.`,
+      `MANIFEST=$(aws ecr batch-get-image --repository-name ${name} --image-ids imageTag=${from} --output text --query 'images[].imageManifest') && aws ecr put-image --repository-name ${name} --image-tag ${to} --image-manifest "$MANIFEST"`,
+    ),
+  promotionSourceMissing: (name: string, from: string, uri: string) =>
+    d('promotion-source-missing', `'${name}' has no image tagged ${from} to promote.`, `Push it again (docker push ${uri}:${from}), then promote it.`),
+  putImageMediaType: (detail: string) =>
+    d(
+      'put-image-media-type',
+      `ECR refused the put-image: the manifest's media type and the request's disagree, or the manifest names none. (${detail})`,
+      `Leave --image-manifest-media-type out when the manifest carries its own "mediaType" (batch-get-image's do); when it carries none, pass the imageManifestMediaType that batch-get-image returned beside it. And keep the manifest's bytes as they came: --output text --query 'images[].imageManifest'.`,
+    ),
+  promotedTagImmutable: (name: string, to: string, from: string) =>
+    d(
+      'promoted-tag-immutable',
+      `${to} already names another image, and '${name}' is IMMUTABLE: ECR refuses to move the tag (ImageTagAlreadyExistsException), even to an identical image.`,
+      `Immutability stops a tag from moving, not from being deleted. Remove it, then promote ${from}: aws ecr batch-delete-image --repository-name ${name} --image-ids imageTag=${to}, then the put-image again.`,
+    ),
+  promotedOtherImage: (to: string, from: string, other: string | undefined) =>
+    d(
+      'promoted-other-image',
+      other
+        ? `${to} is the image tagged ${other}, not ${from}: the manifest you put came from another image.`
+        : `${to} is an image of its own, not ${from}: the manifest's bytes changed on the way (pretty-printed, or taken from --output json), so ECR stored a new image with a new digest.`,
+      `Take the manifest of ${from} exactly as ECR returns it (--image-ids imageTag=${from} --output text --query 'images[].imageManifest') and put it as ${to} again (in a MUTABLE repository the tag moves).`,
+    ),
+  promotedByPush: (to: string, from: string) =>
+    d(
+      'promoted-by-push',
+      `${to} has ${from}'s digest, but it arrived through docker push: the image travelled to your machine and back. Promotion needs neither: ECR already holds every layer.`,
+      `Remove the tag (aws ecr batch-delete-image --repository-name <name> --image-ids imageTag=${to}) and promote with batch-get-image and put-image.`,
+    ),
   quizNotPassed: (correct: number, total: number, needed: number) =>
     d('quiz-not-passed', `${correct} of ${total} answers are right; ${needed} are needed.`, 'Re-read the explanations and answer the questions again from the lesson menu.'),
 };

@@ -1,5 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { SandboxControl } from '../sandbox/control-api/client.js';
 
 /** Everything a check may look at. A check never knows which target (sandbox or AWS) it runs on. */
 export interface CheckContext {
@@ -25,6 +26,12 @@ export interface CheckContext {
   env: NodeJS.ProcessEnv;
   /** The learner's knowledge-check score for the current lesson, recorded by the runner. */
   quizScore?: { answered: number; correct: number; total: number };
+  /**
+   * The sandbox's control API, present only where the target is a sandbox: what it recorded
+   * beyond ECR's own answers (how a tag arrived, a call it refused, its clock). A check that
+   * uses it says what it could not verify when it is absent (real AWS keeps no such record).
+   */
+  sandboxControl?: SandboxControl;
 }
 
 export interface Diagnosis {

@@ -69,9 +69,36 @@ Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
     .action(course('hint'));
   program.command('solution [step]').description("show a step's reference commands, rendered for your target").option('--json', 'print as JSON').action(course('solution'));
   program.command('skip [step]').description('skip a step (recorded as skipped, never as passed)').option('--json', 'print as JSON').action(course('skip'));
-  program.command('status').description('your progress: a bar per lesson and the next step').option('--json', 'print as JSON').action(course('status'));
+  program.command('status').description('your progress: a bar per lesson, the next step, and interview practice per topic (due, mastered)').option('--json', 'print as JSON').action(course('status'));
   program.command('lessons').description('list the lessons').option('--json', 'print as JSON').action(course('lessons'));
   program.command('lesson [id]').description('show a lesson rendered for your target (default: the current one)').option('--json', 'print the markdown as JSON').action(course('lesson'));
+  program
+    .command('quiz')
+    .description('interview practice: the question bank with spaced review (due questions first, then new ones), timed mock interviews, and an Anki export')
+    .option('--topic <topic>', 'only this topic (the ids are in `status`)')
+    .option('--review', 'only the questions due for review')
+    .option('--limit <n>', 'questions in a session (default 15)')
+    .option('--exam [questions]', 'a timed mock interview across topics (default 20 questions)')
+    .option('--minutes <m>', 'time for the mock interview (default 1 per question)')
+    .option('--export <format>', 'write the question bank for another app: anki (no terminal needed)')
+    .option('--out <file>', 'the file --export writes (default ecr-workbook-anki.txt)')
+    .option('--json', 'print the result as JSON on stdout (the questions are asked on stderr)')
+    .addOption(new Option('--seed <n>', 'shuffle with this seed (replays a mock interview)').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Answers are scheduled with FSRS (ts-fsrs): a wrong answer is Again; after a right one you say
+how it felt (Hard, Good or Easy). A mock interview scores per topic, names weak topics and the
+lesson sections to re-read; questions the clock cut off count as wrong.
+
+Examples:
+  $ ecr-workbook quiz                       due questions first, then new ones
+  $ ecr-workbook quiz --topic iam
+  $ ecr-workbook quiz --review
+  $ ecr-workbook quiz --exam 10 --minutes 8
+  $ ecr-workbook quiz --export anki --out ecr.txt`,
+    )
+    .action(async (_opts, cmd: Command) => (await import('./commands/quiz.js')).quiz(cmd.optsWithGlobals()));
   program.command('reset').description('forget your progress (your AWS or sandbox resources are not touched)').option('-y, --yes', 'do not ask').option('--json', 'print as JSON').action(course('reset'));
   // Real AWS: a global --yes answers the account/region confirmation for scripts (check, lesson…).
   program.option('-y, --yes', 'answer yes: confirm the AWS account and region, and cleanup, without asking (for scripts)');
@@ -129,12 +156,98 @@ Typical use:
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).status(opts));
 
+  const sandboxCommand = (name: 'clock' | 'clockAdvance' | 'clockReset' | 'lifecycleRun') => async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const mod = await import('./commands/sandbox.js');
+    return (mod[name] as (...a: unknown[]) => Promise<void>)(...args.slice(0, -2), cmd.optsWithGlobals());
+  };
+  const clock = sandbox
+    .command('clock')
+    .description("show the sandbox's clock; `clock advance 15d` moves it forward (image ages, token expiry, new timestamps follow), `clock reset` puts it back")
+    .option('--json', 'print the clock as JSON')
+    .action(sandboxCommand('clock'));
+  clock
+    .command('advance <duration>')
+    .description('move the sandbox clock forward: a number and a unit, s, m, h or d (15d, 36h, 90m, 1d12h)')
+    .option('--json', 'print the clock as JSON')
+    .action(sandboxCommand('clockAdvance'));
+  clock.command('reset').description('put the sandbox clock back on real time').option('--json', 'print the clock as JSON').action(sandboxCommand('clockReset'));
+  sandbox
+    .command('lifecycle')
+    .description('lifecycle policies (the sandbox applies them at start and every minute)')
+    .command('run')
+    .description('apply lifecycle policies now and show what expired')
+    .option('--repository <name>', 'only this repository')
+    .option('--region <region>', "the repository's region (default: the sandbox's)")
+    .option('--json', 'print the results as JSON')
+    .action(sandboxCommand('lifecycleRun'));
+
   sandbox
     .command('env')
     .description('print shell exports that point the aws CLI at the sandbox: eval "$(ecr-workbook sandbox env)"')
     .addOption(new Option('--shell <shell>', 'shell syntax').choices(['sh', 'fish', 'powershell']).default('sh'))
+    .addOption(new Option('--account <account>', "whose keys: the learner's (main) or the second account's administrator (second)").choices(['main', 'second']).default('main'))
+    .option('--aws-profile <name>', 'print the `aws configure set` commands that put those keys in this named profile instead')
     .option('--json', 'print the variables as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).env(opts));
+
+  const classroom = program
+    .command('classroom')
+    .description("run a workshop: a live board of every learner's checks, join codes, and on a shared AWS account each learner's policy and a sweep that leaves nothing behind")
+    .addHelpText(
+      'after',
+      `
+Typical use:
+  $ ecr-workbook classroom start --host 0.0.0.0      # prints the join code and the learners' command
+  (each learner) $ ecr-workbook join http://<your address>:5124 <code> --name alice
+  $ ecr-workbook classroom report                    # or open the live board it printed
+On a shared AWS account, start it with the global options: --target aws --region R --profile P.`,
+    );
+  const room = (name: 'start' | 'status' | 'stop' | 'report' | 'roster' | 'sweep') => async (_opts: unknown, cmd: Command) =>
+    (await import('./commands/classroom.js'))[name](cmd.optsWithGlobals());
+  classroom
+    .command('start')
+    .description('open the classroom in the background (or report the one running): prints the join code, the join command and the board')
+    .addOption(new Option('-p, --port <port>', 'port to serve on (default 5124, or the last one; 0 picks a free one)').argParser(parsePort))
+    .option('--host <address>', 'listen on this address instead of 127.0.0.1, so learners on other machines can join (0.0.0.0: every interface)')
+    .option('--learners <names>', 'names to list on the board before they join, comma-separated (on AWS, each gets a policy file at once)')
+    .option('--new', 'move the saved room aside and open a new one (a new code; learners join again)')
+    .addOption(new Option('--ecr-poll <seconds>').argParser(parseSeconds).hideHelp())
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', "\nWith the global --target aws (and --region, --profile: the instructor's own), the room is on a shared AWS account: each learner works under <name>/.")
+    .action(room('start'));
+  classroom.command('status').description('say whether the classroom runs, its join command, and how many learners joined or are stuck').option('--json', 'print as JSON').action(room('status'));
+  classroom.command('stop').description('close the classroom (its results are kept; `classroom start` opens the same room again)').option('--json', 'print as JSON').action(room('stop'));
+  classroom
+    .command('report')
+    .description('print the board: every learner × step, who is stuck longest on which diagnosis, the most common mistakes')
+    .option('--json', 'print as JSON')
+    .option('--csv', 'print the grid as CSV (one row per learner)')
+    .action(room('report'));
+  classroom
+    .command('roster')
+    .description("each learner's prefix and the IAM policy to attach to their user (shared AWS account)")
+    .option('--policy <name>', "print one learner's policy document only")
+    .option('--json', 'print as JSON')
+    .action(room('roster'));
+  classroom
+    .command('sweep')
+    .description("delete exactly what the course's ownership tags show the room created on AWS, with the monthly cost first; nothing else")
+    .option('--dry-run', 'show what would be deleted, and delete nothing')
+    .option('-y, --yes', 'do not ask')
+    .option('--json', 'print as JSON')
+    .action(room('sweep'));
+  program
+    .command('join <url> <code>')
+    .description("join a workshop's classroom: from then on every check you run is also reported to the instructor's board (never credentials or commands)")
+    .option('--name <name>', 'how the instructor sees you (on a shared AWS account: your repository prefix)')
+    .option('--json', 'print as JSON')
+    .action(async (url: string, code: string, _opts: unknown, cmd: Command) => (await import('./commands/classroom.js')).join(url, code, cmd.optsWithGlobals()));
+  program
+    .command('leave')
+    .description('stop reporting your checks to the classroom you joined (your progress is kept)')
+    .option('--json', 'print as JSON')
+    .action(async (_opts: unknown, cmd: Command) => (await import('./commands/classroom.js')).leave(cmd.optsWithGlobals()));
 
   return program;
 }

@@ -8,13 +8,20 @@ import { z } from 'zod';
 /** Lesson ids, step ids and check ids: lowercase words joined by single dashes. */
 export const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const kebab = () => z.string().regex(KEBAB_CASE, { error: 'must be kebab-case (lowercase letters and digits joined by dashes)' });
-const text = () => z.string().trim().min(1, { error: 'must not be empty' });
+/** An id: kebab-case, with the message lesson authors read. */
+export const kebab = () => z.string().regex(KEBAB_CASE, { error: 'must be kebab-case (lowercase letters and digits joined by dashes)' });
+/** Text that must say something. */
+export const text = () => z.string().trim().min(1, { error: 'must not be empty' });
 const noParams = () => z.strictObject({});
-const wholeNumber = (min: number) =>
+/** A whole number of at least `min`. */
+export const wholeNumber = (min: number) =>
   z
     .int({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number') })
     .min(min, { error: `must be at least ${min}` });
+
+/** What lesson 12 asks a lifecycle policy to do. */
+const lifecycleIntent = () =>
+  z.strictObject({ versionPattern: text(), keepVersions: wholeNumber(1), untaggedDays: wholeNumber(1), protect: text() });
 
 /**
  * Every check a lesson may name, with the parameters it accepts. The check itself lives in
@@ -46,6 +53,14 @@ export const CHECK_PARAMS = {
   'image-verified': noParams(),
   /** Nothing the course created is left: no repository `{{repo}}`, so no images either. */
   'repository-deleted': noParams(),
+  /** The repository holds versions v1 to v`versions` and at least `untagged` untagged images. */
+  'lifecycle-images': z.strictObject({ versions: wholeNumber(1), untagged: wholeNumber(1) }),
+  /** The previewed policy keeps the `keepVersions` newest `versionPattern` images and `protect`, and expires untagged images after `untaggedDays`. */
+  'lifecycle-preview': lifecycleIntent(),
+  /** The saved policy does the same; on the sandbox, the images it expires are gone. */
+  'lifecycle-applied': lifecycleIntent(),
+  /** `to` names the image `from` names, put there with the API (the sandbox records how). */
+  'image-promoted': z.strictObject({ from: text(), to: text() }),
 } as const;
 
 export type CheckId = keyof typeof CHECK_PARAMS;
@@ -75,13 +90,19 @@ const Solution = z.unknown().transform((value, ctx): string[] | z.infer<typeof T
     ctx.addIssue({ code: 'custom', message, input: value });
     return z.NEVER;
   }
-  const parsed = schema.safeParse(value, { error: courseErrorMap });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
-    return z.NEVER;
-  }
-  return parsed.data;
+  return parseChosen<string[] | z.infer<typeof TargetSolution>>(schema, value, ctx);
 });
+
+/**
+ * Parses `value` with a schema chosen by hand (instead of z.union), passing its issues up with
+ * their own paths and the course's wording.
+ */
+export function parseChosen<T>(schema: z.ZodType<T>, value: unknown, ctx: z.RefinementCtx): T {
+  const parsed = schema.safeParse(value, { error: courseErrorMap });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+  return z.NEVER;
+}
 
 export const StepSchema = z
   .strictObject({

@@ -6,8 +6,20 @@
  *   "learner": "alice", "currentStep": "push-image",
  *   "steps": { "create-repository": { "status": "passed", "at": "2025-…Z", "attempts": 2,
  *                                     "evidence": { … } } },
- *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } } }
+ *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } },
+ *   "review": { "login-command": { "due": "2025-…Z", "stability": 3.17, "difficulty": 5.3,
+ *                                  "scheduledDays": 3, "learningSteps": 0, "reps": 2, "lapses": 0,
+ *                                  "state": "review", "lastReview": "2025-…Z" } },
+ *   "classroom": { "url": "http://192.168.1.20:5124", "code": "K7MQ4PXA", "name": "alice",
+ *                  "token": "…", "roomId": "…", "target": "sandbox", "joinedAt": "…" } }
  * ```
+ *
+ * `review` is interview practice's spaced-repetition state (src/quiz/scheduler.ts), one FSRS
+ * card per question id. It is optional, so version 1 files without it stay valid, and files
+ * with it stay readable by version-1 code, which keeps keys it does not know.
+ *
+ * `classroom` is there while the learner is in a classroom (`ecr-workbook join`): every check
+ * is then also reported to it.
  *
  * `currentStep` is only the step the learner picked; which step is current is computed from
  * it and the course order (see nextStep). A skipped step is never counted as passed.
@@ -44,6 +56,38 @@ export interface QuizResult {
   at: string;
 }
 
+/** Where a question stands in FSRS (ts-fsrs's State, by name). */
+export type ReviewState = 'new' | 'learning' | 'review' | 'relearning';
+export const REVIEW_STATES: readonly ReviewState[] = ['new', 'learning', 'review', 'relearning'];
+
+/** One question's FSRS card: ts-fsrs's Card, with ISO dates and camelCase names. */
+export interface ReviewCard {
+  /** When it is due again (ISO 8601). */
+  due: string;
+  stability: number;
+  difficulty: number;
+  scheduledDays: number;
+  learningSteps: number;
+  reps: number;
+  lapses: number;
+  state: ReviewState;
+  /** When it was last answered (ISO 8601). */
+  lastReview?: string;
+}
+
+/** The classroom a learner joined: where to report, as whom, with which token. */
+export interface ClassroomMembership {
+  url: string;
+  /** The room's join code (canonical form); every report carries it. */
+  code: string;
+  name: string;
+  /** The learner's own token, given at join; only this learner's reports carry it. */
+  token: string;
+  roomId: string;
+  target: Target;
+  joinedAt: string;
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   target: Target;
@@ -54,6 +98,9 @@ export interface Progress {
   steps: Record<string, StepProgress>;
   /** Keyed by lesson id. */
   quiz?: Record<string, QuizResult>;
+  /** Interview practice: one card per question id of the bank. */
+  review?: Record<string, ReviewCard>;
+  classroom?: ClassroomMembership;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -66,6 +113,30 @@ function isStepProgress(v: unknown): v is StepProgress {
 
 function isQuizResult(v: unknown): v is QuizResult {
   return isRecord(v) && Array.isArray(v.answers) && v.answers.every(isCount) && isCount(v.correct) && isCount(v.total) && typeof v.at === 'string';
+}
+
+const isDateString = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const isAmount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function isReviewCard(v: unknown): v is ReviewCard {
+  return (
+    isRecord(v) &&
+    isDateString(v.due) &&
+    [v.stability, v.difficulty, v.scheduledDays].every(isAmount) &&
+    [v.learningSteps, v.reps, v.lapses].every(isCount) &&
+    typeof v.state === 'string' &&
+    (REVIEW_STATES as readonly string[]).includes(v.state) &&
+    (v.lastReview === undefined || isDateString(v.lastReview))
+  );
+}
+
+function isMembership(v: unknown): v is ClassroomMembership {
+  return (
+    isRecord(v) &&
+    ['url', 'code', 'name', 'token', 'roomId', 'joinedAt'].every((k) => typeof v[k] === 'string' && v[k] !== '') &&
+    typeof v.target === 'string' &&
+    (TARGETS as readonly string[]).includes(v.target)
+  );
 }
 
 /** Settings remembered between runs; `undefined` forgets one. */
@@ -86,6 +157,8 @@ function isProgress(value: unknown): value is Progress {
   if (typeof value.target !== 'string' || !(TARGETS as readonly string[]).includes(value.target)) return false;
   if (![value.region, value.profile, value.learner, value.currentStep].every(optionalString)) return false;
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
+  if (value.review !== undefined && !(isRecord(value.review) && Object.values(value.review).every(isReviewCard))) return false;
+  if (value.classroom !== undefined && !isMembership(value.classroom)) return false;
   return value.quiz === undefined || (isRecord(value.quiz) && Object.values(value.quiz).every(isQuizResult));
 }
 
@@ -203,6 +276,16 @@ export class ProgressStore {
     });
   }
 
+  /**
+   * Records an answer to an interview question: `next` gets the question's card as the file holds
+   * it now (re-read, so two sessions never undo each other) and returns the new card.
+   */
+  reviewQuestion(questionId: string, next: (prior: ReviewCard | undefined) => ReviewCard): Promise<Progress> {
+    return this.update((p) => {
+      p.review = { ...p.review, [questionId]: next(p.review?.[questionId]) };
+    });
+  }
+
   /** The learner picked a step (or `undefined`: back to "first not done"). */
   setCurrentStep(stepId: string | undefined): Promise<Progress> {
     return this.update((p) => {
@@ -223,6 +306,14 @@ export class ProgressStore {
     });
   }
 
+  /** Remembers the classroom the learner joined, or (`undefined`) forgets it. */
+  setClassroom(membership: ClassroomMembership | undefined): Promise<Progress> {
+    return this.update((p) => {
+      if (membership) p.classroom = membership;
+      else delete p.classroom;
+    });
+  }
+
   /** The step to work on in this course order (see nextStep). */
   currentStep(order: readonly string[]): string | undefined {
     return nextStep(this.current, order);
@@ -235,11 +326,12 @@ export class ProgressStore {
     });
   }
 
-  /** Starts over: forgets every step, quiz and pick; keeps target, region, profile and learner. */
+  /** Starts over: forgets every step, quiz, review card and pick; keeps target, region, profile, learner and classroom. */
   reset(): Promise<Progress> {
     return this.update((p) => {
       p.steps = {};
       delete p.quiz;
+      delete p.review;
       delete p.currentStep;
     });
   }

@@ -7,26 +7,39 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listCheckIds } from '../check/registry.js';
-import { runShell as run } from '../util/shell.js';
+import { runShell as run, shellQuote } from '../util/shell.js';
+import { sandboxHome } from '../paths.js';
+import { removeRuntimeFile } from '../util/daemon.js';
+import { announceInProcessSandbox } from '../sandbox/runtime.js';
 import type { CheckResult } from '../check/types.js';
-import { readCourse, type Course, type CourseStep } from '../course/load.js';
+import { lessonsDir, readCourse, type Course, type CourseStep } from '../course/load.js';
 import { renderStep, type RenderContext } from '../course/render.js';
 import { scoreQuiz } from '../course/quiz.js';
+import { bankDir, readBank } from '../quiz/bank.js';
+import { lintBank, type Coverage } from '../quiz/lint.js';
 import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
 
-/** Static problems: schema and cross-references. Empty when the course is sound. */
-export async function lintCourse(): Promise<{ course?: Course; problems: string[] }> {
-  const { course, problems } = await readCourse();
+/**
+ * Static problems: schema and cross-references, and the question bank beside the lessons (its
+ * schema, and lintBank: sources, stems, real errors, command rules, coverage). Empty when the
+ * course is sound. `dir` is the lessons folder (default: the shipped one).
+ */
+export async function lintCourse(dir?: string): Promise<{ course?: Course; problems: string[]; coverage?: Coverage }> {
+  const { course, problems } = await readCourse(dir);
   if (!course) return { problems };
+  const read = await readBank(bankDir(course.dir));
+  problems.push(...read.problems);
+  const coverage = read.bank ? lintBank(read.bank, course) : undefined;
+  if (coverage) problems.push(...coverage.problems);
   const checks = listCheckIds();
   const referenced = new Set(course.steps.map((s) => s.check));
   for (const step of course.steps) {
     if (!checks.includes(step.check)) problems.push(`lessons: step '${step.id}' names check '${step.check}', but there is no checks/${step.check}.ts`);
   }
   for (const id of checks) if (!referenced.has(id)) problems.push(`checks/${id}.ts is not used by any lesson step`);
-  return { course, problems };
+  return { course, problems, ...(coverage ? { coverage: coverage.coverage } : {}) };
 }
 
 export interface ReplayStep {
@@ -64,9 +77,12 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
   const work = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-replay-'));
   const home = path.join(work, 'home');
   fs.mkdirSync(path.join(home, 'docker'), { recursive: true });
-  const sandbox = await startSandbox({ dir: path.join(work, 'sandbox') });
+  // Where `ecr-workbook sandbox …` in a solution looks for the running sandbox (ECR_WORKBOOK_HOME below).
+  const sandboxDir = sandboxHome(path.join(work, 'state'));
+  const sandbox = await startSandbox({ dir: sandboxDir });
+  await announceInProcessSandbox(sandboxDir, sandbox);
   const env: NodeJS.ProcessEnv = {
-    PATH: `${path.dirname(options.awsCli)}:${process.env.PATH}`,
+    PATH: `${workbookOnPath(work)}:${path.dirname(options.awsCli)}:${process.env.PATH}`,
     LANG: 'C.UTF-8',
     HOME: home,
     DOCKER_CONFIG: path.join(home, 'docker'),
@@ -80,6 +96,7 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     // What `eval "$(ecr-workbook sandbox env)"` sets for the endpoints (keys come from the profile).
     AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
+    AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
   };
   const repo = options.repo ?? DEFAULT_REPO;
   // A build left over from an earlier replay would make the build step pass before it runs.
@@ -96,16 +113,56 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       credentials: sandbox.credentials,
       learnerCredentials: await learnerChain(session.settings.profile, env),
     };
-    const ctx: RenderContext = { target: 'sandbox', vars: templateVars(session, resolved), endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
+    const vars = { ...templateVars(session, resolved), assets: assetsOfThisRun(session.course.assetsDir, work) };
+    const ctx: RenderContext = { target: 'sandbox', vars, endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
     return await replaySteps(session, resolved, env, work, {
       commandsFor: (step) => renderStep(step, ctx).solution,
       beforeStep: options.beforeStep && ((step) => options.beforeStep!(step, session, resolved, env)),
       onStep: options.onStep,
     });
   } finally {
-    await run(`docker rmi -f ${localImageFor(repo)} ${sandbox.registryHost}/${repo}:${DEFAULT_TAG} >/dev/null 2>&1 || true`, env, work);
+    await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work);
+    removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
   }
+}
+
+/**
+ * A copy of the lessons' assets whose demo page carries a mark of this run, so the images the
+ * replay builds are its own: docker's build cache would otherwise hand every run (and any other
+ * test on the same daemon) the very same image, and docker answers a pull of a manifest it has
+ * cached without asking the registry, which lesson 08's check would then never see.
+ */
+export function assetsOfThisRun(assetsDir: string, work: string): string {
+  const copy = path.join(work, 'assets');
+  fs.cpSync(assetsDir, copy, { recursive: true });
+  fs.appendFileSync(path.join(copy, 'demo-app', 'index.html'), `<!-- course replay ${path.basename(work)} -->\n`);
+  return copy;
+}
+
+/** A folder holding an `ecr-workbook` command that runs this package's CLI, as `npm link` would. */
+export function workbookOnPath(work: string): string {
+  const dir = path.join(work, 'bin');
+  fs.mkdirSync(dir, { recursive: true });
+  // The package root is the lessons folder's parent, from src/ (vitest) and dist/src/ alike.
+  const bin = path.join(path.dirname(lessonsDir()), 'bin', 'ecr-workbook.js');
+  fs.writeFileSync(path.join(dir, 'ecr-workbook'), `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bin)} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/**
+ * Removes every local reference a replay made to a repository, its tags and its digest
+ * references (`<repo>@sha256:…`, which keep an image alive after its tags are gone, and with it
+ * docker's cached manifest: a later pull of the same digest would then not reach the registry),
+ * and the builds a moved tag left dangling. By reference, never by image id: another run may
+ * share an image through docker's build cache.
+ */
+export async function removeRepositoryImages(repository: string, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const references = `docker images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | grep -E -v '(:|@)<none>$'`;
+  await run(`${references} | grep -F ${shellQuote(`${repository}:`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`${references} | grep -F ${shellQuote(`${repository}@`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`docker images -q --filter dangling=true --filter label=build | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
 }
 
 export interface StepReplayOptions {

@@ -3,6 +3,7 @@
  * terminal, and per step: check now, hint, show solution, skip. enquirer prompts; Ctrl-C leaves.
  */
 import Enquirer from 'enquirer';
+import { cancelCleanlyOnCtrlC } from '../util/enquirer.js';
 import type { CourseStep, Lesson } from '../course/load.js';
 import { colorEnabled, renderLesson, renderStep, type RenderContext } from '../course/render.js';
 import { toTerminal } from '../course/terminal.js';
@@ -16,7 +17,7 @@ class Cancelled extends Error {}
 
 async function ask<T>(question: Record<string, unknown>): Promise<T> {
   try {
-    const answer = (await Enquirer.prompt({ name: 'value', ...question } as never)) as { value: T };
+    const answer = (await Enquirer.prompt({ name: 'value', onRun: cancelCleanlyOnCtrlC, ...question } as never)) as { value: T };
     return answer.value;
   } catch {
     // enquirer rejects on Ctrl-C / Esc.
@@ -36,12 +37,14 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
       const choices = [
         ...(step ? [{ name: 'continue', message: `Continue: lesson ${lessonOf(session, step).number}, ${renderStep(step, ctx).title}` }] : []),
         { name: 'choose', message: 'Choose a lesson' },
+        { name: 'practice', message: 'Interview practice' },
         { name: 'status', message: 'Status' },
         { name: 'quit', message: 'Quit' },
       ];
       const choice = await ask<string>({ type: 'select', message: step ? 'What next?' : 'The course is complete. What next?', choices });
       if (choice === 'quit') break;
       if (choice === 'status') showStatus(session);
+      if (choice === 'practice') await interviewPractice(session);
       if (choice === 'continue' && step) await runLesson(session, resolved, ctx, lessonOf(session, step));
       if (choice === 'choose') {
         const id = await ask<string>({
@@ -60,10 +63,17 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
   write(p.dim('Bye. Your progress is saved; `ecr-workbook` picks up where you left off.'));
 }
 
+/** The question bank, spaced review and mock interviews (loaded only when chosen). */
+async function interviewPractice(session: Session): Promise<void> {
+  const [{ loadBankFast }, { practiceMenu }] = await Promise.all([import('../course/cache.js'), import('../quiz/run.js')]);
+  const ctx = { bank: await loadBankFast(), course: session.course, store: session.store };
+  await practiceMenu(ctx, { stream: process.stdout, p: painter() }, ask);
+}
+
 function showStatus(session: Session): void {
   for (const l of session.course.lessons) {
     const { passed } = summarize(session.store.progress, l.steps.map((s) => s.id));
-    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(passed, l.steps.length)}`);
+    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(passed, l.steps.length)}`);
   }
 }
 

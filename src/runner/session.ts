@@ -136,7 +136,7 @@ export async function contextFor(session: Session, resolved: ResolvedTarget, ste
   });
 }
 
-/** Runs a step's check and records the outcome in progress (pass → passed, fail → failed). */
+/** Runs a step's check and records the outcome in progress (pass → passed, fail → failed), and reports it to the learner's classroom. */
 export async function checkStep(session: Session, resolved: ResolvedTarget, step: CourseStep, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult & { check: string; ms: number }> {
   const { runCheck } = await import('../check/registry.js');
   const ctx = await contextFor(session, resolved, step, env);
@@ -145,6 +145,10 @@ export async function checkStep(session: Session, resolved: ResolvedTarget, step
   const evidence = { summary: result.summary, evidence: result.evidence, diagnosis: result.diagnosis?.id };
   if (result.status === 'pass') await session.store.markPassed(step.id, evidence);
   else if (result.status === 'fail') await session.store.markFailed(step.id, evidence);
+  // In a classroom, the instructor's board hears of it too: in the background, and never more
+  // than the step, the outcome and the diagnosis id.
+  const classroom = session.store.progress.classroom;
+  if (classroom) (await import('../classroom/reporter.js')).reportCheck(classroom, { step: step.id, status: result.status, ...(result.diagnosis ? { diagnosis: result.diagnosis.id } : {}) });
   return result;
 }
 

@@ -3,15 +3,17 @@
  * imports: `sandbox status` and `sandbox env` must stay fast, so nothing here loads
  * testcontainers or the AWS SDK.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
-import { sandboxRegionRefusal } from './config.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { DaemonError, findDaemon, FolderInUseError, processAlive, runtimeFile, stopDaemon, stopProcess, upDaemon } from '../util/daemon.js';
+import { isSandboxState, type SandboxState } from './backend/types.js';
+import { SANDBOX_ACCOUNT_ID, sandboxRegionRefusal, SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import { lockOwner, stateFolderInUse, stateFolderLocked } from './lock.js';
-import { processAlive, readRuntimeFile, runtimeFile, type DaemonMessage, type DaemonOptions, type SandboxRuntime } from './runtime.js';
+import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 import type { RegistryHealth } from './server.js';
 
 export const DEFAULT_PORT = 5123;
@@ -29,159 +31,100 @@ export interface UpOptions {
   timeoutMs?: number;
 }
 
-export class SandboxError extends Error {}
-
 /** A running sandbox as `sandbox status` reports it: where it serves, and its registry's state. */
 export type RunningSandboxInfo = SandboxRuntime & { registry?: RegistryHealth; registryProblem?: string };
 
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
 export async function findRunningSandbox(dir: string = sandboxHome()): Promise<RunningSandboxInfo | undefined> {
-  const runtime = await readRuntimeFile(dir);
-  if (!runtime) return undefined;
-  const health = processAlive(runtime.pid) ? await healthOf(runtime) : undefined;
-  if (health) return { ...runtime, ...health };
-  if (!processAlive(runtime.pid)) await fsp.rm(runtimeFile(dir), { force: true });
-  return undefined;
+  const runtime = await findDaemon<SandboxRuntime>(dir);
+  return runtime && { ...runtime, ...(await registryHealth(runtime.port)) };
 }
 
-/** The sandbox's health page within a second: its registry's state, or undefined when it does not answer. */
-async function healthOf(runtime: SandboxRuntime): Promise<{ registry?: RegistryHealth; registryProblem?: string } | undefined> {
+/** What the sandbox's health page says of its registry container (nothing when it does not say). */
+async function registryHealth(port: number): Promise<{ registry?: RegistryHealth; registryProblem?: string }> {
   try {
-    const res = await fetch(`http://127.0.0.1:${runtime.port}/health`, {
-      headers: { host: `localhost:${runtime.port}` },
-      signal: AbortSignal.timeout(1000),
-    });
-    if (!res.ok) return undefined;
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
     const body = (await res.json()) as { registry?: RegistryHealth; registryProblem?: string };
     return { ...(body.registry ? { registry: body.registry } : {}), ...(body.registryProblem ? { registryProblem: body.registryProblem } : {}) };
   } catch {
-    return undefined;
+    return {};
   }
-}
-
-function daemonEntry(): string {
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js');
 }
 
 /**
  * Starts the sandbox daemon for `dir` and resolves once it serves, or returns the one already
- * running. Refuses to start a second one on another port.
+ * running. Refuses to start a second one on another port. Without --port it takes the port of
+ * its last run (docker logins are per host:port), else 5123. A running sandbox whose registry
+ * container died is started again on the same storage. When another `sandbox up` is starting
+ * the same folder at the same moment, the one it starts is returned.
  */
 export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
   const dir = options.dir ?? sandboxHome();
   const refusal = options.region === undefined ? undefined : sandboxRegionRefusal(options.region);
-  if (refusal) throw new SandboxError(refusal);
-  const existing = await findRunningSandbox(dir);
-  if (existing?.registry === 'down') {
+  if (refusal) throw new DaemonError(refusal);
+  const running = await findRunningSandbox(dir);
+  let port = options.port;
+  if (running?.registry === 'down') {
     // Its registry container died: a new one on the same storage, same port, same credentials.
     options.onWarning?.(
-      `The running sandbox's registry container is gone (${existing.registryProblem ?? 'it stopped'}); starting the sandbox again on the same storage.`,
+      `The running sandbox's registry container is gone (${running.registryProblem ?? 'it stopped'}); starting the sandbox again on the same storage.`,
     );
     await sandboxDown(dir);
-    options = { ...options, port: options.port ?? existing.port };
-  } else if (existing) return reuse(existing, options.port);
+    port ??= running.port;
+  }
   // The learner's alone (it holds their access key), also when an older version made it.
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   await fsp.chmod(dir, 0o700);
-  // Without --port, the port of the last run (docker logins are per host:port), else 5123.
-  const portChosen = options.port !== undefined;
-  options = { ...options, port: options.port ?? (await lastPort(dir)) };
-  const daemonOptions: DaemonOptions = {
-    dir,
-    port: options.port ?? DEFAULT_PORT,
-    anyPortIfBusy: !portChosen,
-    host: options.host,
-    region: options.region,
-    tokenTtlSeconds: options.tokenTtlSeconds,
-    registryImage: options.registryImage,
-  };
-  const logFile = path.join(dir, 'sandbox.log');
-  // The learner's alone: it names their repositories and endpoints.
-  const logFd = fs.openSync(logFile, 'a', 0o600);
-  fs.fchmodSync(logFd, 0o600);
-  const child = spawn(process.execPath, [daemonEntry()], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { ...process.env, ECR_WORKBOOK_DAEMON_OPTIONS: JSON.stringify(daemonOptions) },
-  });
-  fs.closeSync(logFd);
   const timeoutMs = options.timeoutMs ?? 180_000;
-  let lockedByAnother = false;
   try {
-    const runtime = await new Promise<SandboxRuntime>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SandboxError(`The sandbox did not become ready within ${timeoutMs / 1000} s. See ${logFile}.`)), timeoutMs);
-      child.on('message', (message: DaemonMessage) => {
-        if (message.type === 'progress') options.onProgress?.(message.message);
-        else if (message.type === 'warning') options.onWarning?.(message.message);
-        else if (message.type === 'ready') {
-          clearTimeout(timer);
-          resolve(message.runtime);
-        } else if (message.type === 'failed') {
-          clearTimeout(timer);
-          reject(new SandboxError(message.message));
-        } else if (message.type === 'locked') {
-          clearTimeout(timer);
-          lockedByAnother = true;
-          reject(new SandboxError(message.message));
-        }
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new SandboxError(`The sandbox process exited before it was ready (${signal ?? `code ${code}`}). See ${logFile}.`));
-      });
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(new SandboxError(`Could not start the sandbox process: ${error.message}`));
-      });
-    });
-    await fsp.writeFile(path.join(dir, 'last-port.json'), JSON.stringify({ port: runtime.port }));
-    return { runtime, alreadyRunning: false };
+    return await startDaemon(dir, { ...options, port }, timeoutMs);
   } catch (error) {
-    if (!lockedByAnother) {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      throw error;
-    }
-  } finally {
-    child.removeAllListeners();
-    if (child.connected) child.disconnect();
-    child.unref();
+    if (!(error instanceof FolderInUseError)) throw error;
   }
   // Another `sandbox up` got there first (two at once): use its sandbox once it serves.
-  options.onProgress?.('another sandbox up is starting this sandbox; waiting for it');
+  options.onProgress?.('another `sandbox up` is starting this sandbox; waiting for it');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const other = await findRunningSandbox(dir);
-    if (other) return reuse(other, portChosen ? options.port : undefined);
+    if (other) return { runtime: other, alreadyRunning: true };
     // A starting daemon writes runtime.json whole once it serves: one that exists but does not
     // read is broken, and waiting will not mend it.
     if (fs.existsSync(runtimeFile(dir)) || !(await stateFolderLocked(dir))) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const owner = lockOwner(dir);
-  throw new SandboxError(
+  throw new DaemonError(
     `Another ecr-workbook sandbox${owner ? ` (pid ${owner})` : ''} holds the state folder ${dir}, but this command cannot reach it ` +
       `(its runtime.json is unreadable, or it did not become ready). Stop it with \`ecr-workbook sandbox down\`, then run \`ecr-workbook sandbox up\` again.`,
   );
 }
 
-/** The running sandbox, unless the caller asked for another port (that needs a restart). */
-function reuse(existing: SandboxRuntime, port: number | undefined): { runtime: SandboxRuntime; alreadyRunning: true } {
-  if (port !== undefined && port !== existing.port) {
-    throw new SandboxError(
-      `The sandbox is already running on port ${existing.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${port}.`,
-    );
-  }
-  return { runtime: existing, alreadyRunning: true };
-}
-
-/** The port the sandbox last served on, from its log of runs (absent on a first start). */
-async function lastPort(dir: string): Promise<number | undefined> {
-  try {
-    const value = JSON.parse(await fsp.readFile(path.join(dir, 'last-port.json'), 'utf8')) as { port?: unknown };
-    return typeof value.port === 'number' ? value.port : undefined;
-  } catch {
-    return undefined;
-  }
+/** The sandbox daemon for `dir`: the one running (on the port asked for), or a new one. */
+function startDaemon(dir: string, options: UpOptions, timeoutMs: number): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
+  return upDaemon<SandboxRuntime>({
+    dir,
+    port: options.port,
+    defaultPort: DEFAULT_PORT,
+    conflict: (running) =>
+      options.port !== undefined && options.port !== running.port
+        ? `The sandbox is already running on port ${running.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${options.port}.`
+        : undefined,
+    options: (port, anyPortIfBusy): DaemonOptions => ({
+      dir,
+      port,
+      anyPortIfBusy,
+      host: options.host,
+      region: options.region,
+      tokenTtlSeconds: options.tokenTtlSeconds,
+      registryImage: options.registryImage,
+    }),
+    entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
+    label: 'The sandbox',
+    logName: 'sandbox.log',
+    timeoutMs,
+    onProgress: options.onProgress,
+    onWarning: options.onWarning,
+  });
 }
 
 /** What `sandbox down` did: the daemon it stopped, and containers left by a crashed one that it removed. */
@@ -196,18 +139,13 @@ export interface DownResult {
  * process holds the folder, removes any registry container a crashed sandbox left on its storage.
  */
 export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<DownResult> {
-  const runtime = await readRuntimeFile(dir);
-  const pid = runtime?.pid ?? lockOwner(dir);
-  let stopped: DownResult['stopped'];
-  if (pid !== undefined && pid !== process.pid && processAlive(pid)) {
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    // It did not stop in time: its container is removed below, once its lock is stale.
-    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
-    stopped = runtime ?? { pid };
+  let stopped: DownResult['stopped'] = await stopDaemon<SandboxRuntime>(dir, graceMs);
+  const owner = lockOwner(dir);
+  if (!stopped && owner !== undefined && owner !== process.pid && processAlive(owner)) {
+    await stopProcess(owner, graceMs);
+    await fsp.rm(runtimeFile(dir), { force: true });
+    stopped = { pid: owner };
   }
-  await fsp.rm(runtimeFile(dir), { force: true });
   return { stopped, orphansRemoved: await removeOrphans(dir) };
 }
 
@@ -223,7 +161,7 @@ async function removeOrphans(dir: string): Promise<number> {
   }
 }
 
-/** The issued access key as credentials.json keeps it (state.json for a sandbox from before that file). */
+/** The main account's access key as credentials.json keeps it (state.json for a sandbox from before that file). */
 async function storedCredentials(dir: string): Promise<{ accessKeyId?: string; secretAccessKey?: string } | undefined> {
   for (const file of ['credentials.json', 'state.json']) {
     try {
@@ -237,10 +175,13 @@ async function storedCredentials(dir: string): Promise<{ accessKeyId?: string; s
 }
 
 /** Counts from the state file for `sandbox status`, without starting anything. */
-export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repositories: number; images: number; accessKeyId?: string } | undefined> {
+export async function sandboxCounts(
+  dir: string = sandboxHome(),
+): Promise<{ repositories: number; images: number; accessKeyId?: string; clockOffsetSeconds: number } | undefined> {
   try {
     const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
       regions?: Record<string, { repositories?: Record<string, { images?: Record<string, unknown> }> }>;
+      clockOffsetSeconds?: unknown;
     };
     let repositories = 0;
     let images = 0;
@@ -250,15 +191,72 @@ export async function sandboxCounts(dir: string = sandboxHome()): Promise<{ repo
         images += Object.keys(repo.images ?? {}).length;
       }
     }
-    return { repositories, images, accessKeyId: (await storedCredentials(dir))?.accessKeyId };
+    const offset = state.clockOffsetSeconds;
+    return {
+      repositories,
+      images,
+      accessKeyId: (await storedCredentials(dir))?.accessKeyId,
+      clockOffsetSeconds: typeof offset === 'number' && Number.isFinite(offset) ? offset : 0,
+    };
   } catch {
     return undefined;
   }
 }
 
-/** The issued credentials, from credentials.json (or, for an older sandbox, its state file). */
-export async function sandboxCredentials(dir: string = sandboxHome()): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> {
-  const c = await storedCredentials(dir);
-  if (c?.accessKeyId && c.secretAccessKey) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+/** Which of the sandbox's accounts: the learner's own, or the second one (cross-account lessons). */
+export type SandboxAccount = 'main' | 'second';
+
+/**
+ * The issued credentials: the learner's keys (from credentials.json, which keeps them when the
+ * state file is lost), or the second account's administrator's, from the state file (undefined
+ * until the sandbox has started once with IAM, or if they are gone).
+ */
+export async function sandboxCredentials(
+  dir: string = sandboxHome(),
+  account: SandboxAccount = 'main',
+): Promise<{ accessKeyId: string; secretAccessKey: string; accountId: string } | undefined> {
+  if (account === 'main') {
+    const c = await storedCredentials(dir);
+    // The learner's account id is fixed (config.ts), so it needs no state file to be known.
+    return c?.accessKeyId && c.secretAccessKey ? { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, accountId: SANDBOX_ACCOUNT_ID } : undefined;
+  }
+  try {
+    const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
+      iam?: { accounts?: Record<string, { users?: Record<string, { accessKeys?: Array<{ accessKeyId?: string; secretAccessKey?: string; sandboxKey?: boolean }> }> }> };
+    };
+    const admin = state.iam?.accounts?.[SECOND_ACCOUNT_ID]?.users?.[SECOND_ACCOUNT_USER_NAME.toLowerCase()];
+    const key = admin?.accessKeys?.find((k) => k.sandboxKey && k.accessKeyId && k.secretAccessKey);
+    if (key) return { accessKeyId: key.accessKeyId!, secretAccessKey: key.secretAccessKey!, accountId: SECOND_ACCOUNT_ID };
+  } catch {
+    /* no state file, or unreadable */
+  }
   return undefined;
+}
+
+/**
+ * Changes the state file of a sandbox that is not running (a running one holds its state in
+ * memory: reach it through its control API instead). Written atomically; a missing or unreadable
+ * file is refused and left as it is.
+ */
+export async function editStoppedState(dir: string, edit: (state: SandboxState) => void): Promise<SandboxState> {
+  const file = path.join(dir, 'state.json');
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DaemonError(`There is no sandbox in ${dir} yet. Start it once with: ecr-workbook sandbox up`);
+    throw error;
+  }
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    state = undefined;
+  }
+  if (!isSandboxState(state)) {
+    throw new DaemonError(`The sandbox state file ${file} is unreadable, so nothing was changed. Start the sandbox (\`ecr-workbook sandbox up\`): it moves a broken file aside and starts afresh.`);
+  }
+  edit(state);
+  await writeFileAtomic(file, JSON.stringify(state));
+  return state;
 }

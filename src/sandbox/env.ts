@@ -21,11 +21,31 @@ export function sandboxEnvVars(input: SandboxEnvInput): Record<string, string> {
     AWS_DEFAULT_REGION: input.region,
     AWS_ENDPOINT_URL_ECR: input.endpoint,
     AWS_ENDPOINT_URL_STS: input.endpoint,
+    AWS_ENDPOINT_URL_IAM: input.endpoint,
     ECR_WORKBOOK_REGISTRY: input.registryHost,
   };
 }
 
 export const CLEARED_VARS = ['AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+
+/** The second account's registry host: the same port, addressed as 127.0.0.1 (see README, "The second account"). */
+export function secondRegistryHost(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/**
+ * `aws configure set` commands that put a sandbox identity in a named profile (keys, region and
+ * the sandbox endpoint, which aws CLI v1.29+ / v2.13+ read from a profile), for the learner to run.
+ */
+export function profileCommands(profile: string, input: { accessKeyId: string; secretAccessKey: string; region: string; endpoint: string }): string[] {
+  const set = (key: string, value: string) => `aws configure set ${key} ${shellQuote(value)} --profile ${shellQuote(profile)}`;
+  return [
+    set('aws_access_key_id', input.accessKeyId),
+    set('aws_secret_access_key', input.secretAccessKey),
+    set('region', input.region),
+    set('endpoint_url', input.endpoint),
+  ];
+}
 
 
 /** Shell text that sets the sandbox variables, for `eval "$(ecr-workbook sandbox env)"`. */

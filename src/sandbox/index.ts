@@ -1,9 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { EcrBackend } from './backend/ecr.js';
+import { Authorizer } from './authz/authorizer.js';
+import { EcrBackend, otherRegistry } from './backend/ecr.js';
 import { SandboxStore, type StoreLoadReport } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, registryImage, sandboxRegionRefusal, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, sandboxRegionRefusal, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
+import { IamBackend } from './iam/backend.js';
 import { lockStateFolder, type StateLock } from './lock.js';
 import { adoptRegistryContent, type AdoptionReport } from './registry/adopt.js';
 import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
@@ -27,7 +29,8 @@ export interface SandboxOptions {
   registryImage?: string;
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
-  deniedActions?: Iterable<string>;
+  /** How often lifecycle policies are applied (default every minute); 0 applies them only on request. */
+  lifecycleIntervalMs?: number;
   /** Progress lines for a spinner while the slow parts start. */
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
@@ -49,7 +52,12 @@ export interface RunningSandbox {
   accountId: string;
   credentials: IssuedCredentials;
   store: SandboxStore;
+  /** The main (learner's) account's ECR. */
   backend: EcrBackend;
+  /** The second account's ECR: its registry is addressed as `127.0.0.1:PORT`. */
+  secondBackend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   registry?: RegistryUpstream;
   stop(): Promise<void>;
 }
@@ -95,14 +103,23 @@ async function startLocked(
   const { store, report } = await SandboxStore.open(options.dir);
   for (const warning of loadWarnings(report)) options.onWarning?.(warning);
   let port = options.port ?? 0;
+  const iam = new IamBackend(store);
+  if (iam.ensureIdentities()) await store.save();
+  // Each account's registry has a host of its own, and docker trusts both without configuration
+  // (loopback registries are insecure-allowed): the learner's is localhost, the second's 127.0.0.1.
   const backend = new EcrBackend(store, { registryHost: () => `localhost:${port}` });
+  const secondBackend = new EcrBackend(store, { registryHost: () => `127.0.0.1:${port}` }, otherRegistry(store, SECOND_ACCOUNT_ID));
+  const registries = (accountId: string) => [backend, secondBackend].find((b) => b.accountId === accountId);
+  const authorizer = new Authorizer(iam, registries);
   const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
   const server = new SandboxServer({
     backend,
-    console: createConsole({ backend, region, tokenTtlSeconds }),
+    registries,
+    iam,
+    authorizer,
+    console: createConsole({ backend, iam, authorizer, region, tokenTtlSeconds }),
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
-    deniedActions: new Set(options.deniedActions ?? []),
     expectRegistry: !options.withoutRegistry,
     timeouts: options.clientTimeouts,
   });
@@ -127,6 +144,7 @@ async function startLocked(
       await collectRegistryGarbage(registry, store, options.onWarning);
       if (report.corrupt || (report.missing && (await holdsRepositories(storageDir)))) {
         options.onProgress?.("reading back what the registry's storage holds");
+        // Into the learner's own account: which account a lost repository belonged to was in the state.
         const adopted = await adoptRegistryContent({ backend, region, registry, storageDir });
         for (const warning of adoptionWarnings(adopted, report)) options.onWarning?.(warning);
       }
@@ -135,9 +153,18 @@ async function startLocked(
       await server.close();
       throw error;
     }
-    proxy = createRegistryProxy({ backend, upstream: registry, region, upstreamTimeouts: { ...UPSTREAM_DEFAULTS, ...options.upstreamTimeouts } });
+    proxy = createRegistryProxy({
+      backends: [backend, secondBackend],
+      iam,
+      authorizer,
+      upstream: registry,
+      upstreamTimeouts: { ...UPSTREAM_DEFAULTS, ...options.upstreamTimeouts },
+      region,
+    });
     server.setRegistry(proxy);
   }
+
+  const lifecycle = scheduleLifecycle(backend, options.lifecycleIntervalMs ?? LIFECYCLE_INTERVAL_MS);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -149,9 +176,13 @@ async function startLocked(
     credentials: store.state.credentials,
     store,
     backend,
+    secondBackend,
+    iam,
+    authorizer,
     registry,
     stop() {
       stopped ??= (async () => {
+        await lifecycle.stop();
         await server.close();
         await proxy?.close();
         // With the lock lost, the folder is another sandbox's now: no collection, no save, no release.
@@ -224,6 +255,35 @@ async function holdsRepositories(storageDir: string): Promise<boolean> {
   return entries.length > 0;
 }
 
+
+/**
+ * Applies lifecycle policies once now (a policy that came due while the sandbox was stopped
+ * acts at start), then every `intervalMs`. Runs never overlap; stop() waits for one under way.
+ */
+function scheduleLifecycle(backend: EcrBackend, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => backend.applyLifecyclePolicies())
+      .then(
+        (runs) => {
+          for (const r of runs) {
+            if (r.expired.length > 0) console.log(`[sandbox] lifecycle policy of ${r.repositoryName} (${r.region}) expired ${r.expired.length} image(s)`);
+          }
+        },
+        (error: unknown) => console.error(`[sandbox] applying lifecycle policies failed: ${(error as Error)?.message ?? error}`),
+      );
+  };
+  run();
+  const timer = intervalMs > 0 ? setInterval(run, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
 
 /**
  * Frees the disk space of deleted images (layers no remaining image uses), as ECR stops billing

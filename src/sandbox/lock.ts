@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { processAlive } from './runtime.js';
+import { FolderInUseError, processAlive } from '../util/daemon.js';
 
 /**
  * One sandbox per state folder: the process that serves a folder holds an exclusive lock on it
@@ -26,7 +26,7 @@ export const lockDir = (dir: string) => path.join(dir, 'sandbox.lock');
 export const lockOwnerFile = (dir: string) => path.join(dir, 'sandbox.lock.owner.json');
 
 /** The state folder is held by another live process. */
-export class SandboxLockedError extends Error {
+export class SandboxLockedError extends FolderInUseError {
   constructor(
     readonly dir: string,
     readonly ownerPid: number | undefined,

@@ -1,18 +1,25 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AwsError, errors } from './api/errors.js';
 import { ECR_OPERATIONS, operations, type ApiContext } from './api/operations.js';
 import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from './api/protocol.js';
-import { verifySigV4, type SigV4Result } from './auth/sigv4.js';
+import { authenticate, type AuthenticationFailure } from './auth/authenticate.js';
+import { ecrRegistryOf, type Authorizer, type RegistryLookup } from './authz/authorizer.js';
 import type { EcrBackend } from './backend/ecr.js';
-import { ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { API_BODY_LIMITS, CONTROL_SIGNING_SERVICE, CONTROL_TARGET_PREFIX, ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { controlOperation } from './control-api/operations.js';
+import { verifySigV4 } from './auth/sigv4.js';
+import { BodyTooLarge, readBody } from '../util/http-body.js';
+import { listenOn } from '../util/http-server.js';
 import { hostAllowed } from './host-guard.js';
+import type { IamBackend } from './iam/backend.js';
+import { handleQuery, sendQueryTooLarge } from './query/front.js';
 import { registryError, sendRegistryError } from './registry/errors.js';
-import { sendCallerIdentity, sendStsError } from './sts.js';
 
 /** Serves `/v2/…`; provided by the registry proxy. */
 export interface RegistryFrontend {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Serves a layer by the URL GetDownloadUrlForLayer handed out (`/_layers/…`). */
+  serveLayerDownload(req: IncomingMessage, res: ServerResponse): void;
   /** Why its registry container is gone, or undefined while it serves. */
   registryGone?(): string | undefined;
 }
@@ -45,67 +52,37 @@ export interface ConsoleFrontend {
 }
 
 export interface SandboxServerOptions {
+  /** The main (learner's) account's ECR. */
   backend: EcrBackend;
+  /** Every hosted account's ECR, by account id (the main one included). */
+  registries: RegistryLookup;
+  iam: IamBackend;
+  authorizer: Authorizer;
   registry?: RegistryFrontend;
   console?: ConsoleFrontend;
   tokenTtlSeconds: number;
   /** A non-loopback host name the user asked to serve on (--host). */
   extraHost?: string;
-  /** IAM actions (e.g. `ecr:CreateRepository`) the sandbox answers with AccessDenied, for tests. */
-  deniedActions?: Set<string>;
   /** Whether a registry container is to come (else /v2/ has none: an API-only sandbox). */
   expectRegistry?: boolean;
   timeouts?: Partial<ClientTimeouts>;
 }
 
-/** A body over the limit; `drained` when it was read to its end (the connection is still usable). */
-class BodyTooLarge extends Error {
-  constructor(readonly drained: boolean) {
-    super('request body too large');
+/** Reads an API request's body up to `limit`, refusing more as AWS does (413). */
+async function readApiBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      // Unread bytes would be parsed as the next request: close instead.
+      if (!error.drained) res.setHeader('Connection', 'close');
+      throw errors.payloadTooLarge(limit);
+    }
+    throw error;
   }
 }
 
-/** Bodies up to this many times the limit are read and discarded, so the client sees the 413. */
-const DISCARD_FACTOR = 16;
-
-/**
- * Reads a whole request body, refusing more than `limit` bytes. An oversized body is still
- * read to its end (up to 16 × limit, discarded) before the refusal: a client that writes its
- * whole body before reading, as fetch does, then gets the 413 instead of a reset connection.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const discardLimit = limit * DISCARD_FACTOR;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > discardLimit) {
-      req.pause();
-      reject(new BodyTooLarge(false));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > discardLimit) {
-        req.off('data', onData);
-        req.pause();
-        reject(new BodyTooLarge(false));
-        return;
-      }
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-      }
-      if (!tooLarge) chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => (tooLarge ? reject(new BodyTooLarge(true)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
-function sigV4Error(result: Exclude<SigV4Result, { ok: true }>): AwsError {
+function authenticationError(result: AuthenticationFailure): AwsError {
   switch (result.kind) {
     case 'missing':
       return errors.missingAuthenticationToken();
@@ -113,6 +90,8 @@ function sigV4Error(result: Exclude<SigV4Result, { ok: true }>): AwsError {
       return errors.unrecognizedClient();
     case 'malformed':
       return errors.incompleteSignature(result.message);
+    case 'expired-token':
+      return errors.expiredToken();
     case 'bad-signature':
     case 'expired':
     case 'wrong-service':
@@ -192,13 +171,7 @@ export class SandboxServer {
   }
 
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve((this.http.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(this.http, port, host);
   }
 
   close(): Promise<void> {
@@ -218,10 +191,16 @@ export class SandboxServer {
     }
     if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) {
       if (this.options.registry) this.options.registry.handle(req, res);
-      else {
-        if (!req.complete) res.setHeader('Connection', 'close');
-        sendRegistryError(res, registryError('registryStarting'), { registryHost: this.options.backend.env.registryHost(), head: req.method === 'HEAD' });
-      }
+      else this.sendRegistryStarting(req, res);
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && url.startsWith('/_layers/')) {
+      if (this.options.registry) this.options.registry.serveLayerDownload(req, res);
+      else this.sendRegistryStarting(req, res);
+      return;
+    }
+    if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith(`${CONTROL_TARGET_PREFIX}.`)) {
+      void this.handleControl(req, res);
       return;
     }
     if (req.method === 'POST' && req.headers['x-amz-target']) {
@@ -231,7 +210,7 @@ export class SandboxServer {
     const contentType = String(req.headers['content-type'] ?? '');
     const apiPath = url === '/' || url.startsWith('/?');
     if (req.method === 'POST' && apiPath && contentType.startsWith('application/x-www-form-urlencoded')) {
-      void this.handleSts(req, res);
+      void this.handleQuery(req, res);
       return;
     }
     if (req.method === 'POST' && apiPath && /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? ''))) {
@@ -246,103 +225,100 @@ export class SandboxServer {
       res.end(body);
       return;
     }
-    const body = 'Not found. The ECR sandbox serves the ECR API (POST / with X-Amz-Target), STS (POST /) and the registry (/v2/).\n';
+    const body = 'Not found. The ECR sandbox serves the ECR API (POST / with X-Amz-Target), IAM and STS (form POST /) and the registry (/v2/).\n';
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   }
 
-  private proxyEndpoint(): string {
-    return `http://${this.options.backend.env.registryHost()}`;
+  /** Before its registry container is up, the registry routes say so (and drop an unread upload). */
+  private sendRegistryStarting(req: IncomingMessage, res: ServerResponse): void {
+    if (!req.complete) res.setHeader('Connection', 'close');
+    sendRegistryError(res, registryError('registryStarting'), { registryHost: this.options.backend.env.registryHost(), head: req.method === 'HEAD' });
   }
 
   private async handleEcr(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const id = requestId();
+    let repositoryName: string | undefined;
+    let signed: { region: string; operation: string; backend: EcrBackend } | undefined;
     try {
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_API_BODY_BYTES);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          // Unread bytes would be parsed as the next request: close instead.
-          if (!error.drained) res.setHeader('Connection', 'close');
-          throw errors.payloadTooLarge(MAX_API_BODY_BYTES);
-        }
-        throw error;
-      }
-      const backend = this.options.backend;
-      const creds = backend.store.state.credentials;
-      const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', (akid) =>
-        akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
-      );
-      if (!auth.ok) throw sigV4Error(auth);
-      if (req.headers['x-amz-target'] === undefined) throw errors.missingTarget();
       const target = String(req.headers['x-amz-target']);
       const operation = target.startsWith(`${ECR_TARGET_PREFIX}.`) ? target.slice(ECR_TARGET_PREFIX.length + 1) : undefined;
+      const limit = (operation && API_BODY_LIMITS[operation]) || MAX_API_BODY_BYTES;
+      const body = await readApiBody(req, res, limit);
+      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
+      if (!auth.ok) throw authenticationError(auth.failure);
+      if (req.headers['x-amz-target'] === undefined) throw errors.missingTarget();
       if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
       const handler = operations[operation];
       if (!handler) throw errors.notImplemented(operation);
-      if (this.options.deniedActions?.has(`ecr:${operation}`)) {
-        const arn = `arn:aws:iam::${backend.accountId}:user/${creds.userName}`;
-        throw errors.accessDenied(
-          `User: ${arn} is not authorized to perform: ecr:${operation} on resource: ${operation === 'GetAuthorizationToken' ? '*' : `arn:aws:ecr:${auth.region}:${backend.accountId}:repository/*`} because no identity-based policy allows the ecr:${operation} action`,
-        );
-      }
       const input = parseJsonBody(body);
+      const denial = this.options.authorizer.ecr(auth.identity, auth.region, operation, input);
+      if (denial) throw errors.accessDenied(denial.message);
+      // The registry the call is about: registryId's (or a resource ARN's) account, else the caller's.
+      const backend = this.options.registries(ecrRegistryOf(auth.identity, input));
+      if (!backend) throw errors.server(`The sandbox has no registry for account ${ecrRegistryOf(auth.identity, input)}.`);
+      signed = { region: auth.region, operation, backend };
       const api: ApiContext = {
         backend,
         region: auth.region,
         operation,
-        accessKeyId: auth.accessKeyId,
+        identity: auth.identity,
         tokenTtlSeconds: this.options.tokenTtlSeconds,
-        proxyEndpoint: this.proxyEndpoint(),
+        proxyEndpoint: `http://${backend.env.registryHost()}`,
       };
+      repositoryName = typeof input.repositoryName === 'string' ? input.repositoryName : undefined;
       const output = await handler(api, input);
+      if (repositoryName) backend.noteSuccess(auth.region, repositoryName, operation);
       sendJson(res, id, output);
     } catch (error) {
       // The client went (or was cut off for trickling its body): there is no one to answer.
       if (req.destroyed && !req.complete) return;
       const awsError = toAwsError(error);
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
+      // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
+      else if (repositoryName && signed) signed.backend.noteRefusal(signed.region, repositoryName, { operation: signed.operation, code: awsError.code, message: awsError.message });
       sendJsonError(res, id, awsError);
     }
   }
 
-  private async handleSts(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The secret of the sandbox's own (administrator) access key, the one `sandbox env` prints. */
+  private adminSecret(accessKeyId: string): string | undefined {
+    const creds = this.options.backend.store.state.credentials;
+    return accessKeyId === creds.accessKeyId ? creds.secretAccessKey : undefined;
+  }
+
+  /**
+   * The sandbox control API (control-api/operations.ts): the same JSON protocol as ECR, signed
+   * for the service `ecr-workbook`, and only ever with the sandbox's administrator key.
+   */
+  private async handleControl(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const id = requestId();
+    try {
+      const body = await readApiBody(req, res, MAX_API_BODY_BYTES);
+      const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, CONTROL_SIGNING_SERVICE, (akid) =>
+        this.adminSecret(akid),
+      );
+      if (!auth.ok) throw authenticationError(auth);
+      const operation = controlOperation(String(req.headers['x-amz-target']).slice(CONTROL_TARGET_PREFIX.length + 1));
+      sendJson(res, id, await operation.handler({ backend: this.options.backend, region: auth.region }, parseJsonBody(body)));
+    } catch (error) {
+      const awsError = toAwsError(error);
+      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
+      sendJsonError(res, id, awsError);
+    }
+  }
+
+  private async handleQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: Buffer;
     try {
       body = await readBody(req, MAX_API_BODY_BYTES);
     } catch (error) {
       if (req.destroyed && !req.complete) return;
       if (!(error instanceof BodyTooLarge) || !error.drained) res.setHeader('Connection', 'close');
-      sendStsError(res, id, 413, 'RequestEntityTooLarge', 'The request body is too large.');
+      sendQueryTooLarge(req, res);
       return;
     }
-    const params = new URLSearchParams(body.toString('utf8'));
-    const backend = this.options.backend;
-    const creds = backend.store.state.credentials;
-    const auth = verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'sts', (akid) =>
-      akid === creds.accessKeyId ? creds.secretAccessKey : undefined,
-    );
-    if (!auth.ok) {
-      if (auth.kind === 'missing') sendStsError(res, id, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
-      else if (auth.kind === 'unknown-key') sendStsError(res, id, 403, 'InvalidClientTokenId', auth.message);
-      else if (auth.kind === 'malformed') sendStsError(res, id, 400, 'IncompleteSignature', auth.message);
-      else sendStsError(res, id, 403, 'SignatureDoesNotMatch', auth.message);
-      return;
-    }
-    const action = params.get('Action');
-    if (action === 'GetCallerIdentity') {
-      sendCallerIdentity(res, id, backend.accountId, creds);
-      return;
-    }
-    sendStsError(
-      res,
-      id,
-      400,
-      'InvalidAction',
-      action ? `The ECR sandbox's STS implements only GetCallerIdentity, not ${action}.` : 'Could not find operation: the Action parameter is missing.',
-    );
+    await handleQuery(req, res, body, { iam: this.options.iam, authorizer: this.options.authorizer });
   }
 }
 

@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { DEFAULT_PROFILE, DEFAULT_REPO, DEFAULT_TAG, repoForLearner } from '../course/vars.js';
 import { sandboxHome } from '../paths.js';
 import type { CheckContext } from '../check/types.js';
+import type { SandboxControl } from '../sandbox/control-api/client.js';
 
 export type TargetName = 'sandbox' | 'aws';
 
@@ -99,10 +100,26 @@ export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string):
   };
 }
 
+/** The sandbox's control API, with the keys the checks read ECR with (the sandbox's own). */
+function sandboxControlFor(resolved: ResolvedTarget): SandboxControl | undefined {
+  const { credentials, endpoint } = resolved;
+  if (resolved.target !== 'sandbox' || !endpoint || typeof credentials === 'function') return undefined;
+  let client: SandboxControl | undefined;
+  return {
+    async call(operation, input) {
+      const { ControlClient } = await import('../sandbox/control-api/client.js');
+      client ??= new ControlClient({ endpoint, region: resolved.region, credentials });
+      return client.call(operation, input);
+    },
+  };
+}
+
 /** The check context for a resolved target. */
 export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = process.env, extra: Partial<CheckContext> = {}): CheckContext {
   const clients = clientFactory(resolved);
+  const sandboxControl = sandboxControlFor(resolved);
   return {
+    ...(sandboxControl ? { sandboxControl } : {}),
     region: resolved.region,
     registryHost: resolved.registryHost,
     repositoryName: resolved.repositoryName,

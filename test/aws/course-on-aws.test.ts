@@ -2,6 +2,7 @@ import { ListTagsForResourceCommand, DescribeRepositoriesCommand } from '@aws-sd
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup } from '../../src/aws/cleanup.js';
+import { removeRepositoryImages } from '../../src/runner/course-check.js';
 import { openSession } from '../../src/runner/session.js';
 import { ecrClient, installedAwsClis, tempDir } from '../helpers/sandbox.js';
 import { failures, replayAwsCourse, sh } from '../live/aws-replay.js';
@@ -53,7 +54,8 @@ describe('the course on the aws target, against a sandbox', () => {
       const plan = await planCleanup(resolved, { progress: session.store.progress });
       expect(plan.owned).toEqual([]);
     } finally {
-      await sh(`docker rmi -f ${repo}:v1 ${t.sandbox.registryHost}/ci/${repo}:v1 >/dev/null 2>&1 || true`, env, work);
+      await sh(`docker rmi -f ${repo}:v1 >/dev/null 2>&1 || true`, env, work);
+      await removeRepositoryImages(`${t.sandbox.registryHost}/ci/${repo}`, env, work);
     }
   });
 });

@@ -8,6 +8,7 @@ import { classifyAwsError, deniedAction, unknownRegionIn } from '../../src/check
 import { resultForError } from '../../src/check/common.js';
 import { runCheck } from '../../src/check/registry.js';
 import { checkContext } from '../../src/targets/index.js';
+import { revokeFromLearner } from '../helpers/iam.js';
 import { ecrClient } from '../helpers/sandbox.js';
 import { awsOnSandbox, cli, type AwsOnSandbox } from './helpers.js';
 
@@ -15,10 +16,11 @@ import { awsOnSandbox, cli, type AwsOnSandbox } from './helpers.js';
 // iam-policy`; an expired SSO session, a region that does not exist and a network that is down
 // are told apart; throttling is retried, then explained.
 
-describe('AccessDenied, from a sandbox that denies IAM actions with AWS wording', () => {
+describe('AccessDenied, from a sandbox whose learner lost two permissions (AWS wording)', () => {
   let t: AwsOnSandbox;
   beforeAll(async () => {
-    t = await awsOnSandbox({ deniedActions: ['ecr:DescribeRepositories', 'ecr:DeleteRepository'] });
+    t = await awsOnSandbox();
+    await revokeFromLearner(t.sandbox, ['ecr:DescribeRepositories', 'ecr:DeleteRepository']);
   }, 120_000);
   afterAll(async () => {
     await t?.stop();
@@ -91,7 +93,8 @@ describe('the least-privilege policy (DescribeRepositories on the course reposit
 describe('a denied delete', () => {
   let t: AwsOnSandbox;
   beforeAll(async () => {
-    t = await awsOnSandbox({ deniedActions: ['ecr:DeleteRepository'] });
+    t = await awsOnSandbox();
+    await revokeFromLearner(t.sandbox, ['ecr:DeleteRepository']);
   }, 120_000);
   afterAll(async () => {
     await t?.stop();

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveAws, type AwsTargetOptions } from '../../src/targets/aws.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
-import { BIN, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
+import { cliWith, startTestSandbox, tempDir, type CliResult, type TestSandbox } from '../helpers/sandbox.js';
 import type { SandboxOptions } from '../../src/sandbox/index.js';
 
 export type Sandbox = TestSandbox;
@@ -89,13 +88,6 @@ export async function awsOnSandbox(options: Partial<SandboxOptions> = {}): Promi
  * Runs the built CLI (as a learner does) with this process's isolated environment, without a
  * terminal. Asynchronous: the sandbox it talks to serves from this same process.
  */
-export function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+export function cli(...args: string[]): Promise<CliResult> {
+  return cliWith({ ...process.env }, ...args);
 }

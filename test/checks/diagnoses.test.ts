@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { runShell } from '../../src/util/shell.js';
 import fs from 'node:fs';
@@ -47,9 +48,9 @@ async function createRepo(name: string, extra = '', s: Sandbox = sandbox, region
   expect(r.code, r.output).toBe(0);
 }
 
-/** The check context a learner with repository `repo` would get, with their docker env. */
-async function context(repo: string, overrides: Partial<CheckContext> = {}, s: Sandbox = sandbox): Promise<CheckContext> {
-  const resolved: ResolvedTarget = {
+/** The sandbox target a learner with repository `repo` resolves to. */
+async function resolvedFor(repo: string, s: Sandbox = sandbox): Promise<ResolvedTarget> {
+  return {
     target: 'sandbox',
     region: s.region,
     accountId: s.accountId,
@@ -59,7 +60,11 @@ async function context(repo: string, overrides: Partial<CheckContext> = {}, s: S
     credentials: s.credentials,
     learnerCredentials: await learnerChain('ecr-workbook', env),
   };
-  return checkContext(resolved, env, { localImage: `${repo}:v1`, ...overrides });
+}
+
+/** The check context a learner with repository `repo` would get, with their docker env. */
+async function context(repo: string, overrides: Partial<CheckContext> = {}, s: Sandbox = sandbox): Promise<CheckContext> {
+  return checkContext(await resolvedFor(repo, s), env, { localImage: `${repo}:v1`, ...overrides });
 }
 
 async function diagnosis(check: string, ctx: CheckContext, params: Record<string, unknown> = {}): Promise<string | undefined> {
@@ -259,6 +264,209 @@ describe('build, tag, push (image-built, image-tagged, image-pushed)', () => {
   });
 });
 
+describe('lifecycle policies (lifecycle-images, lifecycle-preview, lifecycle-applied)', () => {
+  const offline = path.resolve(import.meta.dirname, '../../lessons/assets/demo-app');
+  const intent = { versionPattern: 'v*', keepVersions: 3, untaggedDays: 1, protect: 'v1' };
+  const rule = (priority: number, selection: Record<string, unknown>) => ({ rulePriority: priority, selection, action: { type: 'expire' } });
+  const keepV1 = rule(1, { tagStatus: 'tagged', tagPatternList: ['v1'], countType: 'imageCountMoreThan', countNumber: 1 });
+  const untaggedAfter = (days: number, priority = 2) => rule(priority, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days });
+  const keepVersions = (n: number, patterns = ['v*'], priority = 3) => rule(priority, { tagStatus: 'tagged', tagPatternList: patterns, countType: 'imageCountMoreThan', countNumber: n });
+  const good = [keepV1, untaggedAfter(1), keepVersions(3)];
+
+  /** Pushes versions and nightly builds the way the lesson does (labels make each build its own image). */
+  async function pushBuilds(repo: string, versions: number[], nightly: number): Promise<void> {
+    const uri = `${sandbox.registryHost}/${repo}`;
+    const script = [
+      ...versions.map((v) => `docker build -q -t ${uri}:v${v} --label version=v${v} --label diag=${repo} -f ${offline}/Dockerfile.offline ${offline} && docker push -q ${uri}:v${v}`),
+      ...Array.from({ length: nightly }, (_, n) => `docker build -q -t ${uri}:nightly --label build=${n}-${crypto.randomUUID()} --label diag=${repo} -f ${offline}/Dockerfile.offline ${offline} && docker push -q ${uri}:nightly`),
+    ].join(' && ');
+    const r = await sh(script);
+    expect(r.code, r.output).toBe(0);
+    images.push(...versions.map((v) => `${uri}:v${v}`), `${uri}:nightly`, ...(r.output.match(/sha256:[0-9a-f]{64}/g) ?? []));
+  }
+
+  /** A repository as lesson 12's first step leaves it. */
+  async function lessonRepository(name: string): Promise<void> {
+    await createRepo(name);
+    await login();
+    await pushBuilds(name, [1, 2, 3, 4, 5, 6], 3);
+  }
+
+  /** Previews a policy with the aws CLI, as the learner does; returns the CLI's exit code and output. */
+  function preview(repo: string, rules: unknown[]): Promise<{ code: number; output: string }> {
+    const file = path.join(home, `${repo}-policy.json`);
+    fs.writeFileSync(file, JSON.stringify({ rules }, null, 2));
+    return sh(awsCmd(`ecr start-lifecycle-policy-preview --repository-name ${repo} --lifecycle-policy-text file://${file}`));
+  }
+
+  function putPolicy(repo: string, rules: unknown[]): Promise<{ code: number; output: string }> {
+    const file = path.join(home, `${repo}-policy.json`);
+    fs.writeFileSync(file, JSON.stringify({ rules }, null, 2));
+    return sh(awsCmd(`ecr put-lifecycle-policy --repository-name ${repo} --lifecycle-policy-text file://${file}`));
+  }
+
+  it('versions missing, then no untagged images, then ready', async () => {
+    await createRepo('lc-images');
+    await login();
+    await pushBuilds('lc-images', [1, 2, 3], 0);
+    const params = { versions: 6, untagged: 2 };
+    const missing = await runCheck('lifecycle-images', await context('lc-images'), params);
+    expect(missing.diagnosis?.id).toBe('lifecycle-versions-missing');
+    expect(missing.diagnosis?.mistake).toContain('v4, v5, v6');
+    await pushBuilds('lc-images', [4, 5, 6], 1);
+    expect(await diagnosis('lifecycle-images', await context('lc-images'), params)).toBe('lifecycle-no-untagged');
+    await pushBuilds('lc-images', [], 2);
+    expect(await diagnosis('lifecycle-images', await context('lc-images'), params)).toBe('pass');
+  });
+
+  it('every mistake in a previewed policy, named from what it would do to the real images', async () => {
+    const repo = 'lc-preview';
+    await lessonRepository(repo);
+    const check = async () => runCheck('lifecycle-preview', await context(repo), intent);
+    expect((await check()).diagnosis?.id).toBe('lifecycle-not-previewed');
+
+    // Refused by ECR: the CLI shows the error, the check names the rule that broke it.
+    const tagless = await preview(repo, [rule(1, { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 3 })]);
+    expect(tagless.code).not.toBe(0);
+    expect(tagless.output).toContain('tagPrefixList or tagPatternList is required');
+    expect((await check()).diagnosis?.id).toBe('lifecycle-tagged-without-filter');
+    const anyFirst = await preview(repo, [rule(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 20 }), keepVersions(3, ['v*'], 2)]);
+    expect(anyFirst.code).not.toBe(0);
+    expect((await check()).diagnosis?.id).toBe('lifecycle-any-not-last');
+    expect((await preview(repo, [untaggedAfter(1, 1), untaggedAfter(2, 2)])).output).toContain('Only one rule can select Untagged images.');
+    expect((await check()).diagnosis?.id).toBe('lifecycle-policy-refused');
+
+    // Accepted, and wrong: judged by what the evaluator expires from these very images.
+    expect((await preview(repo, [untaggedAfter(1, 1), keepVersions(3, ['V*'], 2)])).code).toBe(0);
+    const nothing = await check();
+    expect(nothing.diagnosis?.id).toBe('lifecycle-rule-selects-nothing');
+    expect(nothing.diagnosis?.mistake).toContain('v1, v2, v3, v4, v5, v6');
+    await preview(repo, [untaggedAfter(1, 1), keepVersions(3, ['v*'], 2)]);
+    const naive = await check();
+    expect(naive.diagnosis?.id).toBe('lifecycle-expires-needed-image');
+    expect(naive.diagnosis?.mistake).toContain('v1 (rule 2)');
+    await preview(repo, [keepV1, untaggedAfter(7), keepVersions(3)]);
+    const keeps = await check();
+    expect(keeps.diagnosis?.id).toBe('lifecycle-keeps-too-much');
+    expect(keeps.diagnosis?.mistake).toMatch(/<untagged sha256:.*\$[0-9.e-]+ a month .*500 MB application image, \$0\.10 a month/);
+    await preview(repo, [keepV1, untaggedAfter(1), keepVersions(2)]);
+    const tooMuch = await check();
+    expect(tooMuch.diagnosis?.id).toBe('lifecycle-expires-too-much');
+    expect(tooMuch.diagnosis?.mistake).toContain('v4');
+    await preview(repo, good);
+    const passed = await check();
+    expect(passed.status, passed.summary).toBe('pass');
+    expect(passed.evidence.join('\n')).toMatch(/Storage it frees: \$/);
+
+    // The image lesson 13 needs, deleted by hand: named as gone.
+    await sh(awsCmd(`ecr batch-delete-image --repository-name ${repo} --image-ids imageTag=v1`));
+    expect((await check()).diagnosis?.id).toBe('lifecycle-needed-image-gone');
+  });
+
+  it('applied: not saved, saved but not yet due, then expired once the clock moves; on AWS the saved policy alone', async () => {
+    const repo = 'lc-applied';
+    await lessonRepository(repo);
+    const check = async () => runCheck('lifecycle-applied', await context(repo), intent);
+    expect((await check()).diagnosis?.id).toBe('lifecycle-not-applied');
+    const refused = await putPolicy(repo, [rule(1, { tagStatus: 'tagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 })]);
+    expect(refused.code).not.toBe(0);
+    expect((await check()).diagnosis?.id).toBe('lifecycle-tagged-without-filter');
+    expect((await putPolicy(repo, good)).code).toBe(0);
+    // v2 and v3 go at the next run; the untagged images are minutes old, so they stay.
+    await sandbox.backend.applyLifecyclePolicies({ repositoryName: repo });
+    const early = await check();
+    expect(early.diagnosis?.id).toBe('lifecycle-not-yet-expired');
+    expect(early.diagnosis?.mistake).toContain('<untagged');
+
+    // On the aws target the check verifies the saved policy, and says why it stops there.
+    const onAws = await runCheck('lifecycle-applied', checkContext({ ...(await resolvedFor(repo)), target: 'aws' }, env), intent);
+    expect(onAws.status).toBe('pass');
+    expect(onAws.evidence.join('\n')).toContain('AWS applies a lifecycle policy within 24 hours');
+
+    await sandbox.store.advanceClock(2 * 86_400);
+    try {
+      await sandbox.backend.applyLifecyclePolicies({ repositoryName: repo });
+      const done = await check();
+      expect(done.status, done.summary).toBe('pass');
+      expect(done.summary).toContain('5 remain');
+      const left = (await sh(awsCmd(`ecr list-images --repository-name ${repo} --query 'imageIds[].imageTag' --output text`))).output.split(/\s+/).filter(Boolean).sort();
+      expect(left).toEqual(['nightly', 'v1', 'v4', 'v5', 'v6']);
+    } finally {
+      await sandbox.store.resetClock();
+    }
+  });
+});
+
+describe('promotion without pulling (image-promoted)', () => {
+  const params = { from: 'v1', to: 'prod' };
+  const uriOf = (repo: string) => `${sandbox.registryHost}/${repo}`;
+  const manifestCmd = (repo: string, tag: string) => awsCmd(`ecr batch-get-image --repository-name ${repo} --image-ids imageTag=${tag} --output text --query 'images[].imageManifest'`);
+  const promote = (repo: string, from: string, extra = '') =>
+    sh(`MANIFEST=$(${manifestCmd(repo, from)}) && ${awsCmd(`ecr put-image --repository-name ${repo} --image-tag prod --image-manifest "$MANIFEST" ${extra}`)}`);
+
+  async function repoWithVersions(repo: string, mutability = 'MUTABLE'): Promise<void> {
+    await createRepo(repo, `--image-tag-mutability ${mutability}`);
+    await login();
+    for (const v of ['v1', 'v2']) {
+      await build(`${uriOf(repo)}:${v}`, `${repo} ${v}`);
+      expect((await sh(`docker push ${uriOf(repo)}:${v}`)).code).toBe(0);
+    }
+  }
+
+  it('the source missing, then not promoted, then a wrong media type, then promoted; on AWS the digest alone', async () => {
+    const repo = 'promote-ok';
+    await createRepo(repo);
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('promotion-source-missing');
+    await login();
+    await build(`${uriOf(repo)}:v1`, repo);
+    expect((await sh(`docker push ${uriOf(repo)}:v1`)).code).toBe(0);
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('not-promoted');
+    const wrongType = await promote(repo, 'v1', '--image-manifest-media-type application/vnd.oci.image.manifest.v1+json');
+    expect(wrongType.code).not.toBe(0);
+    expect(wrongType.output).toContain('InvalidParameterException');
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('put-image-media-type');
+    expect((await promote(repo, 'v1')).code).toBe(0);
+    const promoted = await runCheck('image-promoted', await context(repo), params);
+    expect(promoted.status).toBe('pass');
+    expect(promoted.evidence.join('\n')).toContain('How prod arrived: the PutImage API');
+    const onAws = await runCheck('image-promoted', checkContext({ ...(await resolvedFor(repo)), target: 'aws' }, env), params);
+    expect(onAws.status).toBe('pass');
+    expect(onAws.evidence.join('\n')).toContain('verified the digest only');
+  });
+
+  it("the manifest of another image put as prod", async () => {
+    const repo = 'promote-other';
+    await repoWithVersions(repo);
+    expect((await promote(repo, 'v2')).code).toBe(0);
+    const result = await runCheck('image-promoted', await context(repo), params);
+    expect(result.diagnosis?.id).toBe('promoted-other-image');
+    expect(result.diagnosis?.mistake).toContain('the image tagged v2');
+  });
+
+  it('prod already taken in an IMMUTABLE repository', async () => {
+    const repo = 'promote-immutable';
+    await repoWithVersions(repo, 'IMMUTABLE');
+    expect((await promote(repo, 'v2')).code).toBe(0);
+    const refused = await promote(repo, 'v1');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('ImageTagAlreadyExistsException');
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('promoted-tag-immutable');
+  });
+
+  it('promoted by pulling, tagging and pushing through the learner’s machine', async () => {
+    const repo = 'promote-push';
+    await repoWithVersions(repo);
+    const pulled = await sh(`docker rmi ${uriOf(repo)}:v1 && docker pull ${uriOf(repo)}:v1 && docker tag ${uriOf(repo)}:v1 ${uriOf(repo)}:prod && docker push ${uriOf(repo)}:prod`);
+    expect(pulled.code, pulled.output).toBe(0);
+    images.push(`${uriOf(repo)}:prod`);
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('promoted-by-push');
+    // The fix the diagnosis gives: remove the tag, then promote with the API.
+    expect((await sh(awsCmd(`ecr batch-delete-image --repository-name ${repo} --image-ids imageTag=prod`))).code).toBe(0);
+    expect((await promote(repo, 'v1')).code).toBe(0);
+    expect(await diagnosis('image-promoted', await context(repo), params)).toBe('pass');
+  });
+});
+
 describe('every diagnosis in the table has a test above', () => {
   it('lists them', async () => {
     const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/check/diagnoses.ts'), 'utf8');
@@ -266,7 +474,8 @@ describe('every diagnosis in the table has a test above', () => {
     const tested = fs.readFileSync(import.meta.filename, 'utf8');
     // Diagnoses about the environment (docker down, network, throttling) or made only by the
     // runner are covered in their own tests.
-    const elsewhere = ['expired-credentials', 'access-denied', 'throttled', 'unreachable', 'docker-down', 'quiz-not-passed', 'sso-expired', 'unknown-region'];
+    // lifecycle-preview-running needs AWS's slow preview: test/checks/lifecycle.test.ts.
+    const elsewhere = ['expired-credentials', 'access-denied', 'throttled', 'unreachable', 'docker-down', 'quiz-not-passed', 'sso-expired', 'unknown-region', 'lifecycle-preview-running'];
     for (const id of ids) if (!elsewhere.includes(id!)) expect(tested, id).toContain(`'${id}'`);
     expect(ids.length).toBeGreaterThan(15);
   });

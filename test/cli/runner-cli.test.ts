@@ -38,14 +38,14 @@ describe('ecr-workbook without a terminal', () => {
 });
 
 describe('status, lessons, check, skip, hint as scripts use them', () => {
-  it('status --json on a fresh start: nine lessons, the first step current, plain colourless text otherwise', () => {
+  it('status --json on a fresh start: every lesson, the first step current, plain colourless text otherwise', () => {
     const r = cli('status', '--json');
     expect(r.status).toBe(0);
     const status = JSON.parse(r.stdout);
     expect(status).toMatchObject({ target: 'sandbox', currentStep: 'knowledge-check' });
-    expect(status.lessons).toHaveLength(9);
+    expect(status.lessons).toHaveLength(11);
     const text = cli('status').stdout;
-    expect(text).toContain('0 of 9 steps passed');
+    expect(text).toContain('0 of 14 steps passed');
     expect(text).not.toMatch(/\x1b\[/);
   });
 
@@ -53,6 +53,7 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     const lessons = JSON.parse(cli('lessons', '--json').stdout);
     expect(lessons.map((l: { id: string }) => l.id)).toEqual([
       'why-ecr', 'configure-cli', 'create-repository', 'authenticate-docker', 'build-image', 'tag-image', 'push-image', 'verify', 'clean-up',
+      'lifecycle-policies', 'promote-image',
     ]);
   });
 

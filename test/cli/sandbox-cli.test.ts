@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processAlive } from '../../src/sandbox/runtime.js';
+import { processAlive } from '../../src/util/daemon.js';
 import { BIN, freePort, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
@@ -123,6 +123,31 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     const bad = cli('sandbox', 'env', '--shell', 'tcsh');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Allowed choices are sh, fish, powershell');
+  });
+
+  it("prints the second account's administrator (--account second), and the aws configure commands for a named profile", () => {
+    const main = JSON.parse(cli('sandbox', 'env', '--json').stdout);
+    expect(main).toMatchObject({ AWS_ENDPOINT_URL_IAM: `http://localhost:${port}`, ECR_WORKBOOK_REGISTRY: `localhost:${port}` });
+    const second = JSON.parse(cli('sandbox', 'env', '--account', 'second', '--json').stdout);
+    expect(second).toMatchObject({ AWS_ENDPOINT_URL_IAM: `http://localhost:${port}`, ECR_WORKBOOK_REGISTRY: `127.0.0.1:${port}` });
+    expect(second.AWS_ACCESS_KEY_ID).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(second.AWS_ACCESS_KEY_ID).not.toBe(main.AWS_ACCESS_KEY_ID);
+    const awsCli = installedAwsClis().find((c) => c.readsEndpointEnv);
+    if (!awsCli) return;
+    const whoAmI = (script: string) => JSON.parse(execFileSync('bash', ['-c', script], { env, encoding: 'utf8' }));
+    expect(whoAmI(`eval "$(node ${BIN} sandbox env --account second)" && "${awsCli.path}" sts get-caller-identity --output json`)).toEqual({
+      UserId: expect.stringMatching(/^AIDA/),
+      Account: '111122223333',
+      Arn: 'arn:aws:iam::111122223333:user/partner-admin',
+    });
+    // The learner's own aws CLI writes the profile; the workbook only prints the commands.
+    const commands = cli('sandbox', 'env', '--account', 'second', '--aws-profile', 'partner');
+    expect(commands.status).toBe(0);
+    expect(commands.stdout).toContain(`aws configure set aws_access_key_id ${second.AWS_ACCESS_KEY_ID} --profile partner\n`);
+    execFileSync('bash', ['-c', commands.stdout.replaceAll('aws configure', `"${awsCli.path}" configure`)], { env });
+    expect(whoAmI(`eval "$(node ${BIN} sandbox env)" && "${awsCli.path}" sts get-caller-identity --profile partner --output json`).Arn).toBe(
+      'arn:aws:iam::111122223333:user/partner-admin',
+    );
   });
 
   it('stops cleanly: no process, no container, state kept for next time', () => {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findStep, loadCourse, type Course } from '../../src/course/load.js';
 import { renderSolution } from '../../src/course/render.js';
 import { buildVars } from '../../src/course/vars.js';
 import { pageText } from '../../src/sandbox/console/messages.js';
 import { renderPushCommands } from '../../src/sandbox/console/push-commands.js';
+import { launchChromium } from '../helpers/browser.js';
 import { ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -23,16 +24,6 @@ type Sandbox = TestSandbox;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'console');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const FLOW_TIMEOUT = 180_000;
 const MANIFEST_ACCEPT = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
 
@@ -85,7 +76,7 @@ beforeAll(async () => {
   sandbox = await startTestSandbox();
   env = isolatedCliEnv(sandbox);
   course = await loadCourse();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sandbox.endpoint });
   page = await context.newPage();

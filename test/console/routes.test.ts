@@ -117,12 +117,14 @@ describe('the page and its files', () => {
     expect((await consoleCall('GET', '/nope')).status).toBe(404);
   });
 
-  it('serves console.js and console.css from the package, and nothing else under /console/assets/', async () => {
+  it('serves console.js, dom.js and console.css from the package, and nothing else under /console/assets/', async () => {
     const files = loadAssets();
-    const js = await consoleCall('GET', '/console/assets/console.js');
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(js.text).toBe(files.get('console.js')!.body.toString('utf8'));
+    for (const name of ['console.js', 'dom.js']) {
+      const js = await consoleCall('GET', `/console/assets/${name}`);
+      expect(js.status).toBe(200);
+      expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(js.text).toBe(files.get(name)!.body.toString('utf8'));
+    }
     const css = await consoleCall('GET', '/console/assets/console.css');
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     for (const bad of ['/console/assets/index.ts', '/console/assets/../index.ts', '/console/assets/%2e%2e%2fmessages.ts', '/console/assets/']) {

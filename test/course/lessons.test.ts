@@ -35,7 +35,7 @@ function contexts(assets: string): RenderContext[] {
 }
 
 describe('the shipped course', () => {
-  it('has the nine core lessons in order', () => {
+  it('has the nine core lessons in order, then the team lessons (numbers may have gaps)', () => {
     expect(course.lessons.map((l) => `${String(l.number).padStart(2, '0')}-${l.id}`)).toEqual([
       '01-why-ecr',
       '02-configure-cli',
@@ -46,10 +46,12 @@ describe('the shipped course', () => {
       '07-push-image',
       '08-verify',
       '09-clean-up',
+      '12-lifecycle-policies',
+      '13-promote-image',
     ]);
   });
 
-  it('names one check per step, in the order of the core path', () => {
+  it('names one check per step, in the order of the course', () => {
     expect(course.steps.map((s) => s.check)).toEqual([
       'knowledge-check',
       'caller-identity',
@@ -60,8 +62,13 @@ describe('the shipped course', () => {
       'image-pushed',
       'image-verified',
       'repository-deleted',
+      'lifecycle-images',
+      'lifecycle-preview',
+      'lifecycle-applied',
+      'image-promoted',
+      'repository-deleted',
     ]);
-    expect(course.steps.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(course.steps.map((s) => s.index)).toEqual(course.steps.map((_, i) => i));
     expect(new Set(course.steps.map((s) => s.id)).size).toBe(course.steps.length);
     for (const step of course.steps) expect(isCheckId(step.check)).toBe(true);
   });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CourseError, loadCourse, parseLesson, readCourse } from '../../src/course/load.js';
+import { CHECK_PARAMS } from '../../src/course/schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const badDir = path.join(here, '..', 'fixtures', 'lessons-bad');
@@ -20,7 +21,7 @@ describe('a deliberately broken lessons folder', () => {
       'lessons-bad/02-broken.md: objectives: must have at least 1',
       'lessons-bad/02-broken.md: steps[0].id: must be kebab-case (lowercase letters and digits joined by dashes)',
       'lessons-bad/02-broken.md: steps[0].hints: must have at least 2',
-      "lessons-bad/02-broken.md: steps[0].check: unknown check 'no-such-check' (known: knowledge-check, caller-identity, repository-configured, docker-logged-in, image-built, image-tagged, image-pushed, image-verified, repository-deleted)",
+      `lessons-bad/02-broken.md: steps[0].check: unknown check 'no-such-check' (known: ${Object.keys(CHECK_PARAMS).join(', ')})`,
       'lessons-bad/02-broken.md: steps[1]: unknown key: hint',
       'lessons-bad/02-broken.md: steps[1].solution: must have at least 1',
       "lessons-bad/02-broken.md: id: must equal the file name's slug 'broken' (it is 'brokn')",

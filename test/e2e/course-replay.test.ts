@@ -26,6 +26,11 @@ describe('the course, replayed end to end', () => {
         'push-image',
         'verify-image',
         'delete-repository',
+        'push-versions',
+        'preview-policy',
+        'apply-policy',
+        'promote-prod',
+        'clean-up-promotion',
       ]);
       expect(report.filter((line) => line.includes(' | ')), report.join('\n')).toEqual([]);
     });

@@ -1,16 +1,16 @@
 import crypto from 'node:crypto';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { ecrClient } from './sandbox.js';
+import { ecrClient, type CredentialOverrides } from './sandbox.js';
 
 /** sha256 digest of some bytes, as registries name blobs and manifests. */
 export function sha256Digest(bytes: Uint8Array | string): string {
   return `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** `Basic <token>` from the sandbox's GetAuthorizationToken (optionally signed for another region). */
-export async function registryAuthorization(sandbox: RunningSandbox, region?: string): Promise<string> {
-  const client = ecrClient(sandbox, region ? { region } : {});
+/** `Basic <token>` from the sandbox's GetAuthorizationToken (optionally signed for another region, or as another identity). */
+export async function registryAuthorization(sandbox: Pick<RunningSandbox, 'endpoint' | 'region' | 'credentials'>, region?: string, as: CredentialOverrides = {}): Promise<string> {
+  const client = ecrClient(sandbox, { ...as, ...(region ? { region } : {}) });
   try {
     const out = await client.send(new GetAuthorizationTokenCommand({}));
     return `Basic ${out.authorizationData![0]!.authorizationToken!}`;

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
@@ -24,6 +25,27 @@ export function learnerHome(home: string): NodeJS.ProcessEnv {
   };
 }
 
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI with exactly `env`, without a terminal. Asynchronous, so a sandbox or a
+ * classroom this same process serves can answer it.
+ */
+export function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
 /** A fresh temp folder under the OS temp dir. */
 export function tempDir(prefix = 'ecrwb-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -42,29 +64,40 @@ export async function startTestSandbox(options: Partial<SandboxOptions> = {}): P
   return Object.assign(sandbox, { dir });
 }
 
-/** SDK v3 ECR client for the sandbox, with its issued credentials (or others, to test failures). */
-export function ecrClient(sandbox: SandboxAddress, overrides: { region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): ECRClient {
-  return new ECRClient({
+/** Credentials to call the sandbox with instead of its learner's: another user's keys, or a role session's. */
+export interface CredentialOverrides {
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+}
+
+/** The SDK client options for the sandbox: its endpoint and region, the learner's keys unless others are given. */
+function clientConfig(sandbox: SandboxAddress, overrides: CredentialOverrides) {
+  return {
     endpoint: sandbox.endpoint,
     region: overrides.region ?? sandbox.region,
     credentials: {
       accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
       secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
+      ...(overrides.sessionToken ? { sessionToken: overrides.sessionToken } : {}),
     },
     maxAttempts: 1,
-  });
+  };
 }
 
-export function stsClient(sandbox: SandboxAddress, overrides: { accessKeyId?: string; secretAccessKey?: string } = {}): STSClient {
-  return new STSClient({
-    endpoint: sandbox.endpoint,
-    region: sandbox.region,
-    credentials: {
-      accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
-      secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
-    },
-    maxAttempts: 1,
-  });
+/** SDK v3 ECR client for the sandbox, with its issued credentials (or others, to test failures). */
+export function ecrClient(sandbox: SandboxAddress, overrides: CredentialOverrides = {}): ECRClient {
+  return new ECRClient(clientConfig(sandbox, overrides));
+}
+
+export function stsClient(sandbox: SandboxAddress, overrides: CredentialOverrides = {}): STSClient {
+  return new STSClient(clientConfig(sandbox, overrides));
+}
+
+/** SDK v3 IAM client for the sandbox (IAM is served on the same endpoint, told apart by the signing name). */
+export function iamClient(sandbox: SandboxAddress, overrides: CredentialOverrides = {}): IAMClient {
+  return new IAMClient(clientConfig(sandbox, overrides));
 }
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { confirmAwsTarget } from '../../src/aws/confirmation.js';
 import { deleteOwned, planCleanup } from '../../src/aws/cleanup.js';
+import { removeRepositoryImages } from '../../src/runner/course-check.js';
 import { openSession, type Session } from '../../src/runner/session.js';
 import { resolveAws } from '../../src/targets/aws.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
@@ -42,7 +43,8 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
     const plan = await planCleanup(resolved, { progress: session.store.progress });
     await deleteOwned(resolved, plan);
     const after = await planCleanup(resolved, { progress: session.store.progress });
-    await sh(`docker rmi -f ${repo}:v1 ${resolved.registryHost}/${resolved.repositoryName}:v1 >/dev/null 2>&1 || true`, env, work);
+    await sh(`docker rmi -f ${repo}:v1 >/dev/null 2>&1 || true`, env, work);
+    await removeRepositoryImages(`${resolved.registryHost}/${resolved.repositoryName}`, env, work);
     expect(after.owned.map((r) => `${r.name} (${r.region})`)).toEqual([]);
   }, 300_000);
 

@@ -1,5 +1,5 @@
 import { runShell } from '../../src/util/shell.js';
-import { replaySteps, type ReplayStep } from '../../src/runner/course-check.js';
+import { assetsOfThisRun, replaySteps, type ReplayStep } from '../../src/runner/course-check.js';
 import { renderCommand, type RenderContext } from '../../src/course/render.js';
 import { solutionFor } from '../../src/course/target.js';
 import { templateVars, type Session } from '../../src/runner/session.js';
@@ -33,7 +33,8 @@ export const sh = runShell;
 /** Replays every step; the caller cleans up (the last lesson deletes the repository itself). */
 export async function replayAwsCourse(options: AwsReplayOptions): Promise<ReplayStep[]> {
   const { session, resolved, env, cwd } = options;
-  const ctx: RenderContext = { target: 'aws', vars: templateVars(session, resolved), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) };
+  const vars = { ...templateVars(session, resolved), assets: assetsOfThisRun(session.course.assetsDir, cwd) };
+  const ctx: RenderContext = { target: 'aws', vars, ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) };
   // A build left over from an earlier run would make the build step pass before it runs.
   await sh(`docker rmi -f ${ctx.vars.image} ${ctx.vars.repositoryUri}:${ctx.vars.tag} >/dev/null 2>&1 || true`, env, cwd);
   return replaySteps(session, resolved, env, cwd, {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { emptyProgress, isDone, isPassed, nextStep, progressFile, ProgressStore, summarize, type Progress } from '../../src/progress/store.js';
+import { emptyProgress, isDone, isPassed, nextStep, progressFile, ProgressStore, summarize, type Progress, type ReviewCard } from '../../src/progress/store.js';
 
 const ORDER = ['knowledge-check', 'caller-identity', 'create-repository', 'docker-login', 'build-image'];
 
@@ -117,6 +117,27 @@ describe('ProgressStore', () => {
     expect(store.progress).toEqual({ version: 1, target: 'aws', steps: {} });
   });
 
+  it('remembers the classroom a learner joined, keeps it through reset, and forgets it on leave', async () => {
+    const member = { url: 'http://127.0.0.1:5124', code: 'K7MQ4PXA', name: 'alice', token: 'tok', roomId: 'r1', target: 'sandbox' as const, joinedAt: '2025-01-02T03:04:05.000Z' };
+    const { store } = await ProgressStore.open();
+    await store.markPassed('caller-identity');
+    await store.setClassroom(member);
+    expect((await ProgressStore.open()).store.progress.classroom).toEqual(member);
+    await store.reset();
+    expect((await ProgressStore.open()).store.progress.classroom).toEqual(member);
+    await store.setClassroom(undefined);
+    expect((await ProgressStore.open()).store.progress).not.toHaveProperty('classroom');
+  });
+
+  it('treats a classroom entry without its token (or with an unknown target) as a corrupt file', async () => {
+    for (const classroom of [{ url: 'http://x:1', code: 'K7MQ4PXA', name: 'alice', roomId: 'r', target: 'sandbox', joinedAt: 'now' }, { url: 'http://x:1', code: 'C', name: 'a', token: 't', roomId: 'r', target: 'moon', joinedAt: 'now' }]) {
+      fs.writeFileSync(progressFile(), JSON.stringify({ version: 1, target: 'sandbox', steps: {}, classroom }));
+      const { warning, store } = await ProgressStore.open();
+      expect(warning).toMatch(/does not have the expected shape/);
+      expect(store.progress.classroom).toBeUndefined();
+    }
+  });
+
   it('reports corruption found by a later change through onWarning', async () => {
     const warnings: string[] = [];
     const { store } = await ProgressStore.open({ onWarning: (m) => warnings.push(m) });
@@ -197,5 +218,59 @@ describe('current step', () => {
     // Checking a skipped step later records the real result.
     await store.markPassed('caller-identity');
     expect(summarize(store.progress, ORDER)).toEqual({ passed: 2, skipped: 0, failed: 0, pending: 3 });
+  });
+});
+
+describe('interview review state', () => {
+  const card = (over: Partial<ReviewCard> = {}): ReviewCard => ({
+    due: '2025-01-05T00:00:00.000Z',
+    stability: 3.1,
+    difficulty: 5.2,
+    scheduledDays: 3,
+    learningSteps: 0,
+    reps: 2,
+    lapses: 0,
+    state: 'review',
+    lastReview: '2025-01-02T00:00:00.000Z',
+    ...over,
+  });
+
+  it('round-trips beside the rest of progress, each change re-reading the file first', async () => {
+    const { store: quiz } = await ProgressStore.open();
+    const { store: check } = await ProgressStore.open();
+    await quiz.reviewQuestion('login-command', () => card());
+    // Another process (a `check` in the other terminal) changes the file in between.
+    await check.markPassed('caller-identity');
+    await quiz.reviewQuestion('login-command', (prior) => card({ reps: prior!.reps + 1 }));
+    await quiz.reviewQuestion('token-lifetime', (prior) => card({ state: prior ? 'relearning' : 'learning' }));
+    const { store } = await ProgressStore.open();
+    expect(store.progress.steps['caller-identity']?.status).toBe('passed');
+    expect(store.progress.review).toEqual({ 'login-command': card({ reps: 3 }), 'token-lifetime': card({ state: 'learning' }) });
+    // A step change keeps the cards.
+    await check.markFailed('docker-login');
+    expect((await ProgressStore.open()).store.progress.review?.['login-command']?.reps).toBe(3);
+  });
+
+  it('a malformed card makes the file corrupt like any other bad field: moved aside, with the cards in it', async () => {
+    for (const bad of [card({ state: 'mature' as ReviewCard['state'] }), card({ due: 'soon' }), card({ reps: -1 }), card({ stability: Number.NaN }), { due: '2025-01-05T00:00:00.000Z' }]) {
+      const text = JSON.stringify({ version: 1, target: 'sandbox', steps: { 'caller-identity': { status: 'passed', at: '2025-01-01T00:00:00.000Z', attempts: 1 } }, review: { q: bad } });
+      fs.writeFileSync(progressFile(), text);
+      const { store, warning } = await ProgressStore.open();
+      expect(warning, JSON.stringify(bad)).toMatch(/does not have the expected shape/);
+      expect(store.progress).toEqual(emptyProgress());
+      const moved = fs.readdirSync(home).filter((f) => f.startsWith('progress.json.corrupt-'));
+      expect(moved.map((f) => fs.readFileSync(path.join(home, f), 'utf8'))).toContain(text);
+      for (const f of moved) fs.rmSync(path.join(home, f));
+    }
+    fs.writeFileSync(progressFile(), JSON.stringify({ version: 1, target: 'sandbox', steps: {}, review: [] }));
+    expect((await ProgressStore.open()).warning).toMatch(/expected shape/);
+  });
+
+  it('reset forgets the cards with the steps; settings stay', async () => {
+    const { store } = await ProgressStore.open();
+    await store.setSettings({ region: 'eu-west-1' });
+    await store.reviewQuestion('login-command', () => card());
+    await store.reset();
+    expect(store.progress).toEqual({ version: 1, target: 'sandbox', region: 'eu-west-1', steps: {} });
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/course/load.js';
 import { BIN, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
+import { waitOn } from '../helpers/tmux.js';
 
 // The interactive workbook driven through a real pseudo-terminal (tmux send-keys and
 // capture-pane), as a learner at a keyboard: lesson 01 (the knowledge check) and lesson 02
@@ -33,17 +34,6 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'wb:0');
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'wb:0', ...k);
 
-/** Polls a terminal's screen until it shows `text`; the error shows the screen as it was. */
-async function waitOn(capture: () => string, text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = capture();
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${String(text)}; the screen shows:\n${last}`);
-}
 const waitFor = (text: string | RegExp, timeoutMs?: number) => waitOn(screen, text, timeoutMs);
 
 describe('the interactive workbook in a terminal', () => {
@@ -91,6 +81,16 @@ describe('the interactive workbook in a terminal', () => {
     keys('Enter'); // each prompt starts on its first choice: "Check now"
     await waitFor(/✔ PASS.*arn:aws:iam::123456789012:user\/ecr-learner/);
     await waitFor('Lesson 2 is done.');
+  });
+
+  it('the menu has Interview practice: its own menu, a review with nothing due, and back', async () => {
+    await waitFor('What next?');
+    keys('Down', 'Down', 'Enter'); // Continue, Choose a lesson, Interview practice
+    await waitFor(/Interview practice: 0 due, 0 of \d+ questions seen, 0 mastered/);
+    keys('Down', 'Enter'); // Review only what is due (0)
+    await waitFor('Nothing is due for review. Start with new questions: ecr-workbook quiz');
+    keys('Up', 'Enter'); // Back (the last choice; the list wraps)
+    await waitFor(/What next\?[\s\S]*Interview practice[\s\S]*Status[\s\S]*Quit\s*$/);
   });
 
   it('quits cleanly from the menu and saves progress', async () => {

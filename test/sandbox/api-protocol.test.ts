@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
+import { revokeFromLearner } from '../helpers/iam.js';
 import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { digestOf, expectAwsError, rawEcr, repoName, seedImage, target, withApiSandbox } from './api-helpers.js';
 
@@ -310,10 +311,11 @@ describe('GetAuthorizationToken', () => {
     );
   });
 
-  it('AccessDeniedException when the sandbox is told to deny it', async () => {
-    const denied = await startTestSandbox({ withoutRegistry: true, deniedActions: ['ecr:GetAuthorizationToken'] });
+  it('AccessDeniedException, in AWS words, once the learner no longer has the permission', async () => {
+    const denied = await startTestSandbox({ withoutRegistry: true });
     const client = ecrClient(denied);
     try {
+      await revokeFromLearner(denied, ['ecr:GetAuthorizationToken']);
       await expectAwsError(
         client.send(new GetAuthorizationTokenCommand({})),
         'AccessDeniedException',

@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
-import path from 'node:path';
 import { CreateRepositoryCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsCli, ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
+import { buildImage, docker, ok, removeBuiltImages, run, sh, uniqueName, type Run } from '../helpers/docker.js';
+import { type AwsCli, ecrClient, installedAwsClis, isolatedCliEnv, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * The learner's flow with the real `docker` and every installed `aws` CLI against the sandbox,
@@ -15,48 +13,6 @@ type Sandbox = TestSandbox;
 const clis = installedAwsClis();
 const FLOW_TIMEOUT = 240_000;
 let sandbox: Sandbox;
-const localImages = new Set<string>();
-
-interface Run {
-  exitCode: number;
-  all: string;
-}
-
-async function run(file: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
-  const result = await execa(file, args, { env, extendEnv: false, reject: false, all: true, input, timeout: 180_000 });
-  return { exitCode: result.exitCode ?? -1, all: result.all ?? '' };
-}
-
-/** Runs a shell pipeline exactly as a learner types it, failing on any stage. */
-function sh(script: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return run('bash', ['-c', `set -euo pipefail\n${script}`], env);
-}
-
-async function ok(result: Promise<Run>): Promise<string> {
-  const r = await result;
-  if (r.exitCode !== 0) throw new Error(`command failed (${r.exitCode}):\n${r.all}`);
-  return r.all;
-}
-
-function docker(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return run('docker', args, env);
-}
-
-function uniqueName(prefix: string): string {
-  return `${prefix}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
-}
-
-/** Builds a FROM-scratch image with unique content (so no layer was ever pushed before) and tags it `target`. */
-async function buildImage(target: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const context = scratchBuildContext(path.join(tempDir('ecrwb-build-'), 'ctx'), `ecr-workbook test ${crypto.randomUUID()}\n`);
-  const local = `ecrwb-test/${uniqueName('img')}:latest`;
-  localImages.add(local);
-  const id = (await ok(docker(['build', '-q', '-t', local, context], env))).trim().split('\n').pop()!;
-  // By id too: an image whose tag later moves to a newer build keeps no name to remove it by.
-  localImages.add(id);
-  localImages.add(target);
-  await ok(docker(['tag', local, target], env));
-}
 
 function loginScript(cli: AwsCli, sb: Sandbox, extra = ''): string {
   return `'${cli.path}' ecr get-login-password --endpoint-url '${sb.endpoint}' ${extra} | docker login --username AWS --password-stdin '${sb.registryHost}'`;
@@ -90,7 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (localImages.size > 0) await execa('docker', ['rmi', '-f', ...localImages], { reject: false });
+  await removeBuiltImages();
   await sandbox?.stop();
 });
 

@@ -7,8 +7,10 @@ import { manifestDigest } from '../../src/sandbox/backend/images.js';
 import { MAX_MANIFEST_BYTES } from '../../src/sandbox/config.js';
 import { REGISTRY_ERRORS, type RegistryErrorName } from '../../src/sandbox/registry/errors.js';
 import { createRegistryProxy, type RegistryProxy } from '../../src/sandbox/registry/proxy.js';
+import { DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
+import { createUser } from '../helpers/iam.js';
 import { RegistryHttp, registryAuthorization } from '../helpers/registry-http.js';
-import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { ecrClient, iamClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * Every entry of the registry error table, each provoked through the proxy over HTTP. The
@@ -63,7 +65,9 @@ beforeAll(async () => {
   });
   const stubPort = await listen(stub);
   proxy = createRegistryProxy({
-    backend: sandbox.backend,
+    backends: [sandbox.backend, sandbox.secondBackend],
+    iam: sandbox.iam,
+    authorizer: sandbox.authorizer,
     upstream: { host: '127.0.0.1', port: stubPort, username: 'stub', password: 'stub-password', realm: STUB_REALM },
     upstreamTimeouts: { connectMs: 2_000, idleMs: 60_000, watchMs: 0 },
     region: sandbox.region,
@@ -95,6 +99,25 @@ const scenarios: { [N in RegistryErrorName]: Scenario<N> } = {
     const s = sandbox.store.state;
     const old = issueToken(s.tokenSecret, { region: sandbox.region, accessKeyId: s.credentials.accessKeyId, accountId: s.accountId }, 10, Date.now() / 1000 - 100);
     return { res: await registry.request('GET', `/v2/${MUTABLE}/tags/list`, { auth: `Basic ${old.authorizationToken}` }), args: [] };
+  },
+  credentialsRevoked: async () => {
+    const user = await createUser(sandbox, 'leaver', { managed: ['AmazonEC2ContainerRegistryReadOnly'] });
+    const auth = await registryAuthorization(sandbox, undefined, user);
+    expect((await registry.request('GET', `/v2/${MUTABLE}/tags/list`, { auth })).status).toBe(200);
+    const iam = iamClient(sandbox);
+    await iam.send(new DeleteAccessKeyCommand({ UserName: 'leaver', AccessKeyId: user.accessKeyId }));
+    iam.destroy();
+    return { res: await registry.request('GET', `/v2/${MUTABLE}/tags/list`, { auth }), args: [] };
+  },
+  accessDenied: async () => {
+    const reader = await createUser(sandbox, 'reader', { managed: ['AmazonEC2ContainerRegistryReadOnly'] });
+    const auth = await registryAuthorization(sandbox, undefined, reader);
+    return {
+      res: await registry.request('POST', `/v2/${MUTABLE}/blobs/uploads/`, { auth }),
+      args: [
+        `User: ${reader.arn} is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:${sandbox.region}:${sandbox.accountId}:repository/${MUTABLE} because no identity-based policy allows the ecr:InitiateLayerUpload action`,
+      ],
+    };
   },
   tokenForOtherRegion: async () => ({
     res: await registry.request('GET', '/v2/', { auth: await registryAuthorization(sandbox, 'ap-southeast-2') }),

@@ -39,7 +39,7 @@ function schema2(layerSizes: number[], seed = 'a'): string {
 }
 
 function push(repo: RepositoryRecord, manifest: string, tag?: string, now = 1_700_000_100, contentType?: string) {
-  return recordManifestPush(repo, { digest: manifestDigest(manifest), tag, manifest, parsed: parseManifest(manifest, contentType) }, now);
+  return recordManifestPush(repo, { digest: manifestDigest(manifest), tag, manifest, parsed: parseManifest(manifest, contentType), via: 'registry' }, now);
 }
 
 describe('parseManifest and imageSizeInBytes', () => {
@@ -120,7 +120,22 @@ describe('recordManifestPush', () => {
       manifestMediaType: MEDIA_TYPES.dockerManifest,
       artifactMediaType: 'application/vnd.docker.container.image.v1+json',
       manifest,
+      tagArrivals: { v1: { via: 'registry', at: 1_700_000_123.5 } },
     });
+  });
+
+  it('records how each tag arrived, and forgets it when the tag moves away', () => {
+    const repo = repository();
+    const v1 = schema2([1], 'a');
+    push(repo, v1, 'v1', 100);
+    const promoted = recordManifestPush(repo, { digest: manifestDigest(v1), tag: 'prod', manifest: v1, parsed: parseManifest(v1), via: 'put-image' }, 200);
+    expect(promoted.tagArrivals).toEqual({ v1: { via: 'registry', at: 100 }, prod: { via: 'put-image', at: 200 } });
+    // The same tag pushed again onto the same image keeps its first arrival.
+    push(repo, v1, 'prod', 300);
+    expect(promoted.tagArrivals?.prod).toEqual({ via: 'put-image', at: 200 });
+    const other = push(repo, schema2([2], 'b'), 'prod', 400);
+    expect(promoted.tagArrivals).toEqual({ v1: { via: 'registry', at: 100 } });
+    expect(other.tagArrivals).toEqual({ prod: { via: 'registry', at: 400 } });
   });
 
   it('moves a tag to the new image; the old one stays, untagged when that was its last tag', () => {

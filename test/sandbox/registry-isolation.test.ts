@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processAlive } from '../../src/sandbox/runtime.js';
+import { processAlive } from '../../src/util/daemon.js';
 import { containerLabel, SANDBOX_LABEL } from '../../src/sandbox/registry/container.js';
 import { RegistryHttp, registryErrorOf } from '../helpers/registry-http.js';
 import { BIN, freePort, learnerHome, scratchBuildContext, tempDir } from '../helpers/sandbox.js';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SandboxLockedError } from '../../src/sandbox/lock.js';
 import { containerLabel, SANDBOX_LABEL } from '../../src/sandbox/registry/container.js';
-import { processAlive } from '../../src/sandbox/runtime.js';
+import { processAlive } from '../../src/util/daemon.js';
 import { RegistryHttp, registryAuthorization, type PushedImage } from '../helpers/registry-http.js';
 import { BIN, ecrClient, freePort, learnerHome, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -91,10 +91,15 @@ describe('STS GetCallerIdentity', () => {
     expect(await res.text()).toContain('<Code>MissingAuthenticationToken</Code>');
   });
 
-  it('InvalidAction (400) for an STS action the sandbox does not implement', async () => {
-    const res = await rawSts('Action=AssumeRole&Version=2011-06-15');
+  it('InvalidAction (400) for an STS action the sandbox does not implement, saying so, and AWS words for one STS does not have', async () => {
+    const res = await rawSts('Action=GetSessionToken&Version=2011-06-15');
     expect(res.status).toBe(400);
     expect(res.text).toContain('<Code>InvalidAction</Code>');
-    expect(res.text).toContain('<Message>The ECR sandbox&apos;s STS implements only GetCallerIdentity, not AssumeRole.</Message>');
+    expect(res.text).toContain(
+      '<Message>The ECR sandbox&apos;s STS does not implement GetSessionToken. It is a real STS action: try it against real AWS, or see README.md for what the sandbox supports.</Message>',
+    );
+    const made = await rawSts('Action=GetEverything&Version=2011-06-15');
+    expect(made.status).toBe(400);
+    expect(made.text).toContain('<Message>Could not find operation GetEverything for version 2011-06-15</Message>');
   });
 });

@@ -171,12 +171,23 @@ describe('client timeouts (a body the sandbox holds back)', () => {
     });
     await new Promise<void>((resolve) => registryStub.listen(0, '127.0.0.1', resolve));
     const proxy = createRegistryProxy({
-      backend: sandbox.backend,
+      backends: [sandbox.backend, sandbox.secondBackend],
+      iam: sandbox.iam,
+      authorizer: sandbox.authorizer,
       upstream: { host: '127.0.0.1', port: (registryStub.address() as AddressInfo).port, username: 'u', password: 'p', realm: REALM },
       upstreamTimeouts: { connectMs: 2_000, idleMs: 60_000, watchMs: 0 },
       region: sandbox.region,
     });
-    front = new SandboxServer({ backend: sandbox.backend, registry: proxy, tokenTtlSeconds: 3600, timeouts: TIMEOUTS });
+    const accounts = [sandbox.backend, sandbox.secondBackend];
+    front = new SandboxServer({
+      backend: sandbox.backend,
+      registries: (accountId) => accounts.find((b) => b.accountId === accountId),
+      iam: sandbox.iam,
+      authorizer: sandbox.authorizer,
+      registry: proxy,
+      tokenTtlSeconds: 3600,
+      timeouts: TIMEOUTS,
+    });
     port = await front.listen(0, '127.0.0.1');
   });
   afterAll(async () => {

@@ -8,6 +8,8 @@ import { formatResult, painter, progressBar } from '../../runner/format.js';
 import type { CourseStep } from '../../course/load.js';
 import type { ResolvedTarget } from '../../targets/index.js';
 import { startSpinner } from '../../util/spinner.js';
+import { loadBankFast } from '../../course/cache.js';
+import { orderTopics, practiceSummary, practiceTable } from '../../quiz/practice.js';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
@@ -138,8 +140,13 @@ export async function status(opts: GlobalOptions): Promise<void> {
           opts.env,
         )
       : undefined;
+  // Interview practice per topic, from the stored review cards (no scheduler loaded).
+  const bank = await loadBankFast();
+  const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date());
   if (opts.json) {
-    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, ...(left ? { onAws: left.plan ?? null } : {}) }));
+    // The classroom without its token: status output gets pasted into chats.
+    const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
+    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, practice, classroom, ...(left ? { onAws: left.plan ?? null } : {}) }));
     return;
   }
   const p = painter();
@@ -147,12 +154,15 @@ export async function status(opts: GlobalOptions): Promise<void> {
   for (const l of lessons) {
     const done = l.passed + l.skipped;
     const mark = l.passed === l.steps.length ? p.green('✔') : l.skipped > 0 && done === l.steps.length ? p.yellow('~') : current && current.lessonId === l.id ? p.yellow('▶') : ' ';
-    out(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(34)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
+    out(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
   }
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
   if (left) out(`\n${left.text}`);
+  if (progress.classroom) out(`\nYour checks are reported to the classroom at ${progress.classroom.url} as ${progress.classroom.name} (leave with \`ecr-workbook leave\`).`);
   out(`\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}`);
+  out(`\n${p.bold('Interview practice')}: ${practice.due} due, ${practice.seen} of ${practice.questions} questions seen, ${practice.mastered} mastered. Practise with \`ecr-workbook quiz\`.`);
+  for (const row of practiceTable(practice.topics)) out(row);
 }
 
 /** `lessons`: the lesson list with ids. */

@@ -37,17 +37,21 @@ export async function watchCommand(opts: GlobalOptions): Promise<void> {
 /** `course check [--static]`: lint, then replay against a fresh sandbox. */
 export async function courseCheck(opts: { static?: boolean; json?: boolean }): Promise<void> {
   const { lintCourse, replayCourse } = await import('../../runner/course-check.js');
-  const { problems } = await lintCourse();
+  const { formatCoverage } = await import('../../quiz/lint.js');
+  const { problems, coverage } = await lintCourse();
+  // The question bank's coverage (seed concepts × questions, lessons × questions), for authors.
+  const table = coverage ? `${formatCoverage(coverage)}\n` : '';
   if (problems.length > 0) {
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, problems })}\n`);
-    else process.stderr.write(`The course has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, problems, ...(coverage ? { coverage } : {}) })}\n`);
+    else process.stderr.write(`The course has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n${table}`);
     process.exitCode = EXIT.failed;
     return;
   }
   if (opts.static) {
-    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [] })}\n` : 'The course is sound: schema, ids and check references.\n');
+    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [], coverage })}\n` : `${table}The course is sound: schema, ids, check references and the question bank.\n`);
     return;
   }
+  if (!opts.json) process.stdout.write(table);
   let awsCli: string;
   let version: string;
   try {

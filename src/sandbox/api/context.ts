@@ -1,4 +1,5 @@
 import type { EcrBackend } from '../backend/ecr.js';
+import type { Identity } from '../iam/types.js';
 import type { Input } from './validate.js';
 
 /** What every operation handler gets besides its input. */
@@ -8,7 +9,8 @@ export interface ApiContext {
   region: string;
   /** The operation being served (`CreateRepository`), for AccessDenied wording. */
   operation: string;
-  accessKeyId: string;
+  /** Who is calling (already authorized): login tokens carry it. */
+  identity: Identity;
   tokenTtlSeconds: number;
   /** `http://localhost:PORT`: GetAuthorizationToken's proxyEndpoint. */
   proxyEndpoint: string;

@@ -11,6 +11,8 @@ export class AwsError extends Error {
     readonly code: string,
     message: string,
     readonly status: number = 400,
+    /** Members the error shape has besides its message (InvalidLayerPartException's lastValidByteReceived). */
+    readonly fields: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = code;
@@ -62,10 +64,99 @@ export const errors = {
       'LifecyclePolicyNotFoundException',
       `Lifecycle policy does not exist for the repository with name '${name}' in the registry with id '${registryId}'`,
     ),
+  /** Sandbox wording in ECR's not-found shape; the model's documentation says "There is no dry run for this repository." */
+  lifecyclePolicyPreviewNotFound: (name: string, registryId: string) =>
+    new AwsError(
+      'LifecyclePolicyPreviewNotFoundException',
+      `There is no lifecycle policy preview for the repository with name '${name}' in the registry with id '${registryId}'. Start one with StartLifecyclePolicyPreview.`,
+    ),
   scanNotFound: (imageId: { imageDigest?: string; imageTag?: string }, name: string, registryId: string) =>
     new AwsError(
       'ScanNotFoundException',
       `Image scan does not exist for the image with '${imageIdText(imageId)}' in the repository with name '${name}' in the registry with id '${registryId}'`,
+    ),
+
+  // PutImage and the layer API. ImageAlreadyExistsException is moto's copy of ECR's text; the
+  // immutable-tag text is ECR's current wording as CI logs capture it ("because the tag is
+  // immutable"; before tag-mutability exclusions it said "the repository is immutable"); "Invalid
+  // JSON syntax" is what ECR answers a manifest without mediaType when imageManifestMediaType is
+  // left out (aws/aws-cli#8620, aws/aws-sdk#193). The others have no public capture: they start
+  // with the model's documentation of the exception and name what was wrong.
+  imageAlreadyExists: (digest: string, tag: string | undefined, name: string, registryId: string) =>
+    new AwsError(
+      'ImageAlreadyExistsException',
+      `Image with digest '${digest}' and tag '${tag ?? 'null'}' already exists in the repository with name '${name}' in registry with id '${registryId}'`,
+    ),
+  imageTagAlreadyExists: (tag: string, name: string) =>
+    new AwsError(
+      'ImageTagAlreadyExistsException',
+      `The image tag '${tag}' already exists in the '${name}' repository and cannot be overwritten because the tag is immutable.`,
+    ),
+  manifestInvalidJson: () => invalidParameter('ImageManifest', 'Invalid JSON syntax'),
+  /** Sandbox wording: the manifest names one media type, the request another. */
+  manifestMediaTypeMismatch: (given: string, inManifest: string) =>
+    invalidParameter(
+      'ImageManifestMediaType',
+      `The media type '${given}' does not match the mediaType '${inManifest}' in the image manifest. Leave imageManifestMediaType out, or pass the imageManifestMediaType that batch-get-image returned with the manifest.`,
+    ),
+  /** Sandbox wording: a media type ECR does not store. */
+  manifestMediaTypeUnsupported: (mediaType: string) =>
+    invalidParameter('ImageManifestMediaType', `Unsupported image manifest media type '${mediaType}'.`),
+  imageDigestDoesNotMatch: (given: string, computed: string) =>
+    new AwsError(
+      'ImageDigestDoesNotMatchException',
+      `The specified image digest does not match the digest that Amazon ECR calculated for the image: '${given}' was given, the manifest's digest is '${computed}'.`,
+    ),
+  layersNotFound: (digests: string[], name: string, registryId: string) =>
+    new AwsError(
+      'LayersNotFoundException',
+      `The specified layers could not be found: [${digests.join(', ')}] are not in the repository with name '${name}' in the registry with id '${registryId}'. Upload them first (InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload), or push the image with docker.`,
+    ),
+  /** GetDownloadUrlForLayer's wording, as an issue report captures it (monken/aws-ecr-public#11). */
+  layerNotFound: (digest: string, name: string, registryId: string) =>
+    new AwsError(
+      'LayersNotFoundException',
+      `The layer with digest '${digest}' does not exist within the repository with name '${name}' in the registry with id '${registryId}'`,
+    ),
+  layerInaccessible: (digest: string) =>
+    new AwsError(
+      'LayerInaccessibleException',
+      `The specified layer is not available because it is not associated with an image. Unassociated image layers may be cleaned up at any time. (layer ${digest})`,
+    ),
+  referencedImagesNotFound: (digests: string[]) =>
+    new AwsError('ReferencedImagesNotFoundException', `The manifest list is referencing an image that does not exist: [${digests.join(', ')}]`),
+  layerPartTooSmall: (partNumber: number, size: number) =>
+    new AwsError('LayerPartTooSmallException', `Layer parts must be at least 5 MiB in size (part ${partNumber} has ${size} bytes; only the last part may be smaller).`),
+  invalidLayerPart: (detail: string, fields: { registryId: string; repositoryName: string; uploadId: string; lastValidByteReceived: number }) =>
+    new AwsError(
+      'InvalidLayerPartException',
+      `The layer part size is not valid, or the first byte specified is not consecutive to the last byte of a previous layer part upload: ${detail}`,
+      400,
+      fields,
+    ),
+  uploadNotFound: (uploadId: string, name: string) =>
+    new AwsError(
+      'UploadNotFoundException',
+      `The upload could not be found, or the specified upload ID is not valid for this repository: no upload '${uploadId}' in the repository with name '${name}'.`,
+    ),
+  invalidLayer: (digest: string) =>
+    new AwsError(
+      'InvalidLayerException',
+      `The layer digest calculation performed by Amazon ECR upon receipt of the image layer does not match the digest specified ('${digest}').`,
+    ),
+  emptyUpload: (uploadId: string) =>
+    new AwsError('EmptyUploadException', `The specified layer upload does not contain any layer parts (upload '${uploadId}').`),
+  layerAlreadyExists: (digest: string, name: string) =>
+    new AwsError('LayerAlreadyExistsException', `The image layer already exists in the associated repository: '${digest}' is already in '${name}'.`),
+  /** The layer API and PutImage of a new manifest need the registry container. */
+  registryNotRunning: () =>
+    new AwsError('ServerException', "The sandbox's registry is not running, so image content cannot be stored or read. Restart the sandbox: ecr-workbook sandbox down && ecr-workbook sandbox up", 500),
+
+  /** The registry container holds one region's images: the sandbox's. */
+  registryOtherRegion: (region: string, registryRegion: string) =>
+    new AwsError(
+      'UnsupportedOperationException',
+      `The sandbox's registry holds the images of ${registryRegion} only, so it cannot store or serve image content in ${region}. Use --region ${registryRegion}, or start the sandbox with --region ${region}.`,
     ),
 
   invalidParameter,
@@ -122,6 +213,8 @@ export const errors = {
       'UnknownOperationException',
       "The request has no X-Amz-Target header, so it names no operation: send 'X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>' with Content-Type application/x-amz-json-1.1.",
     ),
+  unknownControlOperation: (operation: string, known: string[]) =>
+    new AwsError('UnknownOperationException', `The sandbox control API has no operation '${operation}'. Its operations: ${known.join(', ')}.`),
   notImplemented: (operation: string) =>
     new AwsError(
       'UnsupportedOperationException',
@@ -133,6 +226,8 @@ export const errors = {
     new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400),
   unrecognizedClient: () =>
     new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400),
+  /** A session (AssumeRole) past its expiry. */
+  expiredToken: () => new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400),
   invalidSignature: (message: string) => new AwsError('InvalidSignatureException', message, 400),
   incompleteSignature: (message: string) => new AwsError('IncompleteSignatureException', message, 400),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message, 400),

@@ -12,9 +12,11 @@ import {
   DeleteLifecyclePolicy,
   DeleteRepositoryPolicy,
   GetLifecyclePolicy,
+  GetLifecyclePolicyPreview,
   GetRepositoryPolicy,
   PutLifecyclePolicy,
   SetRepositoryPolicy,
+  StartLifecyclePolicyPreview,
 } from './handlers/policies.js';
 import {
   CreateRepository,
@@ -23,6 +25,14 @@ import {
   PutImageScanningConfiguration,
   PutImageTagMutability,
 } from './handlers/repositories.js';
+import {
+  BatchCheckLayerAvailability,
+  CompleteLayerUpload,
+  GetDownloadUrlForLayer,
+  InitiateLayerUpload,
+  PutImage,
+  UploadLayerPart,
+} from './handlers/layers.js';
 import { ListTagsForResource, TagResource, UntagResource } from './handlers/tags.js';
 
 export type { ApiContext, OperationHandler } from './context.js';
@@ -44,6 +54,13 @@ export const operations: Record<string, OperationHandler> = {
   BatchDeleteImage,
   StartImageScan,
   DescribeImageScanFindings,
+  // Pushing through the API (the same storage as docker's /v2/)
+  PutImage,
+  BatchCheckLayerAvailability,
+  InitiateLayerUpload,
+  UploadLayerPart,
+  CompleteLayerUpload,
+  GetDownloadUrlForLayer,
   // Tags
   TagResource,
   UntagResource,
@@ -55,6 +72,8 @@ export const operations: Record<string, OperationHandler> = {
   PutLifecyclePolicy,
   GetLifecyclePolicy,
   DeleteLifecyclePolicy,
+  StartLifecyclePolicyPreview,
+  GetLifecyclePolicyPreview,
 };
 
 /** Every operation real ECR has (botocore's model); those missing above answer "not implemented". */

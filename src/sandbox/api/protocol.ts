@@ -37,7 +37,7 @@ export function sendJson(res: ServerResponse, id: string, output: unknown): void
 
 /** Writes an AWS JSON error: `{"__type": code, "message": text}` with the error's status. */
 export function sendJsonError(res: ServerResponse, id: string, error: AwsError): void {
-  const body = JSON.stringify({ __type: error.code, message: error.message });
+  const body = JSON.stringify({ __type: error.code, message: error.message, ...error.fields });
   res.writeHead(error.status, {
     'Content-Type': JSON_CONTENT_TYPE,
     'Content-Length': Buffer.byteLength(body),

@@ -75,6 +75,29 @@ export function optionalInteger(input: Input, member: string, min: number, max: 
   return value;
 }
 
+/** A required integer (or long) member within the model's range. */
+export function requiredInteger(input: Input, member: string, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  const value = optionalInteger(input, member, min, max);
+  if (value === undefined) throw errors.invalidParameter(member, 'Member must not be null');
+  return value;
+}
+
+/** A string member that must match a model pattern (ECR quotes the pattern it failed). */
+export function requiredPatterned(input: Input, member: string, pattern: string): string {
+  const value = requiredString(input, member);
+  if (!new RegExp(`^(?:${pattern})$`).test(value)) throw errors.invalidParameter(member, `Member must satisfy regular expression pattern: ${pattern}`);
+  return value;
+}
+
+/** A required blob member: base64 in JSON 1.1, at most `max` bytes once decoded. */
+export function requiredBlob(input: Input, member: string, max: number): Buffer {
+  const text = requiredString(input, member);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw errors.serialization(`Base64 encoded value expected (at '${member}')`);
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length > max) throw errors.invalidParameter(member, `Member must have length less than or equal to ${max}`);
+  return bytes;
+}
+
 /** An optional list member with the model's length bounds. */
 export function optionalArray(input: Input, member: string, min: number, max: number): unknown[] | undefined {
   const value = input[member];

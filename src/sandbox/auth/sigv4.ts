@@ -95,6 +95,60 @@ function unknownRegionMessage(region: string, service: string): string {
   );
 }
 
+/**
+ * The SigV4 signature of a request over the headers named: the canonical request (method, path,
+ * query, signed headers, the hash of the body), then the string to sign under `scope`.
+ */
+function signature(req: SignedRequest, signedHeaders: string[], amzDate: string, scope: string, key: Buffer): Buffer {
+  const canonicalHeaders = signedHeaders
+    .map((name) => `${name}:${(headerValue(req.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  const query = q < 0 ? '' : req.url.slice(q + 1);
+  // Always the hash of the bytes received: trusting a client-sent x-amz-content-sha256 would
+  // let a tampered body pass with the original hash and signature.
+  const payloadHash = sha256Hex(req.body);
+  let decodedPath: string;
+  try {
+    decodedPath = decodeURIComponent(path);
+  } catch {
+    decodedPath = path;
+  }
+  const canonicalRequest = [
+    req.method.toUpperCase(),
+    canonicalPath(decodedPath),
+    canonicalQuery(query),
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    payloadHash,
+  ].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  return crypto.createHmac('sha256', key).update(stringToSign, 'utf8').digest();
+}
+
+/**
+ * Signs a request as the AWS SDKs do (host and x-amz-date among the signed headers), for the
+ * sandbox's own client of its control API. Returns the headers to send, Authorization included.
+ */
+export function signSigV4(
+  req: { method: string; url: string; host: string; headers: Record<string, string>; body: Buffer },
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+  service: string,
+  now: Date = new Date(),
+): Record<string, string> {
+  const amzDate = formatAmzDate(now);
+  const day = amzDate.slice(0, 8);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...req.headers, host: req.host, 'x-amz-date': amzDate })) headers[name.toLowerCase()] = value;
+  const signedHeaders = Object.keys(headers).sort();
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const sig = signature({ method: req.method, url: req.url, headers, body: req.body }, signedHeaders, amzDate, scope, signingKey(credentials.secretAccessKey, day, region, service));
+  headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${sig.toString('hex')}`;
+  return headers;
+}
+
 /** The SigV4 signing key for a secret, day, region and service. */
 export function signingKey(secret: string, day: string, region: string, service: string): Buffer {
   return hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
@@ -187,32 +241,8 @@ export function verifySigV4(
   }
 
   const signedHeaders = fields.get('SignedHeaders')!.split(';');
-  const canonicalHeaders = signedHeaders
-    .map((name) => `${name}:${(headerValue(req.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
-    .join('');
-  const q = req.url.indexOf('?');
-  const path = q < 0 ? req.url : req.url.slice(0, q);
-  const query = q < 0 ? '' : req.url.slice(q + 1);
-  // Always the hash of the bytes received: trusting a client-sent x-amz-content-sha256 would
-  // let a tampered body pass with the original hash and signature.
-  const payloadHash = sha256Hex(req.body);
-  let decodedPath: string;
-  try {
-    decodedPath = decodeURIComponent(path);
-  } catch {
-    decodedPath = path;
-  }
-  const canonicalRequest = [
-    req.method.toUpperCase(),
-    canonicalPath(decodedPath),
-    canonicalQuery(query),
-    canonicalHeaders,
-    signedHeaders.join(';'),
-    payloadHash,
-  ].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
-  const stringToSign = [algorithm, amzDateRaw, scope, sha256Hex(canonicalRequest)].join('\n');
-  const expected = crypto.createHmac('sha256', signingKey(secret, day, region, service)).update(stringToSign, 'utf8').digest();
+  const expected = signature(req, signedHeaders, amzDateRaw, scope, signingKey(secret, day, region, service));
   const given = Buffer.from(fields.get('Signature')!, 'hex');
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
     return {

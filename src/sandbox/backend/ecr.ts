@@ -1,16 +1,54 @@
 import crypto from 'node:crypto';
 import { errors, INVALID_IMAGE_DIGEST_MESSAGE, MISSING_DIGEST_AND_TAG_MESSAGE } from '../api/errors.js';
 import { userArn } from '../config.js';
-import { findImageByTag, recordManifestPush, type ParsedManifest } from './images.js';
-import { normalizeLifecyclePolicy } from './lifecycle-policy.js';
+import {
+  findImageByTag,
+  manifestDigest,
+  MEDIA_TYPES,
+  parseManifest,
+  recordManifestPush,
+  referencedBlobs,
+  removeTags,
+  tagPushRefusal,
+  type ParsedManifest,
+} from './images.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { LayerApi } from './layers.js';
+import { evaluateLifecyclePolicy } from './lifecycle.js';
+import { normalizeLifecyclePolicy, parseLifecyclePolicy } from './lifecycle-policy.js';
 import { normalizeRepositoryPolicy } from './repository-policy.js';
+import type { RegistryStorage } from './storage.js';
 import type { SandboxStore } from './store.js';
-import type { ImageRecord, MutabilityExclusionFilter, RepositoryRecord, Tag, TagMutability } from './types.js';
+import type { ImageRecord, LifecyclePreview, LifecyclePreviewResult, MutabilityExclusionFilter, RegionState, RepositoryRecord, Tag, TagMutability } from './types.js';
 
 /** Where the backend learns the registry host that repository URIs name. */
 export interface BackendEnvironment {
   /** `localhost:PORT`: the host docker pushes to. */
   registryHost(): string;
+}
+
+/**
+ * Which account's registry a backend holds and where its regions live in the state: the main
+ * account's in `state.regions` (where they always were), another account's in
+ * `state.accountRegions[id]`.
+ */
+export interface AccountRegistry {
+  accountId(): string;
+  /** The account's regions, created empty on first use. */
+  regions(): Record<string, RegionState>;
+}
+
+/** The main (learner's) account's registry. */
+export function mainRegistry(store: SandboxStore): AccountRegistry {
+  return { accountId: () => store.state.accountId, regions: () => store.state.regions };
+}
+
+/** The registry of another account the sandbox hosts. */
+export function otherRegistry(store: SandboxStore, accountId: string): AccountRegistry {
+  return {
+    accountId: () => accountId,
+    regions: () => ((store.state.accountRegions ??= {})[accountId] ??= {}),
+  };
 }
 
 /** Called when images leave the sandbox's books, so the registry can drop their content too. */
@@ -38,6 +76,34 @@ export interface ImageFailure {
 
 /** DescribeImages/ListImages filter.tagStatus. */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY';
+
+/**
+ * An ECR call the sandbox refused for a repository, not yet followed by a success of the same
+ * operation there: the learner's latest mistake, which a check can name precisely (a lifecycle
+ * policy ECR rejected, a put-image with the wrong media type). Sandbox bookkeeping, in memory.
+ */
+export interface Refusal {
+  operation: string;
+  code: string;
+  message: string;
+  /** Epoch seconds, by the sandbox clock. */
+  at: number;
+}
+
+/** Refusals kept per repository. */
+const MAX_REFUSALS = 20;
+
+/** What one application of a repository's lifecycle policy did. */
+export interface LifecycleRun {
+  region: string;
+  repositoryName: string;
+  /** Epoch seconds, by the sandbox clock. */
+  evaluatedAt: number;
+  /** The images it expired (deleted), oldest first within each rule. */
+  expired: Array<LifecyclePreviewResult & { imageSizeInBytes: number }>;
+  /** Images a `transition` rule selected: the sandbox has no archive storage class, so they stay. */
+  transitionsSkipped: number;
+}
 
 /** What the sandbox says wherever real ECR would report a vulnerability scan. */
 export const SCAN_UNAVAILABLE = {
@@ -88,14 +154,49 @@ function referencedDigests(image: ImageRecord): string[] {
  */
 export class EcrBackend {
   onImagesRemoved: ImagesRemovedHook = () => {};
+  /** The registry's storage and the region it serves, once its container is up (see attachStorage). */
+  private attached?: { region: string; storage: RegistryStorage };
+  /** Per repository: manifest pushes (docker's and PutImage's) and registry clean-up run one at a time. */
+  readonly repositoryQueue = new KeyedQueue();
+  /** The layer API (uploads in parts, availability, download URLs). */
+  readonly layers: LayerApi = new LayerApi(this);
+  private readonly refusals = new Map<string, Refusal[]>();
 
   constructor(
     readonly store: SandboxStore,
     readonly env: BackendEnvironment,
+    private readonly registry: AccountRegistry = mainRegistry(store),
   ) {}
 
+  /** The account whose registry this is. */
   get accountId(): string {
-    return this.store.state.accountId;
+    return this.registry.accountId();
+  }
+
+  /** The state of one of this registry's regions, created empty on first use. */
+  private region(name: string): RegionState {
+    const regions = this.registry.regions();
+    return (regions[name] ??= { repositories: {} });
+  }
+
+  /** Remembers a refused call for a repository (the server reports every client error here). */
+  noteRefusal(region: string, repositoryName: string, refusal: Omit<Refusal, 'at'>): void {
+    const key = `${region}\n${repositoryName}`;
+    const list = [...(this.refusals.get(key) ?? []), { ...refusal, at: this.store.now() }];
+    this.refusals.set(key, list.slice(-MAX_REFUSALS));
+  }
+
+  /** Forgets the refusals of an operation once it succeeds for the repository. */
+  noteSuccess(region: string, repositoryName: string, operation: string): void {
+    const key = `${region}\n${repositoryName}`;
+    const list = this.refusals.get(key)?.filter((r) => r.operation !== operation);
+    if (list?.length) this.refusals.set(key, list);
+    else this.refusals.delete(key);
+  }
+
+  /** The refusals of a repository not yet followed by a success of the same operation, oldest first. */
+  recentRefusals(region: string, repositoryName: string): Refusal[] {
+    return [...(this.refusals.get(`${region}\n${repositoryName}`) ?? [])];
   }
 
   /** The ARN of a repository in a region. */
@@ -110,7 +211,7 @@ export class EcrBackend {
 
   /** The repository, or undefined: no error, for callers that decide what missing means. */
   findRepository(region: string, name: string): RepositoryRecord | undefined {
-    return this.store.state.regions[region]?.repositories[name];
+    return this.registry.regions()[region]?.repositories[name];
   }
 
   /** The repository, or RepositoryNotFoundException. */
@@ -139,7 +240,7 @@ export class EcrBackend {
 
   /** Repositories of a region in creation order (the order pagination walks). */
   listRepositories(region: string): RepositoryRecord[] {
-    const repos = Object.values(this.store.state.regions[region]?.repositories ?? {});
+    const repos = Object.values(this.registry.regions()[region]?.repositories ?? {});
     return repos.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
   }
 
@@ -165,7 +266,7 @@ export class EcrBackend {
   }
 
   /** The named repository of the caller's registry, after the registryId check. */
-  private repository(ctx: RequestContext, registryId: string | undefined, name: string): RepositoryRecord {
+  repository(ctx: RequestContext, registryId: string | undefined, name: string): RepositoryRecord {
     this.checkRegistry(ctx, registryId, name);
     return this.requireRepository(ctx.region, name);
   }
@@ -190,7 +291,7 @@ export class EcrBackend {
     const imageTagMutability = input.imageTagMutability ?? 'MUTABLE';
     this.checkMutability(imageTagMutability, input.imageTagMutabilityExclusionFilters);
     const encryption = this.encryption(ctx.region, input.encryption);
-    const region = this.store.region(ctx.region);
+    const region = this.region(ctx.region);
     if (region.repositories[input.repositoryName]) {
       throw errors.repositoryAlreadyExists(input.repositoryName, this.accountId);
     }
@@ -245,7 +346,7 @@ export class EcrBackend {
     const repo = this.repository(ctx, input.registryId, input.repositoryName);
     const digests = Object.keys(repo.images);
     if (digests.length > 0 && !input.force) throw errors.repositoryNotEmpty(repo.name, this.accountId);
-    delete this.store.region(ctx.region).repositories[repo.name];
+    delete this.region(ctx.region).repositories[repo.name];
     await this.store.save();
     this.notifyImagesRemoved(ctx.region, repo.name, digests);
     return repo;
@@ -490,13 +591,10 @@ export class EcrBackend {
     const removed: string[] = [];
     for (const { image, tags } of plan.values()) {
       if (blocked.has(image.digest)) continue;
-      if (doomed.has(image.digest)) {
-        delete repo.images[image.digest];
-        removed.push(image.digest);
-      } else {
-        image.tags = image.tags.filter((t) => !tags.has(t));
-      }
+      if (doomed.has(image.digest)) removed.push(image.digest);
+      else removeTags(image, tags);
     }
+    this.dropImages(repo, removed);
     if (imageIds.length > 0) await this.store.save();
     this.notifyImagesRemoved(ctx.region, repo.name, removed);
     return { imageIds, failures };
@@ -529,11 +627,101 @@ export class EcrBackend {
     const indexesLast = [...images].sort((a, b) => Number(a.parsed.children.length > 0) - Number(b.parsed.children.length > 0));
     for (const image of indexesLast) {
       if (repo.images[image.digest]) continue;
-      recordManifestPush(repo, { digest: image.digest, manifest: image.manifest, parsed: image.parsed }, image.pushedAt);
+      recordManifestPush(repo, { digest: image.digest, manifest: image.manifest, parsed: image.parsed, via: 'registry' }, image.pushedAt);
       imagesAdded++;
     }
     if (repositoryAdded || imagesAdded > 0) await this.store.save();
     return { repositoryAdded, imagesAdded };
+  }
+
+  /**
+   * Takes images off the books (BatchDeleteImage and lifecycle expiry both come through here);
+   * the caller saves, then tells the registry with notifyImagesRemoved so their storage goes too.
+   */
+  private dropImages(repo: RepositoryRecord, digests: string[]): void {
+    for (const digest of digests) delete repo.images[digest];
+  }
+
+  /** Connects (or, with undefined, disconnects) the registry's storage for the region it serves. */
+  attachStorage(region: string, storage: RegistryStorage | undefined): void {
+    this.attached = storage ? { region, storage } : undefined;
+  }
+
+  /** The registry's storage for a request's region, or why there is none. */
+  requireStorage(region: string): RegistryStorage {
+    if (!this.attached) throw errors.registryNotRunning();
+    if (region !== this.attached.region) throw errors.registryOtherRegion(region, this.attached.region);
+    return this.attached.storage;
+  }
+
+  /**
+   * PutImage: the rules of a docker push through `/v2/` (immutable tags, tags that move, size and
+   * media types: images.ts), for a manifest sent through the API. A manifest the repository
+   * already holds only gains the tag (retagging: no bytes travel); a new one must name layers the
+   * repository holds, and goes into the registry's storage under its digest, so docker pulls it.
+   */
+  async putImage(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; imageManifest: string; imageManifestMediaType?: string; imageTag?: string; imageDigest?: string },
+  ): Promise<Record<string, unknown>> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    let declared: unknown;
+    try {
+      declared = (JSON.parse(input.imageManifest) as { mediaType?: unknown }).mediaType;
+    } catch {
+      throw errors.manifestInvalidJson();
+    }
+    // ECR reads an unlabelled manifest as Docker's and finds it malformed (the media type mix-up).
+    if (declared === undefined && input.imageManifestMediaType === undefined) throw errors.manifestInvalidJson();
+    if (typeof declared === 'string' && input.imageManifestMediaType !== undefined && declared !== input.imageManifestMediaType) {
+      throw errors.manifestMediaTypeMismatch(input.imageManifestMediaType, declared);
+    }
+    const mediaType = input.imageManifestMediaType ?? String(declared);
+    if (!(Object.values(MEDIA_TYPES) as string[]).includes(mediaType)) throw errors.manifestMediaTypeUnsupported(mediaType);
+    const parsed = parseManifest(input.imageManifest, mediaType);
+    const bytes = Buffer.from(input.imageManifest, 'utf8');
+    const digest = manifestDigest(bytes);
+    if (input.imageDigest !== undefined && input.imageDigest !== digest) throw errors.imageDigestDoesNotMatch(input.imageDigest, digest);
+    const tag = input.imageTag;
+
+    return this.repositoryQueue.run(repo.name, async () => {
+      const current = this.repository(ctx, input.registryId, input.repositoryName);
+      // ECR refuses an existing immutable tag even for the very same image.
+      if (tagPushRefusal(current, tag)) throw errors.imageTagAlreadyExists(tag!, current.name);
+      const existing = current.images[digest];
+      if (existing && (tag === undefined || existing.tags.includes(tag))) throw errors.imageAlreadyExists(digest, tag, current.name, this.accountId);
+      if (!existing) await this.storeManifest(ctx, current, digest, mediaType, parsed, bytes);
+      const stored = this.findRepository(ctx.region, current.name);
+      if (!stored) throw errors.repositoryNotFound(current.name, this.accountId);
+      const record = recordManifestPush(stored, { digest, tag, manifest: input.imageManifest, parsed, via: 'put-image' }, this.store.now());
+      await this.store.save();
+      return {
+        registryId: this.accountId,
+        repositoryName: stored.name,
+        imageId: { imageDigest: record.digest, ...(tag !== undefined ? { imageTag: tag } : {}) },
+        imageManifest: record.manifest,
+        imageManifestMediaType: record.manifestMediaType,
+      };
+    });
+  }
+
+  /** Puts a new manifest into the registry, after checking what it refers to is in the repository. */
+  private async storeManifest(
+    ctx: RequestContext,
+    repo: RepositoryRecord,
+    digest: string,
+    mediaType: string,
+    parsed: ReturnType<typeof parseManifest>,
+    bytes: Buffer,
+  ): Promise<void> {
+    const storage = this.requireStorage(ctx.region);
+    const children = parsed.children.map((c) => c.digest).filter((d) => !repo.images[d]);
+    if (children.length > 0) throw errors.referencedImagesNotFound(children);
+    const blobs = referencedBlobs(parsed);
+    const sizes = await Promise.all(blobs.map((blob) => storage.blobSize(repo.name, blob)));
+    const missing = blobs.filter((_, i) => sizes[i] === undefined);
+    if (missing.length > 0) throw errors.layersNotFound(missing, repo.name, this.accountId);
+    if ((await storage.putManifest(repo.name, digest, mediaType, bytes)) === 'blob-unknown') throw errors.layersNotFound(blobs, repo.name, this.accountId);
   }
 
   /** Tells the registry side which manifests left the books; its failure never fails the API call. */
@@ -694,7 +882,7 @@ export class EcrBackend {
     return policyText;
   }
 
-  /** PutLifecyclePolicy: validated and stored as compact JSON. The sandbox never expires images by it. */
+  /** PutLifecyclePolicy: validated and stored as compact JSON; the scheduler applies it (see applyLifecyclePolicies). */
   async putLifecyclePolicy(
     ctx: RequestContext,
     input: { registryId?: string; repositoryName: string; lifecyclePolicyText: string },
@@ -707,8 +895,8 @@ export class EcrBackend {
   }
 
   /**
-   * GetLifecyclePolicy. lastEvaluatedAt is when the policy was put: the sandbox does not run
-   * lifecycle evaluations, so that is the last time it looked at the policy.
+   * GetLifecyclePolicy. lastEvaluatedAt is when the scheduler last applied the policy (every
+   * minute while the sandbox runs), or when it was put if it has not run since.
    */
   getLifecyclePolicy(
     ctx: RequestContext,
@@ -716,7 +904,8 @@ export class EcrBackend {
   ): { repo: RepositoryRecord; lifecyclePolicyText: string; lastEvaluatedAt: number } {
     const repo = this.repository(ctx, input.registryId, input.repositoryName);
     if (repo.lifecyclePolicyText === undefined) throw errors.lifecyclePolicyNotFound(repo.name, this.accountId);
-    return { repo, lifecyclePolicyText: repo.lifecyclePolicyText, lastEvaluatedAt: repo.lifecyclePolicyUpdatedAt ?? repo.createdAt };
+    const lastEvaluatedAt = repo.lifecyclePolicyEvaluatedAt ?? repo.lifecyclePolicyUpdatedAt ?? repo.createdAt;
+    return { repo, lifecyclePolicyText: repo.lifecyclePolicyText, lastEvaluatedAt };
   }
 
   /** DeleteLifecyclePolicy: returns the policy it removed. */
@@ -727,7 +916,83 @@ export class EcrBackend {
     const found = this.getLifecyclePolicy(ctx, input);
     delete found.repo.lifecyclePolicyText;
     delete found.repo.lifecyclePolicyUpdatedAt;
+    delete found.repo.lifecyclePolicyEvaluatedAt;
     await this.store.save();
     return found;
+  }
+
+  // ---------------------------------------------------------------- lifecycle evaluation
+
+  /** What a policy text would do to a repository's images now, as preview results. */
+  private lifecycleResults(repo: RepositoryRecord, lifecyclePolicyText: string, now: number): LifecyclePreviewResult[] {
+    const { verdicts } = evaluateLifecyclePolicy(parseLifecyclePolicy(lifecyclePolicyText), this.listImages(repo), now);
+    return verdicts.map(({ image, rule, action }) => ({
+      imageDigest: image.digest,
+      imageTags: [...image.tags],
+      imagePushedAt: image.pushedAt,
+      action,
+      appliedRulePriority: rule.rulePriority,
+    }));
+  }
+
+  /**
+   * StartLifecyclePolicyPreview: evaluates the given policy (validated as PutLifecyclePolicy
+   * validates it), or the saved one, against the repository's images now, and keeps the result
+   * for GetLifecyclePolicyPreview. Nothing is deleted. ECR answers IN_PROGRESS and finishes later;
+   * the sandbox has finished by the time it answers, so the next Get says COMPLETE.
+   */
+  async startLifecyclePolicyPreview(
+    ctx: RequestContext,
+    input: { registryId?: string; repositoryName: string; lifecyclePolicyText?: string },
+  ): Promise<{ repo: RepositoryRecord; preview: LifecyclePreview }> {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    const lifecyclePolicyText = input.lifecyclePolicyText ?? repo.lifecyclePolicyText;
+    if (lifecyclePolicyText === undefined) throw errors.lifecyclePolicyNotFound(repo.name, this.accountId);
+    const now = this.store.now();
+    const preview: LifecyclePreview = { lifecyclePolicyText, startedAt: now, results: this.lifecycleResults(repo, lifecyclePolicyText, now) };
+    repo.lifecyclePreview = preview;
+    await this.store.save();
+    return { repo, preview };
+  }
+
+  /** GetLifecyclePolicyPreview: the last preview started for the repository. */
+  getLifecyclePolicyPreview(ctx: RequestContext, input: { registryId?: string; repositoryName: string }): { repo: RepositoryRecord; preview: LifecyclePreview } {
+    const repo = this.repository(ctx, input.registryId, input.repositoryName);
+    if (!repo.lifecyclePreview) throw errors.lifecyclePolicyPreviewNotFound(repo.name, this.accountId);
+    return { repo, preview: repo.lifecyclePreview };
+  }
+
+  /**
+   * Applies the lifecycle policy of every repository that has one (or of the one named) at the
+   * sandbox's now: ECR does this within 24 hours of a change, the sandbox every minute and on
+   * `ecr-workbook sandbox lifecycle run`. Expired images leave the books as BatchDeleteImage's
+   * do, and the registry then drops their manifests and unused layers. An image a surviving
+   * manifest list names stays, as BatchDeleteImage keeps it.
+   */
+  async applyLifecyclePolicies(filter: { region?: string; repositoryName?: string } = {}): Promise<LifecycleRun[]> {
+    const now = this.store.now();
+    const runs: LifecycleRun[] = [];
+    for (const [region, state] of Object.entries(this.store.state.regions)) {
+      if (filter.region !== undefined && region !== filter.region) continue;
+      for (const repo of Object.values(state.repositories)) {
+        if (filter.repositoryName !== undefined && repo.name !== filter.repositoryName) continue;
+        if (repo.lifecyclePolicyText === undefined) continue;
+        const results = this.lifecycleResults(repo, repo.lifecyclePolicyText, now);
+        const expiring = new Set(results.filter((r) => r.action === 'EXPIRE').map((r) => r.imageDigest));
+        for (const other of Object.values(repo.images)) {
+          if (!expiring.has(other.digest)) for (const child of referencedDigests(other)) expiring.delete(child);
+        }
+        const expired = results
+          .filter((r) => expiring.has(r.imageDigest))
+          .map((r) => ({ ...r, imageSizeInBytes: repo.images[r.imageDigest]?.sizeInBytes ?? 0 }));
+        this.dropImages(repo, [...expiring]);
+        repo.lifecyclePolicyEvaluatedAt = now;
+        runs.push({ region, repositoryName: repo.name, evaluatedAt: now, expired, transitionsSkipped: results.filter((r) => r.action === 'TRANSITION').length });
+      }
+    }
+    if (runs.length === 0) return runs;
+    await this.store.save();
+    for (const run of runs) this.notifyImagesRemoved(run.region, run.repositoryName, run.expired.map((e) => e.imageDigest));
+    return runs;
   }
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { ImageRecord, RepositoryRecord } from './types.js';
+import type { ImageRecord, RepositoryRecord, TagArrival } from './types.js';
 
 /**
  * ECR's rules for a manifest pushed into a repository: its digest and size, the media types
@@ -219,6 +219,8 @@ export interface ManifestPush {
   /** The manifest text exactly as pushed. */
   manifest: string;
   parsed: ParsedManifest;
+  /** Through the registry (`docker push`) or the PutImage API: recorded per tag. */
+  via: TagArrival['via'];
 }
 
 /**
@@ -230,17 +232,12 @@ export interface ManifestPush {
 export function recordManifestPush(repo: RepositoryRecord, push: ManifestPush, now: number): ImageRecord {
   if (push.tag !== undefined) {
     for (const image of Object.values(repo.images)) {
-      if (image.digest !== push.digest && image.tags.includes(push.tag)) image.tags = image.tags.filter((t) => t !== push.tag);
+      if (image.digest !== push.digest && image.tags.includes(push.tag)) removeTags(image, new Set([push.tag]));
     }
   }
-  const existing = repo.images[push.digest];
-  if (existing) {
-    if (push.tag !== undefined && !existing.tags.includes(push.tag)) existing.tags.push(push.tag);
-    return existing;
-  }
-  const record: ImageRecord = {
+  const record: ImageRecord = repo.images[push.digest] ?? {
     digest: push.digest,
-    tags: push.tag !== undefined ? [push.tag] : [],
+    tags: [],
     pushedAt: now,
     sizeInBytes: imageSizeInBytes(push.parsed, repo),
     manifestMediaType: push.parsed.mediaType,
@@ -248,7 +245,18 @@ export function recordManifestPush(repo: RepositoryRecord, push: ManifestPush, n
     manifest: push.manifest,
   };
   repo.images[push.digest] = record;
+  if (push.tag !== undefined) {
+    if (!record.tags.includes(push.tag)) record.tags.push(push.tag);
+    // A tag pushed again onto the image it already names keeps how it first arrived.
+    if (!record.tagArrivals?.[push.tag]) record.tagArrivals = { ...record.tagArrivals, [push.tag]: { via: push.via, at: now } };
+  }
   return record;
+}
+
+/** Takes tags off an image, with the record of how they arrived. */
+export function removeTags(image: ImageRecord, tags: ReadonlySet<string>): void {
+  image.tags = image.tags.filter((t) => !tags.has(t));
+  for (const tag of tags) if (image.tagArrivals) delete image.tagArrivals[tag];
 }
 
 /** The blobs (config and layers) an image's manifest refers to; none for an index. */

@@ -116,11 +116,37 @@ function checkRule(rule: Json): CheckedRule {
   return { priority, tagStatus };
 }
 
+/** One rule of a validated lifecycle policy. */
+export interface LifecycleRule {
+  rulePriority: number;
+  description?: string;
+  selection: {
+    tagStatus: 'tagged' | 'untagged' | 'any';
+    tagPrefixList?: string[];
+    tagPatternList?: string[];
+    countType: 'imageCountMoreThan' | 'sinceImagePushed' | 'sinceImagePulled' | 'sinceImageTransitioned';
+    countUnit?: 'days';
+    countNumber: number;
+    storageClass?: 'standard' | 'archive';
+  };
+  action: { type: 'expire' | 'transition'; targetStorageClass?: 'archive' };
+}
+
+/** A lifecycle policy that passed ECR's validation. */
+export interface LifecyclePolicy {
+  rules: LifecycleRule[];
+}
+
 /**
  * Validates a lifecycle policy and returns it as ECR echoes it back: compact JSON (the CLI's
  * put-lifecycle-policy example shows the pretty file returned on one line).
  */
 export function normalizeLifecyclePolicy(text: string): string {
+  return JSON.stringify(parseLifecyclePolicy(text));
+}
+
+/** Validates a lifecycle policy's text as PutLifecyclePolicy does, and returns its rules. */
+export function parseLifecyclePolicy(text: string): LifecyclePolicy {
   let policy: Json;
   try {
     policy = JSON.parse(text) as Json;
@@ -143,5 +169,5 @@ export function normalizeLifecyclePolicy(text: string): string {
   const highest = Math.max(...rules.map((rule) => rule.priority));
   const any = rules.find((rule) => rule.tagStatus === 'any' && rule.priority !== highest);
   if (any) fail(`The rule with tagStatus 'any' must have the highest rulePriority (rule ${any.priority} is lower than ${highest}).`);
-  return JSON.stringify(policy);
+  return policy as unknown as LifecyclePolicy;
 }

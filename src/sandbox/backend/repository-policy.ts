@@ -1,4 +1,5 @@
 import { errors } from '../api/errors.js';
+import { parsePolicy, PolicyError } from '../iam/policy.js';
 
 /**
  * Repository (resource-based IAM) policy rules. ECR answers every malformed policy with one
@@ -81,6 +82,13 @@ export function normalizeRepositoryPolicy(policyText: string): string {
   if (typeof policy.Version !== 'string' || !POLICY_VERSIONS.has(policy.Version)) throw errors.invalidRepositoryPolicy();
   const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
   if (statements.length === 0 || !statements.every(statementValid)) throw errors.invalidRepositoryPolicy();
+  // The policy is enforced, so it must also be one IAM's evaluation reads (actions with a vendor, ARNs or `*`).
+  try {
+    parsePolicy(policyText, 'resource');
+  } catch (error) {
+    if (error instanceof PolicyError) throw errors.invalidRepositoryPolicy();
+    throw error;
+  }
   return jacksonPretty(policy);
 }
 

@@ -7,6 +7,10 @@ import type { ImageRecord, RegionState, RepositoryRecord, SandboxState } from '.
  */
 export interface Salvaged {
   regions: Record<string, RegionState>;
+  /** The other hosted accounts' registries, salvaged the same way. */
+  accountRegions: Record<string, Record<string, RegionState>>;
+  /** IAM as it was (the IAM backend reseeds what its start needs). */
+  iam?: SandboxState['iam'];
   accountId?: string;
   credentials?: SandboxState['credentials'];
   tokenSecret?: string;
@@ -50,7 +54,7 @@ function isRepositoryShell(value: unknown, name: string): value is RepositoryRec
 
 /** Salvages the readable records of a parsed (but not valid) state file. */
 export function salvageState(value: unknown): Salvaged {
-  const result: Salvaged = { regions: {}, repositories: 0, images: 0, dropped: [] };
+  const result: Salvaged = { regions: {}, accountRegions: {}, repositories: 0, images: 0, dropped: [] };
   if (!isObject(value)) return result;
   if (typeof value.accountId === 'string') result.accountId = value.accountId;
   const credentials = value.credentials;
@@ -63,22 +67,34 @@ export function salvageState(value: unknown): Salvaged {
   }
   if (typeof value.tokenSecret === 'string') result.tokenSecret = value.tokenSecret;
   if (typeof value.clockOffsetSeconds === 'number') result.clockOffsetSeconds = value.clockOffsetSeconds;
-  for (const [regionName, region] of Object.entries(isObject(value.regions) ? value.regions : {})) {
+  result.regions = salvageRegions(value.regions, result, '');
+  for (const [accountId, regions] of Object.entries(isObject(value.accountRegions) ? value.accountRegions : {})) {
+    result.accountRegions[accountId] = salvageRegions(regions, result, `${accountId}:`);
+  }
+  const iam = value.iam;
+  if (isObject(iam) && isObject(iam.accounts) && isObject(iam.sessions)) result.iam = iam as unknown as SandboxState['iam'];
+  return result;
+}
+
+/** The whole repository and image records of one account's regions; the rest is counted as dropped. */
+function salvageRegions(value: unknown, result: Salvaged, account: string): Record<string, RegionState> {
+  const regions: Record<string, RegionState> = {};
+  for (const [regionName, region] of Object.entries(isObject(value) ? value : {})) {
     const repositories = isObject(region) && isObject(region.repositories) ? region.repositories : {};
     for (const [name, repo] of Object.entries(repositories)) {
       if (!isRepositoryShell(repo, name)) {
-        result.dropped.push(`${regionName}/${name}`);
+        result.dropped.push(`${account}${regionName}/${name}`);
         continue;
       }
       const images: Record<string, ImageRecord> = {};
       for (const [digest, image] of Object.entries(repo.images)) {
         if (isImageRecord(image, digest)) images[digest] = image;
-        else result.dropped.push(`${regionName}/${name}@${digest}`);
+        else result.dropped.push(`${account}${regionName}/${name}@${digest}`);
       }
-      (result.regions[regionName] ??= { repositories: {} }).repositories[name] = { ...repo, images };
+      (regions[regionName] ??= { repositories: {} }).repositories[name] = { ...repo, images };
       result.repositories++;
       result.images += Object.keys(images).length;
     }
   }
-  return result;
+  return regions;
 }

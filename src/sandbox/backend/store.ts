@@ -9,15 +9,21 @@ import { isSandboxState, type IssuedCredentials, type RegionState, type SandboxS
 
 const ACCESS_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** A 20-character access key id shaped like a real long-term IAM user key (AKIA…). */
-function newAccessKeyId(): string {
-  const bytes = crypto.randomBytes(16);
-  let id = 'AKIA';
+/** `prefix` and random upper-case letters and digits 2–7, `length` characters in all: IAM's id shape. */
+export function randomIdentifier(prefix: string, length: number): string {
+  const bytes = crypto.randomBytes(length - prefix.length);
+  let id = prefix;
   for (const byte of bytes) id += ACCESS_KEY_ALPHABET[byte % ACCESS_KEY_ALPHABET.length];
   return id;
 }
 
-function newSecretAccessKey(): string {
+/** A 20-character access key id shaped like a real long-term IAM user key (AKIA…). */
+export function newAccessKeyId(): string {
+  return randomIdentifier('AKIA', 20);
+}
+
+/** A 40-character secret access key. */
+export function newSecretAccessKey(): string {
   return crypto.randomBytes(30).toString('base64').replace(/\+/g, 'x').replace(/\//g, 'Y').slice(0, 40);
 }
 
@@ -128,6 +134,8 @@ export class SandboxStore {
         credentials: salvaged?.credentials ?? fresh.credentials,
         tokenSecret: salvaged?.tokenSecret ?? fresh.tokenSecret,
         regions: salvaged?.regions ?? {},
+        ...(salvaged && Object.keys(salvaged.accountRegions).length > 0 ? { accountRegions: salvaged.accountRegions } : {}),
+        ...(salvaged?.iam ? { iam: salvaged.iam } : {}),
         ...(salvaged?.clockOffsetSeconds !== undefined ? { clockOffsetSeconds: salvaged.clockOffsetSeconds } : {}),
       };
       if (!identity && (!salvaged?.credentials || !salvaged.tokenSecret)) report.newCredentials = true;
@@ -151,6 +159,18 @@ export class SandboxStore {
   /** Now, in epoch seconds, by the sandbox's clock. */
   now(): number {
     return this.clock.now();
+  }
+
+  /** Moves the sandbox's clock forward by `seconds` and persists the new offset. */
+  async advanceClock(seconds: number): Promise<void> {
+    this.state.clockOffsetSeconds = this.clock.offsetSeconds() + seconds;
+    await this.save();
+  }
+
+  /** Puts the sandbox's clock back on real time. */
+  async resetClock(): Promise<void> {
+    delete this.state.clockOffsetSeconds;
+    await this.save();
   }
 
   /** The state of one region, created empty on first use. */

@@ -1,5 +1,7 @@
 /** The sandbox's persisted state: plain JSON, versioned, one file. */
 
+import type { IamState } from '../iam/types.js';
+
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
 
 export interface Tag {
@@ -10,6 +12,13 @@ export interface Tag {
 export interface MutabilityExclusionFilter {
   filterType: 'WILDCARD';
   filter: string;
+}
+
+/** How a tag came to point at an image: a docker push through `/v2/`, or the PutImage API. */
+export interface TagArrival {
+  via: 'registry' | 'put-image';
+  /** Epoch seconds (the sandbox clock). */
+  at: number;
 }
 
 export interface ImageRecord {
@@ -28,6 +37,27 @@ export interface ImageRecord {
   lastPulledAt?: number;
   /** Epoch seconds of the last StartImageScan (the sandbox records the request; no scanner runs). */
   scanRequestedAt?: number;
+  /**
+   * How each tag arrived, by tag (sandbox bookkeeping, not an ECR field): lesson 13's check tells
+   * a promotion with PutImage from a re-push with docker. Absent for records made before it.
+   */
+  tagArrivals?: Record<string, TagArrival>;
+}
+
+/** One image a lifecycle policy preview says will be acted on (GetLifecyclePolicyPreview's previewResults). */
+export interface LifecyclePreviewResult {
+  imageDigest: string;
+  imageTags: string[];
+  imagePushedAt: number;
+  action: 'EXPIRE' | 'TRANSITION';
+  appliedRulePriority: number;
+}
+
+/** The last lifecycle policy preview of a repository: evaluated when it was started. */
+export interface LifecyclePreview {
+  lifecyclePolicyText: string;
+  startedAt: number;
+  results: LifecyclePreviewResult[];
 }
 
 export interface RepositoryRecord {
@@ -40,8 +70,11 @@ export interface RepositoryRecord {
   tags: Tag[];
   policyText?: string;
   lifecyclePolicyText?: string;
-  /** Epoch seconds the lifecycle policy was last put (GetLifecyclePolicy's lastEvaluatedAt). */
+  /** Epoch seconds the lifecycle policy was last put. */
   lifecyclePolicyUpdatedAt?: number;
+  /** Epoch seconds the policy was last applied (GetLifecyclePolicy's lastEvaluatedAt). */
+  lifecyclePolicyEvaluatedAt?: number;
+  lifecyclePreview?: LifecyclePreview;
   /** Images by digest. */
   images: Record<string, ImageRecord>;
 }
@@ -70,6 +103,13 @@ export interface SandboxState {
   registryGcPending?: boolean;
   /** Seconds the sandbox's clock is ahead of real time (`sandbox clock advance`); see backend/clock.ts. */
   clockOffsetSeconds?: number;
+  /** IAM (users, roles, policies) of every account the sandbox hosts, and STS sessions; seeded at start. */
+  iam?: IamState;
+  /**
+   * The ECR registries of the accounts besides `accountId` (the second account), by account id
+   * then region. The main account's stay in `regions`, as they always were.
+   */
+  accountRegions?: Record<string, Record<string, RegionState>>;
 }
 
 export function isSandboxState(value: unknown): value is SandboxState {

@@ -8,12 +8,16 @@ import { AwsError, errors } from '../api/errors.js';
 import { operations, type ApiContext } from '../api/operations.js';
 import type { Input } from '../api/validate.js';
 import type { EcrBackend } from '../backend/ecr.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import type { IamBackend } from '../iam/backend.js';
 import { renderPushCommands, type PushCommands } from './push-commands.js';
 import type { Course } from '../../course/load.js';
 
-/** What the endpoints act with: the sandbox's one learner, in the sandbox's region. */
+/** What the endpoints act with: the sandbox's learner (authorized as the API would), in the sandbox's region. */
 export interface ConsoleApiOptions {
   backend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   region: string;
   tokenTtlSeconds: number;
   /** The course, loaded on first use (push commands only). */
@@ -46,11 +50,16 @@ export function consoleRoutes(options: ConsoleApiOptions): Route[] {
   const call = async (operation: string, input: Input): Promise<Record<string, unknown>> => {
     const handler = operations[operation];
     if (!handler) throw errors.notImplemented(operation);
+    // The page is the learner at the console: their policies apply as to their CLI calls.
+    const identity = options.iam.identityForKey(backend.store.state.credentials.accessKeyId);
+    if (!identity) throw errors.unrecognizedClient();
+    const denial = options.authorizer.ecr(identity, region, operation, input);
+    if (denial) throw errors.accessDenied(denial.message);
     const api: ApiContext = {
       backend,
       region,
       operation,
-      accessKeyId: backend.store.state.credentials.accessKeyId,
+      identity,
       tokenTtlSeconds: options.tokenTtlSeconds,
       proxyEndpoint: `http://${backend.env.registryHost()}`,
     };

@@ -9,16 +9,22 @@ import { parseJsonBody, requestId, toAwsError } from '../api/protocol.js';
 import { AwsError, errors } from '../api/errors.js';
 import type { Input } from '../api/validate.js';
 import type { EcrBackend } from '../backend/ecr.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import type { IamBackend } from '../iam/backend.js';
 import { MAX_API_BODY_BYTES, TOKEN_TTL_SECONDS } from '../config.js';
-import { readBody, type ConsoleFrontend } from '../server.js';
+import { readBody } from '../../util/http-body.js';
+import type { ConsoleFrontend } from '../server.js';
 import { consoleErrors, consoleRoutes, matchRoute, type Route } from './api.js';
 import { loadAssets, type Asset } from './assets.js';
 import { serverText } from './messages.js';
 import { sameOriginRequest, SAFE_METHODS } from './origin.js';
-import { consoleData, CONTENT_SECURITY_POLICY, renderPage } from './page.js';
+import { CONTENT_SECURITY_POLICY } from '../../util/html.js';
+import { consoleData, renderPage } from './page.js';
 
 export interface ConsoleOptions {
   backend: EcrBackend;
+  iam: IamBackend;
+  authorizer: Authorizer;
   /** The sandbox's region: the console shows and creates repositories there. */
   region: string;
   tokenTtlSeconds?: number;
@@ -45,6 +51,8 @@ export function createConsole(options: ConsoleOptions): ConsoleFrontend {
   let course: Promise<Course> | undefined;
   const routes: Route[] = consoleRoutes({
     backend: options.backend,
+    iam: options.iam,
+    authorizer: options.authorizer,
     region: options.region,
     tokenTtlSeconds: options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS,
     course: () => {

@@ -4,6 +4,7 @@
  * so the script holds no text of its own and needs no extra request to start.
  */
 import { REPOSITORY_NAME_PATTERN } from '../api/validate.js';
+import { escapeHtml, pageHead } from '../../util/html.js';
 import { pageText, type PageText } from './messages.js';
 
 /** What the script starts with. */
@@ -22,45 +23,10 @@ export function consoleData(input: Omit<ConsoleData, 'repositoryNamePattern' | '
   return { ...input, repositoryNamePattern: REPOSITORY_NAME_PATTERN, text: pageText };
 }
 
-/**
- * The page's Content-Security-Policy: only the sandbox's own script and style, no framing (a
- * page that deletes things must not be clickjackable), connections to the sandbox only.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-/** JSON that is safe inside a `<script>` element: no `</script>`, no HTML comment openers. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
-}
-
 /** The page's HTML for a sandbox. */
 export function renderPage(data: ConsoleData): string {
   const t = data.text;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(t.documentTitle)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/console/assets/console.css">
-<script type="application/json" id="console-data">${scriptJson(data)}</script>
-<script type="module" src="/console/assets/console.js"></script>
-</head>
-<body>
-<a class="skip-link" href="#main">${escapeHtml(t.skipToContent)}</a>
+  return `${pageHead({ title: t.documentTitle, styles: ['/console/assets/console.css'], dataId: 'console-data', data, script: '/console/assets/console.js' })}<a class="skip-link" href="#main">${escapeHtml(t.skipToContent)}</a>
 <header class="top-bar">
   <a class="brand" href="/" data-nav>${escapeHtml(t.serviceName)}</a>
   <span class="badge">${escapeHtml(t.sandboxBadge)}</span>

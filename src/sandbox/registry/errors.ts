@@ -46,6 +46,15 @@ export const REGISTRY_ERRORS = {
   ),
   // ECR's exact wording and status; no WWW-Authenticate goes with it (soci-snapshotter PR #1196).
   tokenExpired: entry('DENIED', 403, () => 'Your authorization token has expired. Reauthenticate and try again.'),
+  // The identity the token carries no longer has active credentials. Sandbox wording: no public capture.
+  credentialsRevoked: entry(
+    'DENIED',
+    403,
+    () =>
+      "The access key this login was made with has been deleted or made Inactive, or its role session is over. Log in again with active credentials: 'aws ecr get-login-password | docker login …'.",
+  ),
+  // IAM refused the request: the message is AWS's (`User: … is not authorized to perform: ecr:… on resource: …`).
+  accessDenied: entry('DENIED', 403, (message: string) => message),
   // Real ECR answers 400 to a token from another region (aws/aws-cli#5317); the body is the sandbox's.
   tokenForOtherRegion: entry(
     'DENIED',

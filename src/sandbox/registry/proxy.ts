@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidRepositoryName } from '../api/validate.js';
+import { registryAction, type Authorizer } from '../authz/authorizer.js';
 import type { EcrBackend } from '../backend/ecr.js';
 import {
   ANY_MANIFEST_ACCEPT,
@@ -15,12 +16,15 @@ import {
   tagPushRefusal,
   type ParsedManifest,
 } from '../backend/images.js';
+import { parseDownloadPath, type DownloadRefusal } from '../backend/layers.js';
 import type { RepositoryRecord } from '../backend/types.js';
 import { MAX_MANIFEST_BYTES } from '../config.js';
+import type { IamBackend } from '../iam/backend.js';
 import type { RegistryFrontend } from '../server.js';
 import { checkRegistryCredentials } from './auth.js';
 import { API_VERSION_HEADER, RegistryError, registryError, sendRegistryError } from './errors.js';
 import { isValidDigest, parseRoute } from './routes.js';
+import { registryStorage } from './storage.js';
 import {
   relay,
   Upstream,
@@ -32,7 +36,15 @@ import {
 } from './upstream.js';
 
 export interface RegistryProxyOptions {
-  backend: EcrBackend;
+  /**
+   * Every hosted account's registry, each addressed by its own host (`localhost:PORT`,
+   * `127.0.0.1:PORT`): the first, the main account's, also answers any other host name.
+   */
+  backends: EcrBackend[];
+  /** Who a login token's access key belongs to now. */
+  iam: IamBackend;
+  /** Decides every request, as the identity the login token carries. */
+  authorizer: Authorizer;
   /** The sandbox's own registry container, and how it proves itself. */
   upstream: UpstreamTarget;
   upstreamTimeouts?: UpstreamTimeouts;
@@ -52,24 +64,6 @@ const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 /** Docker's tag grammar (distribution's reference.TagRegexp). */
 const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
-
-/** Runs tasks one after another per key: manifest pushes and clean-up of one repository never interleave. */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return result;
-  }
-}
 
 /** Reads a manifest body, refusing more than ECR's 4 MiB without reading the rest. */
 function readManifestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -98,20 +92,33 @@ function readManifestBody(req: IncomingMessage, limit: number): Promise<Buffer> 
 
 /**
  * The registry API with ECR's rules in front of a plain distribution registry: Basic auth with
- * ECR tokens on every request, repositories only as created through the API, immutable tags,
- * and the sandbox state as the source of truth for tags and images (the registry behind it is
- * only content-addressed storage: manifests go in by digest, tags never reach it). Blobs and
- * uploads stream through untouched. Also installs the backend's onImagesRemoved hook, so images
- * deleted through the API are deleted from the registry too.
+ * ECR tokens on every request, each request authorized as the identity its token carries,
+ * repositories only as created through the API, immutable tags, and the sandbox state as the
+ * source of truth for tags and images (the registry behind it is only content-addressed
+ * storage: manifests go in by digest, tags never reach it). Blobs and uploads stream through
+ * untouched; authorization is one decision per request, never per chunk. Also installs each
+ * backend's onImagesRemoved hook, so images deleted through the API are deleted from the
+ * registry too.
+ *
+ * Every account's repositories share the registry's storage under their own names: what an
+ * account can see is decided by its own state (a manifest only resolves through the account's
+ * images), and clean-up keeps what any account's same-named repository still uses.
  */
 export function createRegistryProxy(options: RegistryProxyOptions): RegistryProxy {
-  const { backend, region } = options;
+  const { backends, region } = options;
+  const main = backends[0]!;
   const upstream = new Upstream(options.upstream, options.upstreamTimeouts);
-  const queue = new KeyedQueue();
+  // Shared with PutImage, so a docker push and an API push of one repository never interleave.
+  const queue = main.repositoryQueue;
   const pending = new Set<Promise<void>>();
-  const registryHost = () => backend.env.registryHost();
 
-  function requireRepository(name: string): RepositoryRecord {
+  /** The registry a Host header addresses (the main account's for any host not another's). */
+  function backendFor(host: string | undefined): EcrBackend {
+    const wanted = (host ?? '').toLowerCase();
+    return backends.find((b) => b.env.registryHost().toLowerCase() === wanted) ?? main;
+  }
+
+  function requireRepository(backend: EcrBackend, name: string): RepositoryRecord {
     if (!isValidRepositoryName(name)) throw registryError('nameInvalid', name);
     const repo = backend.findRepository(region, name);
     if (!repo) throw registryError('nameUnknown', name, backend.accountId);
@@ -135,8 +142,8 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     return { items: shown, link: `<${path}?last=${encodeURIComponent(shown[shown.length - 1]!)}&n=${n}>; rel="next"` };
   }
 
-  async function getManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string): Promise<void> {
-    const repo = requireRepository(name);
+  async function getManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+    const repo = requireRepository(backend, name);
     // Tags resolve through the sandbox state, never the registry: a deleted or moved tag is gone at once.
     const image = isDigestReference(reference) ? repo.images[reference] : findImageByTag(repo, reference);
     if (!image) throw registryError('manifestUnknown');
@@ -150,8 +157,8 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     }
   }
 
-  async function putManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string): Promise<void> {
-    requireRepository(name);
+  async function putManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+    requireRepository(backend, name);
     const body = await readManifestBody(req, MAX_MANIFEST_BYTES);
     const text = body.toString('utf8');
     let parsed: ParsedManifest;
@@ -169,7 +176,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     if (tag === undefined && reference !== digest) throw registryError('manifestDigestMismatch', reference, digest);
     await queue.run(name, async () => {
       // Checked again inside the queue: a concurrent push or delete may have changed the repository.
-      if (tagPushRefusal(requireRepository(name), tag)) throw registryError('tagInvalid', tag!, name);
+      if (tagPushRefusal(requireRepository(backend, name), tag)) throw registryError('tagInvalid', tag!, name);
       const answer = await upstream.request(
         'PUT',
         `/v2/${name}/manifests/${digest}`,
@@ -187,7 +194,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         throw registryError('nameUnknown', name, backend.accountId);
       }
       const before = structuredClone(repo.images);
-      recordManifestPush(repo, { digest, tag, manifest: text, parsed }, backend.store.now());
+      recordManifestPush(repo, { digest, tag, manifest: text, parsed, via: 'registry' }, backend.store.now());
       try {
         // Durable before docker hears 201: a push it was told succeeded survives a SIGKILL.
         await backend.store.save();
@@ -206,8 +213,8 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
    * `DELETE /v2/<name>/manifests/<digest>`: ECR deletes the image as BatchDeleteImage does (the
    * same backend path, so the books and the storage agree), and answers 202.
    */
-  async function deleteManifest(res: ServerResponse, name: string, reference: string): Promise<void> {
-    requireRepository(name);
+  async function deleteManifest(res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+    requireRepository(backend, name);
     if (!isDigestReference(reference)) throw registryError('deleteByTagUnsupported', reference);
     if (!isValidDigest(reference)) throw registryError('digestInvalid', reference);
     const { failures } = await backend.batchDeleteImage({ region, operation: 'BatchDeleteImage' }, { repositoryName: name, imageIds: [{ imageDigest: reference }] });
@@ -225,8 +232,8 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
    * index of the manifests whose subject is `digest`, from the books. An unknown digest has no
    * referrers (200 with none), as the spec asks.
    */
-  function listReferrers(res: ServerResponse, head: boolean, name: string, digest: string, url: URL): void {
-    const repo = requireRepository(name);
+  function listReferrers(res: ServerResponse, head: boolean, backend: EcrBackend, name: string, digest: string, url: URL): void {
+    const repo = requireRepository(backend, name);
     if (!isValidDigest(digest)) throw registryError('digestInvalid', digest);
     const artifactType = url.searchParams.get('artifactType') ?? undefined;
     const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrersOf(repo, digest, artifactType) });
@@ -257,33 +264,40 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     if (!chunk || !starts.includes(Number(chunk[1])) || Number(chunk[2]) < Number(chunk[1])) throw registryError('rangeInvalid', range, starts[0]!);
   }
 
-  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleRequest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend): Promise<void> {
     const method = req.method ?? 'GET';
     const head = method === 'HEAD';
     const url = new URL(req.url ?? '/v2/', 'http://sandbox.invalid');
     for (const [name, value] of Object.entries(API_VERSION_HEADER)) res.setHeader(name, value);
-    const denied = checkRegistryCredentials(req.headers.authorization, {
+    const credentials = checkRegistryCredentials(req.headers.authorization, {
       tokenSecret: backend.store.state.tokenSecret,
       region,
-      registryHost: registryHost(),
+      registryHost: backend.env.registryHost(),
       now: backend.store.now(),
     });
-    if (denied) throw denied;
+    if (!credentials.ok) throw credentials.error;
+    const identity = options.iam.identityForKey(credentials.claims.accessKeyId);
+    if (!identity) throw registryError('credentialsRevoked');
 
     const route = parseRoute(url.pathname);
+    const action = registryAction(route.kind, method);
+    if (action) {
+      const denial = options.authorizer.registry(identity, backend.accountId, region, 'name' in route ? route.name : '*', action);
+      if (denial) throw registryError('accessDenied', denial.message);
+    }
     switch (route.kind) {
       case 'base':
         sendJson(res, head, {});
         return;
       case 'catalog': {
         if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);
-        const names = Object.keys(backend.store.state.regions[region]?.repositories ?? {});
+        const names = backend.listRepositories(region).map((repo) => repo.name);
         const { items, link } = page(names, url, '/v2/_catalog');
         sendJson(res, head, { repositories: items }, link ? { Link: link } : {});
         return;
       }
       case 'tags': {
-        const repo = requireRepository(route.name);
+        const repo = requireRepository(backend, route.name);
         if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);
         const { items, link } = page(
           Object.values(repo.images).flatMap((image) => image.tags),
@@ -294,23 +308,28 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         return;
       }
       case 'manifest':
-        if (method === 'GET' || head) return getManifest(req, res, route.name, route.reference);
-        if (method === 'PUT') return putManifest(req, res, route.name, route.reference);
-        if (method === 'DELETE') return deleteManifest(res, route.name, route.reference);
-        requireRepository(route.name);
+        if (method === 'GET' || head) return getManifest(req, res, backend, route.name, route.reference);
+        if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference);
+        if (method === 'DELETE') return deleteManifest(res, backend, route.name, route.reference);
+        requireRepository(backend, route.name);
         throw registryError('methodUnsupported', method, url.pathname);
       case 'blob':
-        requireRepository(route.name);
+        requireRepository(backend, route.name);
         if (!isValidDigest(route.digest)) throw registryError('digestInvalid', route.digest);
         // Rebuilt from checked parts: the registry never sees a path the sandbox did not route.
         if (method === 'GET' || head) return upstream.forward(req, res, `/v2/${route.name}/blobs/${route.digest}`, undefined, { repository: route.name });
         throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
       case 'upload': {
-        requireRepository(route.name);
+        requireRepository(backend, route.name);
         const from = url.searchParams.get('from');
-        if (from !== null && !backend.findRepository(region, from)) {
+        const mountable =
+          from !== null &&
+          backend.findRepository(region, from) !== undefined &&
+          !options.authorizer.registry(identity, backend.accountId, region, from, 'ecr:GetDownloadUrlForLayer');
+        if (from !== null && !mountable) {
           // A mount from a repository the sandbox does not know (deleted, or never created) would
-          // reach content ECR no longer has: start a plain upload instead, as a failed mount does.
+          // reach content ECR no longer has, and one the caller may not read would hand it layers
+          // it cannot pull: start a plain upload instead, as a failed mount does.
           url.searchParams.delete('mount');
           url.searchParams.delete('from');
         }
@@ -319,7 +338,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       }
       case 'referrers':
         if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);
-        return listReferrers(res, head, route.name, route.digest, url);
+        return listReferrers(res, head, backend, route.name, route.digest, url);
       case 'unknown':
         throw registryError('notFound', url.pathname);
     }
@@ -329,9 +348,10 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
   function removeFromRegistry(name: string, digests: string[]): void {
     const task = queue.run(name, async () => {
       const blobs = new Set<string>();
+      const sameNamed = () => backends.map((b) => b.findRepository(region, name));
       for (const digest of digests) {
-        // Pushed again since it was removed: it stays.
-        if (backend.findRepository(region, name)?.images[digest]) continue;
+        // Pushed again since it was removed (or held by another account's same-named repository): it stays.
+        if (sameNamed().some((repo) => repo?.images[digest])) continue;
         const manifest = await upstream.request('GET', `/v2/${name}/manifests/${digest}`, { accept: ANY_MANIFEST_ACCEPT });
         if (manifest.status === 200) {
           try {
@@ -343,31 +363,69 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         }
         await upstream.request('DELETE', `/v2/${name}/manifests/${digest}`);
       }
-      const inUse = blobsInUse(backend.findRepository(region, name));
+      const inUse = new Set(sameNamed().flatMap((repo) => [...blobsInUse(repo)]));
       for (const blob of blobs) {
         if (!inUse.has(blob)) await upstream.request('DELETE', `/v2/${name}/blobs/${blob}`);
       }
       // Deleting unlinks; the bytes go at the next garbage collection (see startSandbox).
-      if (!backend.store.state.registryGcPending) {
-        backend.store.state.registryGcPending = true;
-        await backend.store.save();
+      if (!main.store.state.registryGcPending) {
+        main.store.state.registryGcPending = true;
+        await main.store.save();
       }
     });
     const tracked: Promise<void> = task.catch(() => undefined).finally(() => pending.delete(tracked));
     pending.add(tracked);
   }
 
-  backend.onImagesRemoved = (removedRegion, name, digests) => {
-    if (removedRegion === region && digests.length > 0) removeFromRegistry(name, digests);
-  };
+  for (const backend of backends) {
+    // PutImage and the layer API store content through the same client.
+    backend.attachStorage(region, registryStorage(upstream));
+    backend.onImagesRemoved = (removedRegion, name, digests) => {
+      if (removedRegion === region && digests.length > 0) removeFromRegistry(name, digests);
+    };
+  }
 
   async function settled(): Promise<void> {
     while (pending.size > 0) await Promise.all([...pending]);
   }
 
+  /** Why no account's registry serves a download URL (the main account's reason), or undefined when one does. */
+  function downloadRefusal(query: Parameters<EcrBackend['layers']['checkDownload']>[0]): DownloadRefusal | undefined {
+    const refusals = backends.map((b) => b.layers.checkDownload(query));
+    return refusals.includes(undefined) ? undefined : refusals[0];
+  }
+
+  /**
+   * A layer by the URL GetDownloadUrlForLayer handed out: no credentials but the URL's own
+   * signature, as with ECR's pre-signed S3 URLs, and S3's XML errors when it is refused.
+   */
+  async function serveLayerDownload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const target = parseDownloadPath(url.pathname);
+    const q = (name: string) => url.searchParams.get(name) ?? '';
+    const refusal: DownloadRefusal | undefined =
+      !target || target.region !== region
+        ? { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' }
+        : downloadRefusal({ ...target, date: q('X-Amz-Date'), expires: q('X-Amz-Expires'), signature: q('X-Amz-Signature') });
+    if (refusal || !target) {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal!.code}</Code><Message>${refusal!.message}</Message></Error>\n`;
+      res.writeHead(refusal!.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    await upstream.forward(req, res, `/v2/${target.repositoryName}/blobs/${target.digest}`, { accept: '*/*' });
+  }
+
   return {
+    serveLayerDownload(req, res) {
+      serveLayerDownload(req, res).catch((error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else sendRegistryError(res, registryError('registryUnavailable', (error as Error).message), { registryHost: main.env.registryHost(), head: req.method === 'HEAD' });
+      });
+    },
     handle(req, res) {
-      handleRequest(req, res).catch((error: unknown) => {
+      const backend = backendFor(req.headers.host);
+      handleRequest(req, res, backend).catch((error: unknown) => {
         if (res.headersSent) {
           res.destroy();
           return;
@@ -382,11 +440,12 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
           console.error('[sandbox] registry request failed', error);
           answer = registryError('internalError', error instanceof Error ? error.message : String(error));
         }
-        sendRegistryError(res, answer, { registryHost: registryHost(), head: req.method === 'HEAD' });
+        sendRegistryError(res, answer, { registryHost: backend.env.registryHost(), head: req.method === 'HEAD' });
       });
     },
     registryGone: () => upstream.gone,
     async close() {
+      for (const backend of backends) backend.attachStorage(region, undefined);
       await settled();
       upstream.close();
     },

@@ -4,9 +4,11 @@ import { errors } from '../errors.js';
 import { optionalStringList, REGISTRY_ID_PATTERN, REGISTRY_ID_RE } from '../validate.js';
 
 /**
- * GetAuthorizationToken: one token for the caller's registry, valid for the sandbox's TTL.
- * registryIds is deprecated (a token covers every registry the principal can reach), so only
- * its shape is checked.
+ * GetAuthorizationToken: one token for the caller's registry, valid for the sandbox's TTL, that
+ * carries the caller's identity (its access key): the registry authorizes each request as that
+ * identity. A token for temporary credentials expires no later than they do. registryIds is
+ * deprecated (a token covers every registry the principal can reach), so only its shape is
+ * checked.
  */
 export const GetAuthorizationToken: OperationHandler = async (api, input) => {
   const registryIds = optionalStringList(input, 'registryIds', 1, 10);
@@ -17,12 +19,14 @@ export const GetAuthorizationToken: OperationHandler = async (api, input) => {
       `Member must satisfy constraint: [Member must satisfy regular expression pattern: ${REGISTRY_ID_PATTERN}]`,
     );
   }
-  const state = api.backend.store.state;
+  const now = api.backend.store.now();
+  const { identity } = api;
+  const ttl = identity.kind === 'assumed-role' ? Math.min(api.tokenTtlSeconds, identity.expiration - now) : api.tokenTtlSeconds;
   const token = issueToken(
-    state.tokenSecret,
-    { region: api.region, accessKeyId: api.accessKeyId, accountId: state.accountId },
-    api.tokenTtlSeconds,
-    api.backend.store.now(),
+    api.backend.store.state.tokenSecret,
+    { region: api.region, accessKeyId: identity.accessKeyId, accountId: identity.accountId },
+    ttl,
+    now,
   );
   return {
     authorizationData: [{ authorizationToken: token.authorizationToken, expiresAt: token.expiresAt, proxyEndpoint: api.proxyEndpoint }],

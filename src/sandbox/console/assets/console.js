@@ -3,6 +3,8 @@
 // Plain browser JavaScript on purpose (no build step, works offline). Every word it shows comes
 // from the page's data block (messages.ts); every value is put in with textContent, never as HTML.
 
+import { fmt, h, plural, timeEl } from './dom.js';
+
 const data = JSON.parse(document.getElementById('console-data').textContent);
 const T = data.text;
 const NAME_RE = new RegExp(`^(?:${data.repositoryNamePattern})$`);
@@ -10,33 +12,6 @@ const main = document.getElementById('main');
 const flashbar = document.getElementById('flash');
 
 // ------------------------------------------------------------------ small helpers
-
-/** Fills `{name}` markers of a message. */
-function fmt(template, values = {}) {
-  return template.replace(/\{(\w+)\}/g, (m, key) => (key in values ? String(values[key]) : m));
-}
-
-/** Picks `one` or `other` of a message pair for a count. */
-function plural(pair, n) {
-  return fmt(n === 1 ? pair.one : pair.other, { n });
-}
-
-/** Creates an element: attributes (on* are listeners), then children (strings become text). */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
-    else if (key === 'className') el.className = value;
-    else if (value === true) el.setAttribute(key, '');
-    else el.setAttribute(key, String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
 
 let idCounter = 0;
 const uid = (prefix) => `${prefix}-${++idCounter}`;
@@ -75,23 +50,6 @@ async function api(method, path, body) {
   }
   if (!res.ok) throw new ApiError(json.__type || `HTTP ${res.status}`, json.message || T.errorTitle, res.status);
   return json;
-}
-
-/** `January 03, 2024, 15:04:05 (UTC+01)`, as the ECR console writes times (local time). */
-function formatTime(epochSeconds) {
-  const d = new Date(epochSeconds * 1000);
-  const pad = (n) => String(n).padStart(2, '0');
-  const month = d.toLocaleString('en-US', { month: 'long' });
-  const offset = -d.getTimezoneOffset();
-  const sign = offset >= 0 ? '+' : '-';
-  const hours = pad(Math.floor(Math.abs(offset) / 60));
-  const minutes = Math.abs(offset) % 60;
-  const zone = `UTC${sign}${hours}${minutes ? `:${pad(minutes)}` : ''}`;
-  return `${month} ${pad(d.getDate())}, ${d.getFullYear()}, ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} (${zone})`;
-}
-
-function timeEl(epochSeconds) {
-  return h('time', { datetime: new Date(epochSeconds * 1000).toISOString() }, formatTime(epochSeconds));
 }
 
 /** Bytes as the console's "Size (MB)" column shows them: MiB, two decimals. */

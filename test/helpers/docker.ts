@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { execa } from 'execa';
+import { scratchBuildContext, tempDir } from './sandbox.js';
+
+/**
+ * The real docker CLI for tests: runs that never throw (exit code and merged output), shell
+ * pipelines as a learner types them, and small FROM-scratch images whose local names are
+ * collected so a test file can remove them when it ends (`removeBuiltImages`).
+ */
+
+export interface Run {
+  exitCode: number;
+  all: string;
+}
+
+export async function run(file: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> {
+  const result = await execa(file, args, { env, extendEnv: false, reject: false, all: true, input, timeout: 180_000 });
+  return { exitCode: result.exitCode ?? -1, all: result.all ?? '' };
+}
+
+/** Runs a shell pipeline exactly as a learner types it, failing on any stage. */
+export function sh(script: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return run('bash', ['-c', `set -euo pipefail\n${script}`], env);
+}
+
+/** The output of a run that must succeed. */
+export async function ok(result: Promise<Run>): Promise<string> {
+  const r = await result;
+  if (r.exitCode !== 0) throw new Error(`command failed (${r.exitCode}):\n${r.all}`);
+  return r.all;
+}
+
+export function docker(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return run('docker', args, env);
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+const builtImages = new Set<string>();
+
+/** Builds a FROM-scratch image with unique content (so no layer was ever pushed before) and tags it `target`. */
+export async function buildImage(target: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const context = scratchBuildContext(path.join(tempDir('ecrwb-build-'), 'ctx'), `ecr-workbook test ${crypto.randomUUID()}\n`);
+  const local = `ecrwb-test/${uniqueName('img')}:latest`;
+  builtImages.add(local);
+  const id = (await ok(docker(['build', '-q', '-t', local, context], env))).trim().split('\n').pop()!;
+  // By id too: an image whose tag later moves to a newer build keeps no name to remove it by.
+  builtImages.add(id);
+  builtImages.add(target);
+  await ok(docker(['tag', local, target], env));
+}
+
+/** Names an image this test file made some other way, for removeBuiltImages. */
+export function trackImage(name: string): void {
+  builtImages.add(name);
+}
+
+/** Removes every image buildImage made (call in afterAll). */
+export async function removeBuiltImages(): Promise<void> {
+  if (builtImages.size > 0) await execa('docker', ['rmi', '-f', ...builtImages], { reject: false });
+  builtImages.clear();
+}
