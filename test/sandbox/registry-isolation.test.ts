@@ -49,10 +49,10 @@ async function labelled(): Promise<string[]> {
   return stdout.split('\n').filter(Boolean);
 }
 
-/** The sandbox's registry API with a fresh ECR login token, as docker would call it. */
+/** The sandbox's registry API with a fresh ECR login token, as docker would call it (localhost: 127.0.0.1 is the second account's registry). */
 async function throughSandbox(): Promise<RegistryHttp> {
   const password = (await sh('eval "$(node "$BIN" sandbox env)"; aws ecr get-login-password --endpoint-url "$AWS_ENDPOINT_URL_ECR"')).trim();
-  return new RegistryHttp(`http://127.0.0.1:${port}`, `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`);
+  return new RegistryHttp(`http://localhost:${port}`, `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`);
 }
 
 beforeAll(async () => {
