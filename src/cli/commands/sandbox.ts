@@ -137,7 +137,13 @@ export async function env(opts: { shell: ShellKind; json?: boolean; account?: Sa
     return;
   }
   out(renderShellEnv(vars, opts.shell));
-  // stdout is eval'ed; a CLI that ignores the endpoint variables is worth a word on stderr.
+  // stdout is eval'ed; what the learner should know goes to stderr. A remembered region the
+  // sandbox does not serve: the lessons' commands carry it, these variables do not.
+  const { ProgressStore } = await import('../../progress/store.js');
+  const { regionDiffersFromSandbox } = await import('../../course/messages.js');
+  const remembered = (await ProgressStore.open()).store.progress.region;
+  if (remembered && remembered !== runtime.region) process.stderr.write(`warning: ${regionDiffersFromSandbox(remembered, runtime.region, runtime.registryHost)}\n`);
+  // A CLI that ignores the endpoint variables is worth a word too.
   const { awsCliVersion } = await import('../../runner/session.js');
   const { parseAwsCliVersion, readsEndpointEnv } = await import('../../course/render.js');
   const version = await awsCliVersion();
