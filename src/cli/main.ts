@@ -155,21 +155,12 @@ Typical use (\`sandbox env\` sets ECR_WORKBOOK_REGISTRY to the registry host, lo
     .command('up')
     .description('start the sandbox in the background (or report the one already running)')
     .addOption(new Option('-p, --port <port>', 'port to serve on (default 5123; 0 picks a free one)').argParser(parsePort))
-<<<<<<< HEAD
-    .option('-r, --region <region>', 'the region whose registry the sandbox serves (default us-east-1)')
-    .option('--host <address>', 'listen on this address instead of 127.0.0.1 (exposes the sandbox to your network)')
-    .addOption(new Option('--token-ttl <seconds>', 'lifetime of registry login tokens (default 12 hours, like ECR)').argParser(parseSeconds))
-    .option('--json', 'print the result as JSON')
-    // `--region` after `sandbox up` is parsed as the program's own option: take it from there.
-    .action(async (opts, cmd: Command) => (await import('./commands/sandbox.js')).up({ ...opts, region: cmd.optsWithGlobals().region ?? opts.region }));
-=======
     .addOption(new Option('-r, --region <region>', 'the region whose registry the sandbox serves (default us-east-1)').argParser(parseRegion))
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (exposes the sandbox to your network)')
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of registry login tokens (default 12 hours, like ECR)').argParser(parseSeconds))
     .option('--json', 'print the result as JSON')
     // `ecr-workbook --port N sandbox up` means the same as `sandbox up --port N`.
     .action(async (_opts, cmd: Command) => (await import('./commands/sandbox.js')).up(cmd.optsWithGlobals()));
->>>>>>> main
 
   sandbox
     .command('down')

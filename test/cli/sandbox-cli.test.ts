@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/util/daemon.js';
+import { sandboxUp } from '../../src/sandbox/control.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN, freePort, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
@@ -30,13 +32,17 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     expect(envCmd.stdout).toBe('');
   });
 
-  it('refuses a region AWS does not have, naming the nearest real one, before starting anything', () => {
+  it('refuses a region AWS does not have, naming the nearest real one, before starting anything', async () => {
     const result = cli('sandbox', 'up', '--region', 'us-esat-1');
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("AWS has no region 'us-esat-1' (did you mean 'us-east-1'?), so the sandbox will not serve it");
-    expect(result.stderr).toContain('Could not connect to the endpoint URL');
-    expect(result.stderr).toContain('ecr-workbook sandbox up --region us-east-1');
+    expect(result.stderr).toContain("'us-esat-1' is not an AWS region (the nearest one is us-east-1)");
     expect(fs.existsSync(path.join(home, 'state', 'sandbox', 'runtime.json'))).toBe(false);
+    // The sandbox refuses it itself too, for every caller (the runner, scripts), saying what AWS would do.
+    const said = "AWS has no region 'us-esat-1' (did you mean 'us-east-1'?), so the sandbox will not serve it: on real AWS a made-up region has no endpoints";
+    const dir = tempDir('ecrwb-region-');
+    await expect(sandboxUp({ dir, region: 'us-esat-1' })).rejects.toThrow(said);
+    await expect(startSandbox({ dir, region: 'us-esat-1', withoutRegistry: true })).rejects.toThrow('Start it with: ecr-workbook sandbox up --region us-east-1');
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('says what is missing, and how to start it, when Docker does not answer', () => {
