@@ -117,9 +117,9 @@ async function main() {
     const described = new Map(imageDetails.flatMap((d) => (d.imageTags ?? []).map((t) => [t, d.imageDigest])));
     let lost = 0;
     for (const [t, digest] of completed) {
-      const manifest = await fetch(`${runtime.endpoint.replace('localhost', '127.0.0.1')}/v2/${REPO}/manifests/${t}`, {
+      const manifest = await fetch(`${runtime.endpoint}/v2/${REPO}/manifests/${t}`, {
         method: 'HEAD',
-        headers: { host: registryHost, authorization: `Basic ${Buffer.from(`AWS:${token}`).toString('base64')}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+        headers: { authorization: `Basic ${Buffer.from(`AWS:${token}`).toString('base64')}`, accept: 'application/vnd.docker.distribution.manifest.v2+json' },
       });
       if (described.get(t) !== digest || manifest.status !== 200 || manifest.headers.get('docker-content-digest') !== digest) lost++;
     }
