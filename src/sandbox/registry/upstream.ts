@@ -376,14 +376,16 @@ export function sendBody(req: Readable, upstream: ClientRequest, batchBytes = 10
     upstream.write(chunk);
     if (held < batchBytes) return;
     release();
-    // Backpressure from the connection itself once there is one: the request's own flag can
-    // stay set after its connection drained, and the request then never emits the 'drain' a
-    // paused body waits for (a push stalled until the idle timeout, about one time in three).
+    // Backpressure from the registry connection itself. The request's own 'drain' is not to be
+    // relied on here: with its socket corked by hand it can miss one, and a paced upload (docker's)
+    // then waits for it forever. No socket yet: wait for it, then go on.
     const socket = upstream.socket;
-    const full = socket ? (socket.writableNeedDrain ? socket : undefined) : upstream.writableNeedDrain ? upstream : undefined;
-    if (full) {
+    if (!socket) {
       req.pause();
-      full.once('drain', () => req.resume());
+      upstream.once('socket', () => req.resume());
+    } else if (socket.writableNeedDrain) {
+      req.pause();
+      socket.once('drain', () => req.resume());
     }
   });
   finished(req, (error) => {
