@@ -46,9 +46,10 @@ async function status() {
   return JSON.parse((await cli('sandbox', 'status', '--json').catch((e) => e)).stdout);
 }
 
-async function up() {
+/** The first start takes any free port (5123 may be another sandbox's); a restart takes the last one, as a learner's `sandbox up` does. */
+async function up(first = false) {
   const started = Date.now();
-  const { stdout } = await cli('sandbox', 'up', '--json');
+  const { stdout } = await cli('sandbox', 'up', ...(first ? ['--port', '0'] : []), '--json');
   return { runtime: JSON.parse(stdout), ms: Date.now() - started };
 }
 
@@ -69,7 +70,7 @@ function push(tag) {
 }
 
 async function main() {
-  let { runtime } = await up();
+  let { runtime } = await up(true);
   const registryHost = runtime.registryHost;
   const vars = JSON.parse((await cli('sandbox', 'env', '--json')).stdout);
   const ecr = () =>
@@ -109,6 +110,8 @@ async function main() {
     process.kill(pid, 'SIGKILL');
     const restart = await up();
     runtime = restart.runtime;
+    // docker's login and tags name host:port: a restart elsewhere would send the next pushes to whatever holds the old port.
+    if (runtime.registryHost !== registryHost) throw new Error(`round ${round}: the sandbox came back on ${runtime.registryHost}, not ${registryHost} (was the port taken meanwhile?)`);
     const result = await pushing;
     if (result.code === 0 && result.digest) completed.set(tag, result.digest);
 
