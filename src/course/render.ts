@@ -65,14 +65,14 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 }
 
 /**
- * `aws ecr` / `aws sts` where a command starts: at a line start, or after `|`, `||`, `&&`, `;`,
+ * `aws ecr` / `aws sts` / `aws iam` (the sandbox serves all three) where a command starts: at a line start, or after `|`, `||`, `&&`, `;`,
  * `(`, `$(` or a backtick. That covers `aws ecr get-login-password … | docker login …`.
  */
-const AWS_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts)(?=[ \t]|\\?$)/gm;
+const AWS_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts|iam)(?=[ \t]|\\?$)/gm;
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
-/** Adds `--endpoint-url <url>` right after `aws ecr`/`aws sts` in every command of `text` that lacks one. */
+/** Adds `--endpoint-url <url>` right after `aws ecr`/`sts`/`iam` in every command of `text` that lacks one. */
 export function insertEndpointUrl(text: string, endpointUrl: string): string {
   const url = shellQuote(endpointUrl);
   return text.replace(AWS_COMMAND, (match, lead: string, space: string, service: string, offset: number) => {
@@ -82,9 +82,23 @@ export function insertEndpointUrl(text: string, endpointUrl: string): string {
   });
 }
 
+/** Placeholders filled some other way than the lessons' (a drill's own values), for renderMarkdown. */
+export interface MarkdownFill {
+  fill: (text: string, options?: TemplateOptions) => string;
+  endpointUrl?: string;
+}
+
+type MarkdownContext = Pick<RenderContext, 'vars' | 'endpointUrl'> | MarkdownFill;
+
+/** The context as one fill function and the endpoint flag. */
+function fillOf(ctx: MarkdownContext): MarkdownFill {
+  return 'fill' in ctx ? ctx : { fill: (text, options) => renderTemplate(text, ctx.vars, options), endpointUrl: ctx.endpointUrl };
+}
+
 /** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag if needed. */
-export function renderCommand(cmd: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
-  const rendered = renderTemplate(cmd, ctx.vars, { quote: true });
+export function renderCommand(cmd: string, context: MarkdownContext): string {
+  const ctx = fillOf(context);
+  const rendered = ctx.fill(cmd, { quote: true });
   return ctx.endpointUrl ? insertEndpointUrl(rendered, ctx.endpointUrl) : rendered;
 }
 
@@ -198,7 +212,9 @@ const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([\w+-]*)/;
  * shell-quoted, `--endpoint-url` added when the CLI needs it): fenced shell blocks, and inline
  * code. Prose, and code that is not shell (a Dockerfile, JSON output), get the plain values.
  */
-export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
+export function renderMarkdown(markdown: string, context: MarkdownContext): string {
+  const ctx = fillOf(context);
+  const command = (code: string) => renderCommand(code, ctx);
   const out: string[] = [];
   let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
   for (const line of markdown.split('\n')) {
@@ -206,7 +222,7 @@ export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars'
       const close = FENCE.exec(line);
       if (close && close[2]?.startsWith(fence.marker) && close[3] === '') {
         const code = fence.lines.join('\n');
-        if (fence.lines.length) out.push(fence.shell ? renderCommand(code, ctx) : renderTemplate(code, ctx.vars));
+        if (fence.lines.length) out.push(fence.shell ? command(code) : ctx.fill(code));
         out.push(line);
         fence = undefined;
       } else {
@@ -223,20 +239,20 @@ export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars'
     out.push(
       line
         .split(/(`[^`\n]+`)/)
-        .map((part, i) => (i % 2 === 1 ? renderInlineCode(part, ctx) : renderTemplate(part, ctx.vars)))
+        .map((part, i) => (i % 2 === 1 ? renderInlineCode(part, ctx) : ctx.fill(part)))
         .join(''),
     );
   }
   // An unclosed fence runs to the end, as in CommonMark.
-  if (fence) out.push(fence.shell ? renderCommand(fence.lines.join('\n'), ctx) : renderTemplate(fence.lines.join('\n'), ctx.vars));
+  if (fence) out.push(fence.shell ? command(fence.lines.join('\n')) : ctx.fill(fence.lines.join('\n')));
   return out.join('\n');
 }
 
-function renderInlineCode(span: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
-  const code = renderTemplate(span.slice(1, -1), ctx.vars, { quote: true });
+function renderInlineCode(span: string, ctx: MarkdownFill): string {
+  const code = ctx.fill(span.slice(1, -1), { quote: true });
   // Inline code is a command to copy only when it carries options; `aws ecr get-login-password`
   // alone in a sentence names the command and stays as written.
-  const isCommand = /^aws[ \t]+(ecr|sts)[ \t]/.test(code) && /\s--[a-z]/.test(code);
+  const isCommand = /^aws[ \t]+(ecr|sts|iam)[ \t]/.test(code) && /\s--[a-z]/.test(code);
   return `\`${ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code}\``;
 }
 

@@ -48,7 +48,7 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean }): P
     return;
   }
   if (opts.static) {
-    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [], coverage })}\n` : `${table}The course is sound: schema, ids, check references and the question bank.\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [], coverage })}\n` : `${table}The course is sound: schema, ids, check references, the question bank and the drills.\n`);
     return;
   }
   if (!opts.json) process.stdout.write(table);

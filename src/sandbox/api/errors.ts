@@ -207,6 +207,9 @@ export const errors = {
   serialization: (message: string) => new AwsError('SerializationException', message),
   unknownOperation: (target: string) =>
     new AwsError('UnknownOperationException', `The operation '${target}' is not a known ECR operation.`),
+  // Sandbox wording: the control API's own refusal (ECR has no such operation).
+  unknownAccessKey: (accessKeyId: string) =>
+    invalidParameter('accessKeyId', `The sandbox has no active access key '${accessKeyId}' (create one with aws iam create-access-key)`),
   unknownControlOperation: (operation: string, known: string[]) =>
     new AwsError('UnknownOperationException', `The sandbox control API has no operation '${operation}'. Its operations: ${known.join(', ')}.`),
   notImplemented: (operation: string) =>

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedAwsClis } from '../helpers/sandbox.js';
+import { drillLab, solveDrill, type DrillLab } from './helpers.js';
+
+// The registry drills: tags, immutability, lifecycle, names. Those whose fix uses the aws CLI are
+// solved with every aws CLI on the machine; the docker-only ones once.
+const clis = installedAwsClis();
+let lab: DrillLab;
+beforeAll(async () => {
+  lab = await drillLab('registry');
+}, 120_000);
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe('registry drills', () => {
+  it('immutable-latest: the re-push of latest is refused until the build gets a tag of its own', async () => {
+    const run = await solveDrill(lab, 'immutable-latest');
+    expect(run.start.symptom.output).toMatch(/tag invalid: The image tag 'latest' already exists in the 'drill\/immutable-latest' repository and cannot be overwritten because the repository is immutable\./);
+    expect(run.fixed.summary).toBe("today's build is in the repository as build-2");
+  });
+
+  it('pushed-to-docker-hub: the push goes to docker.io, and its real error is shown (offline or not)', async () => {
+    const run = await solveDrill(lab, 'pushed-to-docker-hub');
+    expect(run.start.symptom.output).toContain('The push refers to repository [docker.io/library/drill-web]');
+    expect(run.unfixed.summary).toBe("'drill/pushed-to-docker-hub' has no image tagged 1.0");
+  });
+
+  for (const cli of clis) {
+    const v = cli.version.split(' ')[0];
+    it(`lifecycle-expired-tag with ${v}: the pull of v1 says manifest unknown until v1 is back and the policy keeps it`, async () => {
+      const run = await solveDrill(lab, 'lifecycle-expired-tag', cli);
+      expect(run.start.symptom.output).toContain('manifest unknown');
+      expect(run.fixed.evidence).toContain('v1: kept');
+    });
+
+    it(`uri-as-repository-name with ${v}: create-repository refuses the URI`, async () => {
+      const run = await solveDrill(lab, 'uri-as-repository-name', cli);
+      expect(run.start.symptom.output).toContain("An error occurred (InvalidParameterException) when calling the CreateRepository operation: Invalid parameter at 'repositoryName' failed to satisfy constraint");
+    });
+  }
+});
