@@ -296,9 +296,9 @@ export class DrillKit {
       if ((error as Error).name !== 'RepositoryNotFoundException') throw error;
     }
     if (await this.deleteCiUser()) gone.push(`IAM user ${DRILL_USER}`);
-    const images = await this.localImages();
-    if (images.length) {
-      await docker(['rmi', '--force', ...images], this.env);
+    // With docker down, the local tags stay (they cost nothing, and the next start removes them).
+    const images = await this.localImages().catch(() => []);
+    if (images.length && (await docker(['rmi', '--force', ...images], this.env)).code === 0) {
       gone.push(`${images.length} local image tag${images.length === 1 ? '' : 's'}`);
     }
     if (fs.existsSync(this.place.dir)) {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult } from '../check/types.js';
+import { dockerServerVersion } from '../docker/cli.js';
 import { endpointUrlFor, parseAwsCliVersion } from '../course/render.js';
 import type { Target } from '../course/target.js';
 import type { ProgressStore } from '../progress/store.js';
@@ -108,8 +109,6 @@ export async function startDrill(rt: DrillRuntime, id: string): Promise<Rendered
   const { runtime, admin } = await sandbox(rt);
   const place = { id, dir: drillDir(rt.stateDir, id), endpoint: runtime.endpoint, registryHost: runtime.registryHost, region: runtime.region, account: runtime.accountId, repo: drillRepository(id) };
   const kit = new DrillKit(place, admin, rt.env);
-  await kit.cleanUp();
-  await fsp.mkdir(path.join(place.dir, 'docker'), { recursive: true, mode: 0o700 });
   rt.onProgress?.(`setting up the drill '${id}'`);
   let symptom: Symptom;
   // Asking the aws CLI its version takes a second: meanwhile the setup runs.
@@ -117,6 +116,14 @@ export async function startDrill(rt: DrillRuntime, id: string): Promise<Rendered
   flag.catch(() => undefined);
   let endpointUrl: string | undefined;
   try {
+    await dockerServerVersion(kit.env);
+  } catch (error) {
+    throw new DrillError((error as Error).message);
+  }
+  try {
+    // Whatever an earlier run of this drill left goes first: every start is a fresh one.
+    await kit.cleanUp();
+    await fsp.mkdir(path.join(place.dir, 'docker'), { recursive: true, mode: 0o700 });
     await scenario.setup(kit);
     endpointUrl = await flag;
     symptom = await runSymptom(kit, renderDrillCommand(drill.symptom, kit.vars(), endpointUrl));

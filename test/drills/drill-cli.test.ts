@@ -1,0 +1,216 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { GetUserCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runShell } from '../../src/util/shell.js';
+import { BIN, ecrClient, iamClient, installedAwsClis } from '../helpers/sandbox.js';
+import { waitOn } from '../helpers/tmux.js';
+import { drillLab, type DrillLab } from './helpers.js';
+
+// The drill commands as a learner and a script use them: --json shapes and exit codes, errors
+// (no drill, an unknown one, another in progress, docker down), hints one at a time, giving up
+// (the fix, the post-mortem, everything the drill made gone), the drill's environment in a real
+// shell, status, and the menu in a real terminal.
+let lab: DrillLab;
+let env: NodeJS.ProcessEnv;
+const cli = installedAwsClis()[0]!;
+beforeAll(async () => {
+  lab = await drillLab('cli');
+  env = lab.env(cli);
+}, 120_000);
+afterAll(async () => {
+  await lab?.stop();
+});
+
+const json = async (...args: string[]) => {
+  const r = await lab.workbook(env, ...args);
+  return { status: r.status, body: JSON.parse(r.stdout) as Record<string, any>, stderr: r.stderr };
+};
+
+async function repositoryExists(name: string): Promise<boolean> {
+  const ecr = ecrClient(lab.sandbox);
+  try {
+    await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'RepositoryNotFoundException') return false;
+    throw error;
+  } finally {
+    ecr.destroy();
+  }
+}
+
+async function ciUserExists(): Promise<boolean> {
+  const iam = iamClient(lab.sandbox);
+  try {
+    await iam.send(new GetUserCommand({ UserName: 'drill-ci' }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchEntityException') return false;
+    throw error;
+  } finally {
+    iam.destroy();
+  }
+}
+
+describe('the drill commands without a drill in progress', () => {
+  it('list --json: the ten drills, each with its topic, none solved', async () => {
+    const { status, body } = await json('drill', 'list', '--json');
+    expect(status).toBe(0);
+    expect(body).toMatchObject({ ok: true, solved: 0, total: 10 });
+    expect(body.drills.map((d: { id: string }) => d.id).sort()).toEqual(lab.drills.drills.map((d) => d.id).sort());
+    expect(body.drills.every((d: { status: string; topic: string }) => d.status === 'new' && d.topic)).toBe(true);
+    const text = await lab.workbook(env, 'drill', 'list');
+    expect(text.stdout).toContain('0 of 10 solved');
+    expect(text.stdout).toMatch(/expired-token\s+authentication\s+The nightly push says the token expired/);
+  });
+
+  it('check, hint, give-up, env: exit 2 and a JSON error on stdout, the same words on stderr without --json', async () => {
+    for (const command of ['check', 'hint', 'give-up', 'env']) {
+      const r = await json('drill', command, '--json');
+      expect(r.status, command).toBe(2);
+      expect(r.body).toEqual({ ok: false, error: expect.stringContaining('No drill is in progress') });
+      const plain = await lab.workbook(env, 'drill', command);
+      expect(plain.status).toBe(2);
+      expect(plain.stderr).toContain('ecr-workbook drill start <name>');
+      expect(plain.stdout).toBe('');
+    }
+  });
+
+  it('start of a drill that does not exist names the drills', async () => {
+    const r = await json('drill', 'start', 'expired-tokn', '--json');
+    expect(r.status).toBe(2);
+    expect(r.body.error).toContain("There is no drill 'expired-tokn'");
+    expect(r.body.error).toContain('expired-token');
+  });
+
+  it('with docker down, start says so and makes nothing', async () => {
+    const r = await lab.workbook({ ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, 'drill', 'start', 'immutable-latest', '--json');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).error).toContain('The docker engine is not answering');
+    expect(await repositoryExists('drill/immutable-latest')).toBe(false);
+    expect((await json('drill', 'status', '--json')).body.current).toBeNull();
+  });
+
+  it('env --unset works without a drill: the unsets of every variable env sets', async () => {
+    const r = await lab.workbook(env, 'drill', 'env', '--unset');
+    expect(r.stdout).toMatch(/^unset DOCKER_CONFIG AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_PROFILE AWS_ENDPOINT_URL_ECR AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_IAM\n/);
+  });
+});
+
+describe('a drill in progress', () => {
+  it('start --json: the story, the real symptom, and the environment to work in; on the aws target it says drills run on the sandbox', async () => {
+    const { status, body } = await json('--target', 'aws', 'drill', 'start', 'uri-as-repository-name', '--json');
+    expect(status).toBe(0);
+    expect(body.notes).toEqual([expect.stringContaining('drills always run on the local ECR sandbox')]);
+    expect(body.symptom).toMatchObject({ code: 255, command: expect.stringContaining(`aws ecr create-repository --repository-name ${lab.sandbox.registryHost}/drill/uri-as-repository-name`) });
+    expect(body.story).toContain(`ECR_REPOSITORY=${lab.sandbox.registryHost}/drill/uri-as-repository-name`);
+    expect(body.env.set).toMatchObject({ AWS_PROFILE: 'ci', DOCKER_CONFIG: path.join(lab.state, 'drills', 'uri-as-repository-name', 'docker') });
+    expect(await ciUserExists()).toBe(true);
+    await lab.workbook(env, '--target', 'sandbox', 'status');
+  });
+
+  it('another drill cannot start while this one is in progress', async () => {
+    const r = await json('drill', 'start', 'expired-token', '--json');
+    expect(r.status).toBe(2);
+    expect(r.body.error).toContain("The drill 'uri-as-repository-name' is in progress");
+  });
+
+  it('the drill environment in a real shell: the CI user, not the course keys the shell had', async () => {
+    const run = await runShell(`eval "$(node ${BIN} drill env)" && aws sts get-caller-identity --endpoint-url ${lab.sandbox.endpoint} --query Arn --output text && echo "$DOCKER_CONFIG"`, env);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('arn:aws:iam::123456789012:user/drill-ci');
+    expect(run.output).toContain(path.join('drills', 'uri-as-repository-name', 'docker'));
+  });
+
+  it('check in words: the verdict and the diagnosis id, its explanation only once every hint is seen', async () => {
+    const before = await lab.workbook(env, 'drill', 'check');
+    expect(before.status).toBe(1);
+    expect(before.stdout).toContain('✖ NOT YET');
+    expect(before.stdout).toContain('Diagnosis: repository-uri-as-name');
+    expect(before.stdout).not.toContain('What went wrong');
+    const hints = [];
+    for (let i = 0; i < 4; i++) hints.push((await json('drill', 'hint', '--json')).body);
+    expect(hints.map((h) => h.hints.length)).toEqual([1, 2, 3, 3]);
+    expect(hints[0]).toMatchObject({ ok: true, id: 'uri-as-repository-name', total: 3 });
+    expect(hints[3]!.hints[2]).toContain('`aws ecr create-repository --repository-name drill/uri-as-repository-name`');
+    const after = await lab.workbook(env, 'drill', 'check');
+    expect(after.stdout).toContain('What went wrong:');
+    const status = await json('drill', 'status', '--json');
+    expect(status.body.current).toMatchObject({ id: 'uri-as-repository-name', hints: 3, checks: 2, symptom: { code: 255 } });
+  });
+
+  it('give-up: the fix and the post-mortem, the result kept, and everything the drill made is gone', async () => {
+    const { status, body } = await json('drill', 'give-up', '--json');
+    expect(status).toBe(0);
+    expect(body.fix).toEqual(['aws ecr create-repository --repository-name drill/uri-as-repository-name', `docker push ${lab.sandbox.registryHost}/drill/uri-as-repository-name:v1`]);
+    expect(body.postMortem).toContain('What an interviewer wants to hear');
+    expect(body.cleanedUp).toEqual(['IAM user drill-ci', '1 local image tag', "the drill's folder"]);
+    expect(await ciUserExists()).toBe(false);
+    expect(fs.existsSync(path.join(lab.state, 'drills', 'uri-as-repository-name'))).toBe(false);
+    expect(spawnSync('docker', ['image', 'inspect', `${lab.sandbox.registryHost}/drill/uri-as-repository-name:v1`]).status).not.toBe(0);
+    const list = await json('drill', 'list', '--json');
+    expect(list.body.drills.find((d: { id: string }) => d.id === 'uri-as-repository-name').status).toBe('gave-up');
+    expect(list.body.solved).toBe(0);
+  });
+
+  it('status counts a drill solved per topic, never one given up', async () => {
+    const started = await json('drill', 'start', 'pushed-to-docker-hub', '--json');
+    expect(started.status).toBe(0);
+    // Asynchronously: the sandbox serving the push runs in this process.
+    const target = `${lab.sandbox.registryHost}/drill/pushed-to-docker-hub:1.0`;
+    const push = await runShell(`docker tag drill-web:1.0 ${target} && docker push ${target}`, { ...env, DOCKER_CONFIG: started.body.env.set.DOCKER_CONFIG });
+    expect(push.code, push.output).toBe(0);
+    const solved = await lab.workbook(env, 'drill', 'check');
+    expect(solved.status).toBe(0);
+    expect(solved.stdout).toContain('Solved: The push "worked", and ECR has nothing.');
+    expect(solved.stdout).toContain('Post-mortem');
+    expect(await repositoryExists('drill/pushed-to-docker-hub')).toBe(false);
+    const status = JSON.parse((await lab.workbook(env, 'status', '--json')).stdout);
+    expect(status.drills).toEqual({ solved: 1, total: 10, current: null });
+    const rows = Object.fromEntries(status.practice.topics.map((t: { id: string; drills: unknown }) => [t.id, t.drills]));
+    expect(rows['images-and-tags']).toEqual({ solved: 1, total: 1 });
+    expect(rows.repositories).toEqual({ solved: 0, total: 1 });
+    expect(rows.authentication).toEqual({ solved: 0, total: 3 });
+    expect(rows.scanning).toEqual({ solved: 0, total: 0 });
+    const text = (await lab.workbook(env, 'status')).stdout;
+    expect(text).toMatch(/topic\s+seen\s+due\s+mastered\s+drills/);
+    expect(text).toMatch(/images-and-tags\s+0\/\d+\s+0\s+0%\s+1\/1/);
+    expect(text).toMatch(/scanning\s+0\/\d+\s+0\s+0%\s+–/);
+    expect(text).toContain('1 of 10 solved');
+  });
+});
+
+describe('the drills in the interactive menu', () => {
+  const socket = `ecrwb-drills-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env: { ...env, TERM: 'xterm-256color' }, encoding: 'utf8' });
+  const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', 'wb:0');
+  const keys = (...k: string[]) => tmux('send-keys', '-t', 'wb:0', ...k);
+  afterAll(() => {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+  });
+
+  it('starts a drill, checks it (not yet), and gives it up from the menu', { timeout: 120_000 }, async () => {
+    tmux('new-session', '-d', '-s', 'wb', '-x', '160', '-y', '50', `node ${BIN}; echo "[exited $?]"; sleep 600`);
+    await waitOn(screen, 'What next?', 60_000);
+    keys('Down', 'Down', 'Down', 'Enter');
+    await waitOn(screen, 'Break-fix drills: 1 of 10 solved. Which one?');
+    const ids = lab.drills.drills.map((d) => d.id);
+    for (let i = 0; i < ids.indexOf('immutable-latest'); i++) keys('Down');
+    keys('Enter');
+    await waitOn(screen, 'Drill in progress: immutable-latest', 60_000);
+    expect(screen()).toContain('cannot be overwritten because the repository is immutable');
+    keys('Enter'); // Check my fix
+    await waitOn(screen, 'Diagnosis: immutable-tag-repush');
+    keys('Down', 'Down', 'Down', 'Enter'); // Give up
+    await waitOn(screen, 'Give up on this drill?');
+    keys('y');
+    await waitOn(screen, 'The fix:');
+    await waitOn(screen, 'Break-fix drills: 1 of 10 solved. Which one?');
+    expect(await repositoryExists('drill/immutable-latest')).toBe(false);
+    keys('Escape');
+    await waitOn(screen, '[exited');
+  });
+});
