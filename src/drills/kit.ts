@@ -220,7 +220,7 @@ export class DrillKit {
   // ------------------------------------------------------------------ setup
 
   /** Runs docker in the drill's environment; a failure is a DrillSetupError naming `step`. */
-  async docker(step: string, args: string[], input?: string): Promise<string> {
+  async docker(step: string, args: string[], input?: string | Buffer): Promise<string> {
     const result = await docker(args, this.env, input);
     if (result.code !== 0) throw new DrillSetupError(step, `docker ${args[0]}: ${(result.stderr || result.stdout).trim()}`);
     return result.stdout;
@@ -268,7 +268,7 @@ export class DrillKit {
 
   /** A one-layer image made with `docker import` (no build, no network), remembered for clean-up; its image id. */
   async importImage(ref: string, content: string): Promise<string> {
-    const id = (await this.docker(`making the image ${ref}`, ['import', '-', ref], tarOfOneFile('app.txt', content).toString('latin1'))).trim();
+    const id = (await this.docker(`making the image ${ref}`, ['import', '-', ref], tarOfOneFile('app.txt', content))).trim();
     this.facts.localImages = [...new Set([...(this.facts.localImages ?? []), ref])];
     return id;
   }

@@ -34,7 +34,7 @@ export const envLine = 'eval "$(ecr-workbook drill env)"';
 export const leaveEnv = `Back to your own environment: eval "$(ecr-workbook drill env --unset)" (then, for the course, eval "$(ecr-workbook sandbox env)").`;
 export const whenFixed = `When you think it is fixed: ${code('ecr-workbook drill check')}. A hint: ${code('ecr-workbook drill hint')}. Stuck: ${code('ecr-workbook drill give-up')} shows the fix.`;
 export const oldAwsCli = (endpoint: string): string =>
-  `Your aws CLI is older than v1.29 / v2.13 and does not read the endpoint from the environment: add ${code(`--endpoint-url ${endpoint}`)} to your aws commands (the ones shown here have it).`;
+  `Your aws CLI is older than v1.29 / v2.13 and does not read the endpoint from the environment: add ${code(`--endpoint-url ${endpoint}`)} to your aws commands (the hints and the fix carry it).`;
 export const solved = (title: string): string => `Solved: ${title}.`;
 export const gaveUp = (title: string): string => `You gave up on: ${title}. Here is the fix; try the drill again later with the same start command.`;
 export const allHintsShown = (total: number): string => `That is every hint (${total}). Still stuck? ${code('ecr-workbook drill give-up')} shows the fix.`;

@@ -8,6 +8,10 @@ import { runShell } from '../../src/util/shell.js';
 import { BIN, ecrClient, iamClient, installedAwsClis } from '../helpers/sandbox.js';
 import { waitOn } from '../helpers/tmux.js';
 import { drillLab, type DrillLab } from './helpers.js';
+import { SCENARIOS } from '../../src/drills/scenarios/index.js';
+import { startDrill } from '../../src/drills/run.js';
+import type { Drills } from '../../src/drills/types.js';
+import { ProgressStore } from '../../src/progress/store.js';
 
 // The drill commands as a learner and a script use them: --json shapes and exit codes, errors
 // (no drill, an unknown one, another in progress, docker down), hints one at a time, giving up
@@ -15,10 +19,13 @@ import { drillLab, type DrillLab } from './helpers.js';
 // shell, status, and the menu in a real terminal.
 let lab: DrillLab;
 let env: NodeJS.ProcessEnv;
-const cli = installedAwsClis()[0]!;
+let learnerFiles: Record<string, string>;
+const clis = installedAwsClis();
+const cli = clis[0]!;
 beforeAll(async () => {
   lab = await drillLab('cli');
   env = lab.env(cli);
+  learnerFiles = lab.snapshot();
 }, 120_000);
 afterAll(async () => {
   await lab?.stop();
@@ -112,6 +119,13 @@ describe('a drill in progress', () => {
     await lab.workbook(env, '--target', 'sandbox', 'status');
   });
 
+  it('starting the drill in progress again starts it afresh', async () => {
+    await json('drill', 'hint', '--json');
+    const again = await json('drill', 'start', 'uri-as-repository-name', '--json');
+    expect(again.status).toBe(0);
+    expect((await json('drill', 'status', '--json')).body.current).toMatchObject({ id: 'uri-as-repository-name', hints: 0, checks: 0 });
+  });
+
   it('another drill cannot start while this one is in progress', async () => {
     const r = await json('drill', 'start', 'expired-token', '--json');
     expect(r.status).toBe(2);
@@ -125,21 +139,37 @@ describe('a drill in progress', () => {
     expect(run.output).toContain(path.join('drills', 'uri-as-repository-name', 'docker'));
   });
 
+  it('status and hint in words; an aws CLI too old for the endpoint variables is told to add --endpoint-url', async () => {
+    const status = await lab.workbook(env, 'drill', 'status');
+    expect(status.stdout).toMatch(/In progress since .*: 0 hint\(s\), 0 check\(s\)\. 0 of 10 drills solved\./);
+    expect(status.stdout).toContain('Drill: create-repository rejects the repository');
+    expect(status.stdout).toContain('InvalidParameterException');
+    const old = clis.find((c) => !c.readsEndpointEnv);
+    if (old) {
+      const shown = await lab.workbook(lab.env(old), 'drill', 'status');
+      expect(shown.stdout).toContain(`add \`--endpoint-url ${lab.sandbox.endpoint}\` to your aws commands`);
+    }
+  });
+
   it('check in words: the verdict and the diagnosis id, its explanation only once every hint is seen', async () => {
     const before = await lab.workbook(env, 'drill', 'check');
     expect(before.status).toBe(1);
     expect(before.stdout).toContain('✖ NOT YET');
     expect(before.stdout).toContain('Diagnosis: repository-uri-as-name');
     expect(before.stdout).not.toContain('What went wrong');
+    const first = await lab.workbook(env, 'drill', 'hint');
+    expect(first.stdout).toContain('Hint 1: Read the constraint in the error.');
+    expect(first.stdout).toContain('Hint 1 of 3. Another one: `ecr-workbook drill hint`.');
     const hints = [];
-    for (let i = 0; i < 4; i++) hints.push((await json('drill', 'hint', '--json')).body);
-    expect(hints.map((h) => h.hints.length)).toEqual([1, 2, 3, 3]);
+    for (let i = 0; i < 3; i++) hints.push((await json('drill', 'hint', '--json')).body);
+    expect(hints.map((h) => h.hints.length)).toEqual([2, 3, 3]);
     expect(hints[0]).toMatchObject({ ok: true, id: 'uri-as-repository-name', total: 3 });
-    expect(hints[3]!.hints[2]).toContain('`aws ecr create-repository --repository-name drill/uri-as-repository-name`');
+    expect(hints[2]!.hints[2]).toContain('`aws ecr create-repository --repository-name drill/uri-as-repository-name`');
     const after = await lab.workbook(env, 'drill', 'check');
     expect(after.stdout).toContain('What went wrong:');
     const status = await json('drill', 'status', '--json');
     expect(status.body.current).toMatchObject({ id: 'uri-as-repository-name', hints: 3, checks: 2, symptom: { code: 255 } });
+    expect((await lab.workbook(env, 'drill', 'hint')).stdout).toContain('That is every hint (3).');
   });
 
   it('give-up: the fix and the post-mortem, the result kept, and everything the drill made is gone', async () => {
@@ -183,6 +213,40 @@ describe('a drill in progress', () => {
   });
 });
 
+describe('a drill whose setup goes wrong', () => {
+  const runtime = async (drills: Drills) => ({ drills, store: (await ProgressStore.open({ home: lab.state })).store, stateDir: lab.state, env, target: 'sandbox' as const });
+  const fake = (symptom: string): Drills => ({ dir: '', drills: [{ ...lab.drills.drills[0]!, id: 'fake-drill', symptom }] });
+  afterAll(() => {
+    delete SCENARIOS['fake-drill'];
+  });
+
+  it('a symptom that does not fail is refused, and what the setup made is cleaned up', async () => {
+    SCENARIOS['fake-drill'] = async () => ({ default: { setup: (kit) => kit.createRepository(), check: async () => ({ status: 'pass', summary: '', evidence: [] }) } });
+    const rt = await runtime(fake('true'));
+    await expect(startDrill(rt, 'fake-drill')).rejects.toThrow(/The drill's setup did not break what it should: `true` succeeded/);
+    expect(await repositoryExists('drill/fake-drill')).toBe(false);
+    expect(rt.store.progress.drills?.current).toBeUndefined();
+  });
+
+  it('a setup step that fails names the step, and what was made before it is cleaned up', async () => {
+    SCENARIOS['fake-drill'] = async () => ({
+      default: {
+        setup: async (kit) => {
+          await kit.createRepository();
+          await kit.createCiUser({ managed: 'AmazonEC2ContainerRegistryPowerUser' });
+          await kit.docker('pushing an image that is not there', ['push', `${kit.uri}:nothing`]);
+        },
+        check: async () => ({ status: 'pass', summary: '', evidence: [] }),
+      },
+    });
+    const rt = await runtime(fake('false'));
+    await expect(startDrill(rt, 'fake-drill')).rejects.toThrow(/Setting the drill up failed while pushing an image that is not there: docker push: An image does not exist locally/);
+    expect(await repositoryExists('drill/fake-drill')).toBe(false);
+    expect(await ciUserExists()).toBe(false);
+    expect(fs.existsSync(path.join(lab.state, 'drills', 'fake-drill'))).toBe(false);
+  });
+});
+
 describe('the drills in the interactive menu', () => {
   const socket = `ecrwb-drills-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env: { ...env, TERM: 'xterm-256color' }, encoding: 'utf8' });
@@ -212,5 +276,11 @@ describe('the drills in the interactive menu', () => {
     expect(await repositoryExists('drill/immutable-latest')).toBe(false);
     keys('Escape');
     await waitOn(screen, '[exited');
+  });
+});
+
+describe('after all of it', () => {
+  it("the learner's ~/.aws and ~/.docker are exactly as they were", () => {
+    expect(lab.snapshot()).toEqual(learnerFiles);
   });
 });

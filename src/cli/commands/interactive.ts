@@ -11,6 +11,7 @@ const NON_INTERACTIVE =
   '  ecr-workbook check         check the current step (exit 0 pass, 1 not yet, 2 could not check)\n' +
   '  ecr-workbook hint          hints for it;  ecr-workbook skip   skip it\n' +
   '  ecr-workbook watch         re-check until it passes\n' +
+  '  ecr-workbook drill list    break-fix drills on the sandbox\n' +
   'Run `ecr-workbook --help` for the rest.';
 
 async function openResolved(opts: GlobalOptions) {
