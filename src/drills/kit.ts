@@ -150,6 +150,10 @@ export class DrillKit {
     return `${this.place.registryHost}/${this.place.repo}`;
   }
 
+  get repositoryArn(): string {
+    return `arn:aws:ecr:${this.place.region}:${this.place.account}:repository/${this.place.repo}`;
+  }
+
   get userArn(): string {
     return `arn:aws:iam::${this.place.account}:user/${DRILL_USER}`;
   }

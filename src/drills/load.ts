@@ -6,9 +6,10 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
-import { courseErrorMap, formatPath, KEBAB_CASE } from '../course/schema.js';
-import { yamlError, frontMatterNotMapping, noFrontMatter, idDoesNotMatchFile } from '../course/messages.js';
+import { readFrontMatter } from '../course/load.js';
+import { dataFiles } from '../course/data-files.js';
+import { courseErrorMap, formatPath, issueLines } from '../course/schema.js';
+import { idDoesNotMatchFile } from '../course/messages.js';
 import * as messages from './messages.js';
 import { DrillFrontMatterSchema } from './schema.js';
 import type { Drill, Drills } from './types.js';
@@ -29,7 +30,6 @@ export function drillsDir(lessons: string): string {
   return path.join(lessons, 'drills');
 }
 
-const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 const POST_MORTEM = /^##[ \t]+Post-mortem[ \t]*$/m;
 
 /** Loads and validates the drills; throws DrillsError listing every problem. */
@@ -43,21 +43,9 @@ export async function loadDrills(dir: string): Promise<Drills> {
 export async function readDrills(dir: string): Promise<{ drills?: Drills; problems: string[] }> {
   const root = path.resolve(dir);
   const display = (file: string) => path.relative(path.dirname(path.dirname(root)), file).split(path.sep).join('/');
-  const problems: string[] = [];
-  let names: string[];
-  try {
-    names = (await fsp.readdir(root, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
-  } catch {
-    return { problems: [messages.noDrills(display(root))] };
-  }
-  const files = names
-    .filter((name) => {
-      if (name.endsWith('.md') && KEBAB_CASE.test(name.slice(0, -3))) return true;
-      if (name.toLowerCase() !== 'readme.md') problems.push(`${display(path.join(root, name))}: ${messages.badDrillFileName}`);
-      return false;
-    })
-    .sort();
-  if (!files.length) problems.push(messages.noDrills(display(root)));
+  const listed = await dataFiles(root, '.md', { display, badName: messages.badDrillFileName, none: messages.noDrills });
+  if (listed.missing) return { problems: listed.problems };
+  const { files, problems } = listed;
   const drills: Drill[] = [];
   for (const name of files) {
     const file = path.join(root, name);
@@ -71,31 +59,15 @@ export async function readDrills(dir: string): Promise<{ drills?: Drills; proble
 
 /** Parses one drill file's text; `slug` is the file name the id must equal. */
 export function parseDrill(source: string, slug: string): { drill?: Omit<Drill, 'file'>; problems: string[] } {
-  const match = FRONT_MATTER.exec(source);
-  if (!match) return { problems: [noFrontMatter] };
-  const doc = parseDocument(match[1] ?? '', { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    return {
-      problems: doc.errors.map((e) => {
-        const text = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
-        return e.linePos ? `line ${e.linePos[0].line + 1}: ${yamlError(text)}` : yamlError(text);
-      }),
-    };
-  }
-  const data: unknown = doc.toJS();
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return { problems: [frontMatterNotMapping] };
+  const front = readFrontMatter(source);
+  if ('problems' in front) return { problems: front.problems };
+  const { data, body } = front;
   const problems: string[] = [];
   const result = DrillFrontMatterSchema.safeParse(data, { error: courseErrorMap });
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const where = formatPath(issue.path);
-      problems.push(where ? `${where}: ${issue.message}` : issue.message);
-    }
-  }
+  if (!result.success) problems.push(...issueLines(result.error.issues));
   const id = (data as { id?: unknown }).id;
   if (typeof id === 'string' && id !== slug) problems.push(`id: ${idDoesNotMatchFile(id, slug)}`);
 
-  const body = source.slice(match[0].length);
   const split = POST_MORTEM.exec(body);
   const story = split ? body.slice(0, split.index).trim() : body.trim();
   const postMortem = split ? body.slice(split.index + split[0].length).trim() : '';

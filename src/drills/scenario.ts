@@ -37,6 +37,23 @@ export function pushed(kit: DrillKit, tag: string, localImage = `${kit.uri}:${ta
   return runCheck('image-pushed', kit.checkContext({ tag, localImage }));
 }
 
+/** Where the pipeline's hand-written inline policy is kept for the learner to edit. */
+export const CI_POLICY_FILE = 'ci-push-policy.json';
+
+/**
+ * The pipeline user's permissions as a hand-written inline policy, `ci-push`: the statements
+ * given, and one for the drill's repository with `repositoryActions`.
+ */
+export function ciPushPolicy(kit: DrillKit, statements: object[], repositoryActions: string[]): { inline: { name: string; file: string; document: object } } {
+  return {
+    inline: {
+      name: 'ci-push',
+      file: CI_POLICY_FILE,
+      document: { Version: '2012-10-17', Statement: [...statements, { Sid: 'PushToOurRepository', Effect: 'Allow', Action: repositoryActions, Resource: kit.repositoryArn }] },
+    },
+  };
+}
+
 /** The image actions `docker push` needs on a repository (ECR User Guide, "Required IAM permissions for pushing an image"). */
 export const PUSH_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage'];
 
@@ -61,7 +78,7 @@ export async function simulateCi(kit: DrillKit, actions: readonly string[]): Pro
     new SimulatePrincipalPolicyCommand({
       PolicySourceArn: kit.userArn,
       ActionNames: [...actions],
-      ResourceArns: [`arn:aws:ecr:${kit.place.region}:${kit.place.account}:repository/${kit.place.repo}`],
+      ResourceArns: [kit.repositoryArn],
       ...(policy ? { ResourcePolicy: policy } : {}),
     }),
   );

@@ -20,14 +20,18 @@ import { ProgressStore } from '../../src/progress/store.js';
 let lab: DrillLab;
 let env: NodeJS.ProcessEnv;
 let learnerFiles: Record<string, string>;
+let clients: { ecr: ReturnType<typeof ecrClient>; iam: ReturnType<typeof iamClient> };
 const clis = installedAwsClis();
 const cli = clis[0]!;
 beforeAll(async () => {
   lab = await drillLab('cli');
   env = lab.env(cli);
   learnerFiles = lab.snapshot();
+  clients = { ecr: ecrClient(lab.sandbox), iam: iamClient(lab.sandbox) };
 }, 120_000);
 afterAll(async () => {
+  clients?.ecr.destroy();
+  clients?.iam.destroy();
   await lab?.stop();
 });
 
@@ -36,31 +40,19 @@ const json = async (...args: string[]) => {
   return { status: r.status, body: JSON.parse(r.stdout) as Record<string, any>, stderr: r.stderr };
 };
 
-async function repositoryExists(name: string): Promise<boolean> {
-  const ecr = ecrClient(lab.sandbox);
+/** Whether a call finds its resource: false when it fails with `missing`, an error otherwise. */
+async function found(call: () => Promise<unknown>, missing: string): Promise<boolean> {
   try {
-    await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+    await call();
     return true;
   } catch (error) {
-    if ((error as Error).name === 'RepositoryNotFoundException') return false;
+    if ((error as Error).name === missing) return false;
     throw error;
-  } finally {
-    ecr.destroy();
   }
 }
 
-async function ciUserExists(): Promise<boolean> {
-  const iam = iamClient(lab.sandbox);
-  try {
-    await iam.send(new GetUserCommand({ UserName: 'drill-ci' }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchEntityException') return false;
-    throw error;
-  } finally {
-    iam.destroy();
-  }
-}
+const repositoryExists = (name: string) => found(() => clients.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })), 'RepositoryNotFoundException');
+const ciUserExists = () => found(() => clients.iam.send(new GetUserCommand({ UserName: 'drill-ci' })), 'NoSuchEntityException');
 
 describe('the drill commands without a drill in progress', () => {
   it('list --json: the ten drills, each with its topic, none solved', async () => {

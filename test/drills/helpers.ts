@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { lessonsDir } from '../../src/course/lessons-dir.js';
 import { drillsDir, loadDrills, type Drills } from '../../src/drills/load.js';
 import { drillFix } from '../../src/drills/run.js';
@@ -103,6 +103,18 @@ export async function drillLab(prefix: string): Promise<DrillLab> {
       await sandbox.stop();
     },
   };
+}
+
+/** One drill lab for a test file: started before its tests, stopped after them. */
+export function useDrillLab(prefix: string): () => DrillLab {
+  let lab: DrillLab | undefined;
+  beforeAll(async () => {
+    lab = await drillLab(prefix);
+  }, 120_000);
+  afterAll(async () => {
+    await lab?.stop();
+  });
+  return () => lab!;
 }
 
 /** The learner's shell after `eval "$(ecr-workbook drill env)"`. */

@@ -38,8 +38,11 @@ async function guarded(opts: DrillOptions, run: () => Promise<void>): Promise<vo
   }
 }
 
-/** The learner's progress, the drills, and a spinner while the sandbox starts and the drill is set up. */
-async function runtime(opts: DrillOptions): Promise<{ rt: DrillRuntime; stop: (ok?: string) => void }> {
+/**
+ * Runs `act` with the learner's progress, the drills and the run module, behind a spinner while
+ * the sandbox starts and the drill is set up; the spinner is gone before anything is printed.
+ */
+async function withRuntime<T>(opts: DrillOptions, act: (rt: DrillRuntime, run: typeof import('../../drills/run.js')) => Promise<T>): Promise<{ rt: DrillRuntime; value: T }> {
   const s = await session(opts);
   const quiet = opts.json || !process.stderr.isTTY;
   let spinner: ReturnType<typeof startSpinner> | undefined;
@@ -54,13 +57,11 @@ async function runtime(opts: DrillOptions): Promise<{ rt: DrillRuntime; stop: (o
       spinner.update(m);
     },
   };
-  return {
-    rt,
-    stop: (ok) => {
-      if (ok) spinner?.succeed(ok);
-      spinner?.stop();
-    },
-  };
+  try {
+    return { rt, value: await act(rt, await import('../../drills/run.js')) };
+  } finally {
+    spinner?.stop();
+  }
 }
 
 async function terminal() {
@@ -83,15 +84,9 @@ export function list(opts: DrillOptions): Promise<void> {
 /** `drill start <name>`. */
 export function start(name: string, opts: DrillOptions): Promise<void> {
   return guarded(opts, async () => {
-    const { rt, stop } = await runtime(opts);
-    const { startDrill, drillEnvironment } = await import('../../drills/run.js');
-    let started;
-    try {
-      started = await startDrill(rt, name);
-    } finally {
-      stop();
-    }
+    const { rt, value: started } = await withRuntime(opts, (r, run) => run.startDrill(r, name));
     if (opts.json) {
+      const { drillEnvironment } = await import('../../drills/run.js');
       json({ ...started, env: drillEnvironment(rt) });
       return;
     }
@@ -104,14 +99,7 @@ export function start(name: string, opts: DrillOptions): Promise<void> {
 /** `drill check`: exit 0 solved, 1 not yet, 2 could not check. */
 export function check(opts: DrillOptions): Promise<void> {
   return guarded(opts, async () => {
-    const { rt, stop } = await runtime(opts);
-    const { checkDrill } = await import('../../drills/run.js');
-    let checked;
-    try {
-      checked = await checkDrill(rt);
-    } finally {
-      stop();
-    }
+    const { rt, value: checked } = await withRuntime(opts, (r, run) => run.checkDrill(r));
     const { result, ...rest } = checked;
     process.exitCode = checked.solved ? EXIT.ok : result.status === 'fail' ? EXIT.failed : EXIT.unable;
     if (opts.json) {
@@ -129,14 +117,7 @@ export function check(opts: DrillOptions): Promise<void> {
 /** `drill hint`: one more hint each time, gentle first. */
 export function hint(opts: DrillOptions): Promise<void> {
   return guarded(opts, async () => {
-    const { rt, stop } = await runtime(opts);
-    const { hintDrill } = await import('../../drills/run.js');
-    let hints;
-    try {
-      hints = await hintDrill(rt);
-    } finally {
-      stop();
-    }
+    const { value: hints } = await withRuntime(opts, (r, run) => run.hintDrill(r));
     if (opts.json) json(hints);
     else out((await import('../../drills/format.js')).formatHints(hints.hints, hints.total, painter()));
   });
@@ -145,14 +126,7 @@ export function hint(opts: DrillOptions): Promise<void> {
 /** `drill give-up`: the fix and the post-mortem; the drill is cleaned up. */
 export function giveUp(opts: DrillOptions): Promise<void> {
   return guarded(opts, async () => {
-    const { rt, stop } = await runtime(opts);
-    const { giveUpDrill } = await import('../../drills/run.js');
-    let given;
-    try {
-      given = await giveUpDrill(rt);
-    } finally {
-      stop();
-    }
+    const { value: given } = await withRuntime(opts, (r, run) => run.giveUpDrill(r));
     if (opts.json) {
       json(given);
       return;
@@ -177,15 +151,9 @@ export function status(opts: DrillOptions): Promise<void> {
       else out(messages.noDrillInProgress(counts.solved, counts.total));
       return;
     }
-    const { rt, stop } = await runtime(opts);
-    const { showDrill, drillEnvironment } = await import('../../drills/run.js');
-    let shown;
-    try {
-      shown = await showDrill(rt);
-    } finally {
-      stop();
-    }
+    const { rt, value: shown } = await withRuntime(opts, (r, run) => run.showDrill(r));
     if (opts.json) {
+      const { drillEnvironment } = await import('../../drills/run.js');
       json({ current: { ...current, ...shown, env: drillEnvironment(rt) }, ...counts, drills: drillStatuses(drills, progress) });
       return;
     }

@@ -2,40 +2,14 @@ import { diagnoses } from '../../check/diagnoses.js';
 import { fail, pass } from '../../check/types.js';
 import { resultForError } from '../../check/common.js';
 import { DRILL_USER } from '../kit.js';
-import { allOf, loggedIn, pushed, type Scenario } from '../scenario.js';
-
-export const POLICY_FILE = 'ci-push-policy.json';
+import { allOf, ciPushPolicy, loggedIn, pushed, PUSH_ACTIONS, type Scenario } from '../scenario.js';
 
 const scenario: Scenario = {
   async setup(kit) {
     await kit.createRepository();
     // The classic mistake: every action in one statement, scoped to the repository. Pushing
     // would be allowed; logging in never is.
-    await kit.createCiUser({
-      inline: {
-        name: 'ci-push',
-        file: POLICY_FILE,
-        document: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'PushToOurRepository',
-              Effect: 'Allow',
-              Action: [
-                'ecr:GetAuthorizationToken',
-                'ecr:BatchCheckLayerAvailability',
-                'ecr:InitiateLayerUpload',
-                'ecr:UploadLayerPart',
-                'ecr:CompleteLayerUpload',
-                'ecr:PutImage',
-                'ecr:BatchGetImage',
-              ],
-              Resource: `arn:aws:ecr:${kit.place.region}:${kit.place.account}:repository/${kit.place.repo}`,
-            },
-          ],
-        },
-      },
-    });
+    await kit.createCiUser(ciPushPolicy(kit, [], ['ecr:GetAuthorizationToken', ...PUSH_ACTIONS]));
     await kit.importImage(`${kit.uri}:v1`, 'release 1\n');
   },
   async check(kit) {
