@@ -76,7 +76,13 @@ export function findDrill(drills: Drills, id: string): Drill {
 async function sandbox(rt: DrillRuntime) {
   const { sandboxUp, sandboxCredentials } = await import('../sandbox/control.js');
   const dir = sandboxHome(rt.stateDir);
-  const { runtime } = await sandboxUp({ dir, onProgress: rt.onProgress });
+  let runtime;
+  try {
+    ({ runtime } = await sandboxUp({ dir, onProgress: rt.onProgress }));
+  } catch (error) {
+    // Why the sandbox cannot start (docker down, no registry image) is the learner's to fix: said as it is.
+    throw new DrillError((error as Error).message);
+  }
   const credentials = await sandboxCredentials(dir);
   if (!credentials) throw new DrillError(`The sandbox in ${dir} has no credentials in its state file.`);
   return { runtime, admin: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } satisfies Credentials };

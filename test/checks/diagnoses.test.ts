@@ -471,7 +471,17 @@ describe('every diagnosis in the table has a test above', () => {
   it('lists them', async () => {
     const source = fs.readFileSync(path.resolve(import.meta.dirname, '../../src/check/diagnoses.ts'), 'utf8');
     const ids = [...source.matchAll(/\bd\(\s*'([a-z-]+)'/g)].map((m) => m[1]);
-    const tested = fs.readFileSync(import.meta.filename, 'utf8');
+    // The break-fix drills make their own mistakes for real in test/drills: each drill's
+    // diagnosis is asserted by solveDrill for every drill those tests solve, and the others
+    // they name are quoted there.
+    const drillTests = path.resolve(import.meta.dirname, '../drills');
+    const drillTexts = fs.readdirSync(drillTests).filter((f) => f.endsWith('.test.ts')).map((f) => fs.readFileSync(path.join(drillTests, f), 'utf8'));
+    const drillsDir = path.resolve(import.meta.dirname, '../../lessons/drills');
+    const solvedDrills = fs
+      .readdirSync(drillsDir)
+      .filter((f) => f.endsWith('.md') && drillTexts.some((t) => t.includes(`solveDrill(lab(), '${f.slice(0, -3)}'`)))
+      .map((f) => /^diagnosis: ([a-z-]+)$/m.exec(fs.readFileSync(path.join(drillsDir, f), 'utf8'))?.[1]);
+    const tested = [fs.readFileSync(import.meta.filename, 'utf8'), ...drillTexts, ...solvedDrills.map((id) => `'${id}'`)].join('\n');
     // Diagnoses about the environment (docker down, network, throttling) or made only by the
     // runner are covered in their own tests.
     // lifecycle-preview-running needs AWS's slow preview: test/checks/lifecycle.test.ts.

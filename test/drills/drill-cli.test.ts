@@ -93,6 +93,14 @@ describe('the drill commands without a drill in progress', () => {
     expect((await json('drill', 'status', '--json')).body.current).toBeNull();
   });
 
+  it('when the sandbox cannot start, start says why in words (exit 2, no stack trace)', async () => {
+    const fresh = { ...env, ECR_WORKBOOK_HOME: path.join(lab.home, 'fresh-state'), ECR_WORKBOOK_REGISTRY_IMAGE: 'ecr-workbook/no-such-registry:none', TESTCONTAINERS_RYUK_DISABLED: 'true' };
+    const r = await lab.workbook(fresh, 'drill', 'start', 'expired-token');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^The sandbox's registry container \(ecr-workbook\/no-such-registry:none\) did not start/);
+    expect(r.stderr).not.toContain('unexpected error');
+  });
+
   it('env --unset works without a drill: the unsets of every variable env sets', async () => {
     const r = await lab.workbook(env, 'drill', 'env', '--unset');
     expect(r.stdout).toMatch(/^unset DOCKER_CONFIG AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_PROFILE AWS_ENDPOINT_URL_ECR AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_IAM\n/);
