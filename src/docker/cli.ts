@@ -18,7 +18,7 @@ export interface DockerResult {
 }
 
 /** Runs `docker <args>` with `env`; never throws for a non-zero exit, only when docker is missing. */
-export function docker(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string | Buffer): Promise<DockerResult> {
+export function docker(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
     const child = execFile('docker', args, { env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -224,7 +224,7 @@ export class DrillKit {
   // ------------------------------------------------------------------ setup
 
   /** Runs docker in the drill's environment; a failure is a DrillSetupError naming `step`. */
-  async docker(step: string, args: string[], input?: string | Buffer): Promise<string> {
+  async docker(step: string, args: string[], input?: string): Promise<string> {
     const result = await docker(args, this.env, input);
     if (result.code !== 0) throw new DrillSetupError(step, `docker ${args[0]}: ${(result.stderr || result.stdout).trim()}`);
     return result.stdout;
@@ -270,9 +270,13 @@ export class DrillKit {
     await writeFileAtomic(this.file(name), text);
   }
 
-  /** A one-layer image made with `docker import` (no build, no network), remembered for clean-up; its image id. */
+  /**
+   * A one-layer image made with `docker import` (no build, no network), remembered for clean-up;
+   * its image id. `content` is ASCII, so the tar goes through docker's stdin as text unchanged.
+   */
   async importImage(ref: string, content: string): Promise<string> {
-    const id = (await this.docker(`making the image ${ref}`, ['import', '-', ref], tarOfOneFile('app.txt', content))).trim();
+    if (!/^[\x00-\x7f]*$/.test(content)) throw new DrillSetupError(`making the image ${ref}`, 'the file content of a drill image must be ASCII');
+    const id = (await this.docker(`making the image ${ref}`, ['import', '-', ref], tarOfOneFile('app.txt', content).toString('latin1'))).trim();
     this.facts.localImages = [...new Set([...(this.facts.localImages ?? []), ref])];
     return id;
   }
