@@ -2,6 +2,8 @@
  * Turns lesson text into what a learner copies and pastes: placeholders filled for their target,
  * target-specific blocks chosen, and `--endpoint-url` added where their aws CLI needs it.
  */
+import type { ContainerClient } from '../docker/client.js';
+import { registryBaseUrl } from '../docker/registry.js';
 import { shellQuote } from '../util/shell.js';
 import * as messages from './messages.js';
 import type { Step } from './schema.js';
@@ -24,6 +26,8 @@ export interface RenderContext {
    * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`aws sts` command carries `--endpoint-url`.
    */
   endpointUrl?: string;
+  /** The learner's container client; lessons are written for docker and rendered for podman. Default docker. */
+  client?: ContainerClient;
 }
 
 /** A template used a placeholder that does not exist, or one with no value for this target. */
@@ -65,10 +69,17 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 }
 
 /**
- * `aws ecr` / `aws sts` / `aws iam` (the sandbox serves all three) where a command starts: at a line start, or after `|`, `||`, `&&`, `;`,
- * `(`, `$(` or a backtick. That covers `aws ecr get-login-password … | docker login …`.
+ * Where a command starts: at a line start, after `|`, `||`, `&&`, `;`, `(`, `{`, `$(` or a
+ * backtick, or after the shell words that run one (`for …; do docker push …; done`, `then`,
+ * `else`). One capture group: what came before.
  */
-const AWS_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts|iam)(?=[ \t]|\\?$)/gm;
+const COMMAND_START = String.raw`(^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`;
+
+/**
+ * `aws ecr` / `aws sts` / `aws iam` (the sandbox serves all three) where a command starts: covers
+ * `aws ecr get-login-password … | docker login …`.
+ */
+const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)aws[ \t]+(ecr|sts|iam)(?=[ \t]|\\?$)`, 'gm');
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
@@ -82,24 +93,64 @@ export function insertEndpointUrl(text: string, endpointUrl: string): string {
   });
 }
 
-/** Placeholders filled some other way than the lessons' (a drill's own values), for renderMarkdown. */
+/** `docker` where a command starts (the same places as `aws ecr` above). */
+const DOCKER_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)docker(?=[ \t]|\\?$)`, 'gm');
+/** A podman command that talks to a registry, where a command starts. */
+const PODMAN_REGISTRY_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)podman[ \t]+(login|push|pull)(?=[ \t]|\\?$)`, 'gm');
+
+/**
+ * Docker commands as a Podman learner types them: `docker` becomes `podman` where a command
+ * starts, and `podman login|push|pull` on a plain-HTTP registry (the sandbox's `localhost:PORT`)
+ * gets `--tls-verify=false`, which Podman needs there and docker does not (it allows plain HTTP
+ * for localhost by itself). Other hosts (real ECR) keep their commands as they are. A rule, so
+ * every lesson, hint, solution and fix renders the same way.
+ */
+export function renderForClient(text: string, client: ContainerClient | undefined, plainHttpHost?: string): string {
+  if (client !== 'podman') return text;
+  const podman = text.replace(DOCKER_COMMAND, (_match, lead: string, space: string) => `${lead}${space}podman`);
+  if (!plainHttpHost) return podman;
+  return podman.replace(PODMAN_REGISTRY_COMMAND, (match, lead: string, space: string, verb: string, offset: number) => {
+    const rest = COMMAND_REST.exec(podman.slice(offset + match.length))?.[0] ?? '';
+    if (!rest.includes(plainHttpHost) || /(^|\s)--tls-verify(\s|=|$)/.test(rest)) return match;
+    return `${lead}${space}podman ${verb} --tls-verify=false`;
+  });
+}
+
+/** The registry host a podman learner reaches over plain HTTP (loopback: the sandbox), if this one is. */
+function plainHttpRegistry(vars: Pick<TemplateVars, 'registry'> | undefined): string | undefined {
+  const host = vars?.registry;
+  return host && registryBaseUrl(host).startsWith('http:') ? host : undefined;
+}
+
+/** A ready shell command rendered for the learner's aws CLI (`--endpoint-url` where needed) and container client. */
+export function renderShellCommand(cmd: string, ctx: Pick<RenderContext, 'endpointUrl' | 'client'> & { vars?: Pick<TemplateVars, 'registry'> }): string {
+  const withEndpoint = ctx.endpointUrl ? insertEndpointUrl(cmd, ctx.endpointUrl) : cmd;
+  return renderForClient(withEndpoint, ctx.client, plainHttpRegistry(ctx.vars));
+}
+
+/** Placeholders filled some other way than the lessons' (a drill's own values), for renderCommand and renderMarkdown. */
 export interface MarkdownFill {
   fill: (text: string, options?: TemplateOptions) => string;
   endpointUrl?: string;
+  client?: ContainerClient;
+  /** The registry host, so a Podman learner's commands for a plain-HTTP one get --tls-verify=false. */
+  registry?: string;
 }
 
-type MarkdownContext = Pick<RenderContext, 'vars' | 'endpointUrl'> | MarkdownFill;
+type MarkdownContext = Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'> | MarkdownFill;
 
-/** The context as one fill function and the endpoint flag. */
+/** The context as one fill function, the endpoint flag and the client. */
 function fillOf(ctx: MarkdownContext): MarkdownFill {
-  return 'fill' in ctx ? ctx : { fill: (text, options) => renderTemplate(text, ctx.vars, options), endpointUrl: ctx.endpointUrl };
+  if ('fill' in ctx) return ctx;
+  return { fill: (text, options) => renderTemplate(text, ctx.vars, options), endpointUrl: ctx.endpointUrl, client: ctx.client, registry: ctx.vars.registry };
 }
 
-/** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag if needed. */
+const registryOf = (ctx: MarkdownFill) => (ctx.registry === undefined ? undefined : { registry: ctx.registry });
+
+/** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag and client if needed. */
 export function renderCommand(cmd: string, context: MarkdownContext): string {
   const ctx = fillOf(context);
-  const rendered = ctx.fill(cmd, { quote: true });
-  return ctx.endpointUrl ? insertEndpointUrl(rendered, ctx.endpointUrl) : rendered;
+  return renderShellCommand(ctx.fill(cmd, { quote: true }), { endpointUrl: ctx.endpointUrl, client: ctx.client, vars: registryOf(ctx) });
 }
 
 
@@ -214,7 +265,6 @@ const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([\w+-]*)/;
  */
 export function renderMarkdown(markdown: string, context: MarkdownContext): string {
   const ctx = fillOf(context);
-  const command = (code: string) => renderCommand(code, ctx);
   const out: string[] = [];
   let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
   for (const line of markdown.split('\n')) {
@@ -222,7 +272,7 @@ export function renderMarkdown(markdown: string, context: MarkdownContext): stri
       const close = FENCE.exec(line);
       if (close && close[2]?.startsWith(fence.marker) && close[3] === '') {
         const code = fence.lines.join('\n');
-        if (fence.lines.length) out.push(fence.shell ? command(code) : ctx.fill(code));
+        if (fence.lines.length) out.push(fence.shell ? renderCommand(code, ctx) : ctx.fill(code));
         out.push(line);
         fence = undefined;
       } else {
@@ -244,16 +294,18 @@ export function renderMarkdown(markdown: string, context: MarkdownContext): stri
     );
   }
   // An unclosed fence runs to the end, as in CommonMark.
-  if (fence) out.push(fence.shell ? command(fence.lines.join('\n')) : ctx.fill(fence.lines.join('\n')));
+  if (fence) out.push(fence.shell ? renderCommand(fence.lines.join('\n'), ctx) : ctx.fill(fence.lines.join('\n')));
   return out.join('\n');
 }
 
 function renderInlineCode(span: string, ctx: MarkdownFill): string {
   const code = ctx.fill(span.slice(1, -1), { quote: true });
-  // Inline code is a command to copy only when it carries options; `aws ecr get-login-password`
-  // alone in a sentence names the command and stays as written.
+  // Inline code is an aws command to copy only when it carries options; `aws ecr
+  // get-login-password` alone in a sentence names the command and stays as written. A docker
+  // command is the learner's client's either way: a Podman learner reads `podman push`.
   const isCommand = /^aws[ \t]+(ecr|sts|iam)[ \t]/.test(code) && /\s--[a-z]/.test(code);
-  return `\`${ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code}\``;
+  const withEndpoint = ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code;
+  return `\`${renderForClient(withEndpoint, ctx.client, plainHttpRegistry(registryOf(ctx)))}\``;
 }
 
 /** A lesson as markdown for one learner: title, time, objectives, then the body for their target. */
@@ -318,4 +370,13 @@ function renderValue(value: unknown, vars: TemplateVars): unknown {
 export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTTY: boolean = process.stdout.isTTY === true): boolean {
   if (env.NO_COLOR) return false;
   return isTTY;
+}
+
+/**
+ * The width to wrap lessons at: the terminal's, at most 100. A terminal that reports no width
+ * (a pipe) or 0 columns (`stty cols 0`, as some pseudo-terminals do) gets 80: wrapping at 0
+ * loses every word.
+ */
+export function terminalWidth(columns: number | undefined = process.stdout.columns): number {
+  return columns && columns > 0 ? Math.min(columns, 100) : 80;
 }

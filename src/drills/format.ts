@@ -73,7 +73,7 @@ export function formatCheck(check: DrillCheck, hintsLeft: boolean, toText: ToTex
   if (check.solved) {
     return [formatResult(check.title, result, p), '', p.green(messages.solved(check.title)), '', p.bold(messages.postMortemHeading), toText(check.postMortem ?? '').trimEnd(), '', messages.cleanedUp(check.cleanedUp ?? []), messages.leaveEnv].join('\n');
   }
-  const shown = hintsLeft && result.status === 'fail' && result.diagnosis ? { ...result, diagnosis: undefined } : result;
+  const shown = hintsLeft && result.status === 'fail' && result.diagnosis ? { ...result, diagnosis: undefined, more: undefined } : result;
   const lines = [formatResult(check.title, shown, p)];
   if (shown !== result) lines.push('', `  ${messages.diagnosisOnly(result.diagnosis!.id)}`);
   return lines.join('\n');

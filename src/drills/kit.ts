@@ -11,7 +11,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { docker, listImages } from '../docker/cli.js';
+import { containerCli, listImages } from '../docker/cli.js';
+import type { ClientEnv } from '../docker/client.js';
 import { ControlClient } from '../sandbox/control-api/client.js';
 import { checkContext, type ResolvedTarget } from '../targets/index.js';
 import type { CheckContext } from '../check/types.js';
@@ -163,6 +164,11 @@ export class DrillKit {
     return drillEnv(this.place, this.learnerEnv);
   }
 
+  /** The docker CLI in the drill's environment (drills are written for docker). */
+  get dockerClient(): ClientEnv {
+    return { env: this.env, client: 'docker' };
+  }
+
   /** A file in the drill's folder. */
   file(name: string): string {
     return path.join(this.place.dir, name);
@@ -218,14 +224,14 @@ export class DrillKit {
       credentials: this.admin,
       learnerCredentials: async () => this.facts.ciKey ?? this.admin,
     };
-    return checkContext(resolved, this.env, extra);
+    return checkContext(resolved, this.env, { client: 'docker', profile: CI_PROFILE, ...extra });
   }
 
   // ------------------------------------------------------------------ setup
 
   /** Runs docker in the drill's environment; a failure is a DrillSetupError naming `step`. */
   async docker(step: string, args: string[], input?: string): Promise<string> {
-    const result = await docker(args, this.env, input);
+    const result = await containerCli(this.dockerClient, args, input);
     if (result.code !== 0) throw new DrillSetupError(step, `docker ${args[0]}: ${(result.stderr || result.stdout).trim()}`);
     return result.stdout;
   }
@@ -306,7 +312,7 @@ export class DrillKit {
     if (await this.deleteCiUser()) gone.push(`IAM user ${DRILL_USER}`);
     // With docker down, the local tags stay (they cost nothing, and the next start removes them).
     const images = await this.localImages().catch(() => []);
-    if (images.length && (await docker(['rmi', '--force', ...images], this.env)).code === 0) {
+    if (images.length && (await containerCli(this.dockerClient, ['rmi', '--force', ...images])).code === 0) {
       gone.push(`${images.length} local image tag${images.length === 1 ? '' : 's'}`);
     }
     if (fs.existsSync(this.place.dir)) {
@@ -320,7 +326,7 @@ export class DrillKit {
   private async localImages(): Promise<string[]> {
     const made = new Set(this.facts.localImages ?? []);
     const prefix = `${this.uri}`;
-    return (await listImages(this.env))
+    return (await listImages(this.dockerClient))
       .map((image) => `${image.repository}:${image.tag}`)
       .filter((ref) => made.has(ref) || ref.startsWith(`${prefix}:`));
   }

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { CheckResult } from '../check/types.js';
+import { diagnosesOf, type CheckResult, type Diagnosis } from '../check/types.js';
 import { dockerServerVersion } from '../docker/cli.js';
-import { endpointUrlFor, parseAwsCliVersion } from '../course/render.js';
+import { endpointUrlFor, parseAwsCliVersion, renderShellCommand } from '../course/render.js';
 import type { Target } from '../course/target.js';
 import type { ProgressStore } from '../progress/store.js';
 import { awsCliVersion } from '../runner/session.js';
@@ -34,6 +34,8 @@ export interface DrillRuntime {
   target: Target;
   /** Progress lines while the sandbox starts and the drill is set up. */
   onProgress?: (message: string) => void;
+  /** The port to start the sandbox on, when the drill starts it (`--port`). */
+  port?: number;
 }
 
 /** A drill problem for the learner (unknown drill, none in progress): the CLI exits 2 with it. */
@@ -78,7 +80,7 @@ async function sandbox(rt: DrillRuntime) {
   const dir = sandboxHome(rt.stateDir);
   let runtime;
   try {
-    ({ runtime } = await sandboxUp({ dir, onProgress: rt.onProgress }));
+    ({ runtime } = await sandboxUp({ dir, onProgress: rt.onProgress, ...(rt.port !== undefined ? { port: rt.port } : {}) }));
   } catch (error) {
     // Why the sandbox cannot start (docker down, no registry image) is the learner's to fix: said as it is.
     throw new DrillError((error as Error).message);
@@ -122,7 +124,7 @@ export async function startDrill(rt: DrillRuntime, id: string): Promise<Rendered
   flag.catch(() => undefined);
   let endpointUrl: string | undefined;
   try {
-    await dockerServerVersion(kit.env);
+    await dockerServerVersion(kit.dockerClient);
   } catch (error) {
     throw new DrillError((error as Error).message);
   }
@@ -186,6 +188,15 @@ async function inProgress(rt: DrillRuntime): Promise<{ drill: Drill; kit: DrillK
   return { drill, kit: new DrillKit({ ...place, endpoint: runtime.endpoint }, admin, rt.env, facts), symptom, endpointUrl: () => endpointFlag(rt, runtime.endpoint) };
 }
 
+/** A result whose fix commands are rendered for the learner's aws CLI (asked only when there is one to render). */
+async function renderFixes(result: CheckResult, endpointUrl: () => Promise<string | undefined>): Promise<CheckResult> {
+  const found = diagnosesOf(result);
+  if (!found.some((d) => d.command)) return result;
+  const flag = await endpointUrl();
+  const render = (d: Diagnosis): Diagnosis => (d.command ? { ...d, command: renderShellCommand(d.command, { endpointUrl: flag, client: 'docker' }) } : d);
+  return { ...result, ...(result.diagnosis ? { diagnosis: render(result.diagnosis) } : {}), ...(result.more ? { more: result.more.map(render) } : {}) };
+}
+
 export interface DrillCheck {
   id: string;
   title: string;
@@ -208,7 +219,7 @@ export async function checkDrill(rt: DrillRuntime): Promise<DrillCheck> {
   }
   await rt.store.countDrill('checks');
   const title = renderDrillText(drill.title, kit.vars());
-  if (result.status !== 'pass') return { id: drill.id, title, result, solved: false };
+  if (result.status !== 'pass') return { id: drill.id, title, result: await renderFixes(result, endpointUrl), solved: false };
   const postMortem = renderDrillMarkdown(drill.postMortem, kit.vars(), await endpointUrl());
   await rt.store.finishDrill('solved');
   return { id: drill.id, title, result, solved: true, postMortem, cleanedUp: await kit.cleanUp() };

@@ -44,8 +44,9 @@ export function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRu
     dir,
     port: options.port,
     defaultPort: DEFAULT_PORT,
+    // Port 0 asks for any free port: the one it already runs on is one.
     conflict: (running) =>
-      options.port !== undefined && options.port !== running.port
+      options.port !== undefined && options.port !== 0 && options.port !== running.port
         ? `The sandbox is already running on port ${running.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${options.port}.`
         : undefined,
     options: (port, anyPortIfBusy): DaemonOptions => ({

@@ -88,7 +88,7 @@ describe('the drill commands without a drill in progress', () => {
   it('with docker down, start says so and makes nothing', async () => {
     const r = await lab.workbook({ ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, 'drill', 'start', 'immutable-latest', '--json');
     expect(r.status).toBe(2);
-    expect(JSON.parse(r.stdout).error).toContain('The docker engine is not answering');
+    expect(JSON.parse(r.stdout).error).toContain('DOCKER_HOST is unix:///nonexistent/docker.sock, and there is no socket there, so docker cannot reach an engine');
     expect(await repositoryExists('drill/immutable-latest')).toBe(false);
     expect((await json('drill', 'status', '--json')).body.current).toBeNull();
   });

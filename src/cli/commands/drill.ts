@@ -52,6 +52,7 @@ async function withRuntime<T>(opts: DrillOptions, act: (rt: DrillRuntime, run: t
     stateDir: path.dirname(s.store.file),
     env: opts.env ?? process.env,
     target: s.settings.target,
+    port: s.settings.port,
     onProgress: (m) => {
       spinner ??= startSpinner('starting the ECR sandbox', { quiet });
       spinner.update(m);

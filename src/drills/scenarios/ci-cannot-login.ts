@@ -22,7 +22,7 @@ const scenario: Scenario = {
           await (await kit.ecr(kit.facts.ciKey)).send(new GetAuthorizationTokenCommand({}));
           return pass('the CI user may log in', [`GetAuthorizationToken as ${DRILL_USER}: allowed`]);
         } catch (error) {
-          if ((error as Error).name !== 'AccessDeniedException') return resultForError(error, 'ECR');
+          if ((error as Error).name !== 'AccessDeniedException') return resultForError(error, 'ECR', kit.checkContext());
           const message = (error as Error).message;
           return fail(`${DRILL_USER} may not call GetAuthorizationToken`, diagnoses.getAuthorizationTokenDenied(DRILL_USER, message), [`GetAuthorizationToken as ${DRILL_USER}: ${message}`]);
         }

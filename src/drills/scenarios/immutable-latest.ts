@@ -18,7 +18,7 @@ const scenario: Scenario = {
   async check(kit) {
     const build = String(kit.facts.build);
     try {
-      const [local, images] = await Promise.all([inspectImage(build, kit.env), listImageDetails(await kit.ecr(), kit.place.repo)]);
+      const [local, images] = await Promise.all([inspectImage(build, kit.dockerClient), listImageDetails(await kit.ecr(), kit.place.repo)]);
       const pushedAs = new Set((local?.repoDigests ?? []).filter((d) => d.startsWith(`${kit.uri}@`)).map((d) => d.slice(d.indexOf('@') + 1)));
       const found = images.find((image) => pushedAs.has(image.imageDigest!));
       const evidence = [
@@ -31,7 +31,7 @@ const scenario: Scenario = {
       if (repo?.imageTagMutability === 'MUTABLE') evidence.push('The repository is MUTABLE now: the push works, and a tag can again change under a running service (the post-mortem says why teams keep IMMUTABLE).');
       return pass(`today's build is in the repository as ${(found.imageTags ?? []).join(', ') || 'an untagged image'}`, evidence);
     } catch (error) {
-      return resultForError(error, 'ECR');
+      return resultForError(error, 'ECR', kit.checkContext());
     }
   },
 };

@@ -46,7 +46,7 @@ async function policyKeepsDeployed(kit: DrillKit): Promise<CheckResult> {
   const { verdicts } = evaluateLifecyclePolicy(parseLifecyclePolicy(text), images, now + YEAR);
   const evidence = [`The policy, evaluated with ${FUTURE_PUSHES} more tagged and ${FUTURE_PUSHES} more untagged pushes, a year from now: expires ${verdicts.length} image(s)`];
   const hit = verdicts.find((v) => v.image.tags.includes(DEPLOYED));
-  if (hit) return fail(`the policy would expire ${DEPLOYED} again (rule ${hit.rule.rulePriority})`, diagnoses.lifecycleWouldExpireAgain(DEPLOYED, hit.rule.rulePriority), evidence);
+  if (hit) return fail(`the policy would expire ${DEPLOYED} again (rule ${hit.rule.rulePriority})`, diagnoses.lifecycleWouldExpireAgain(DEPLOYED, hit.rule.rulePriority, kit.place.repo), evidence);
   return pass(`the policy never expires ${DEPLOYED}`, [...evidence, `${DEPLOYED}: kept`]);
 }
 
@@ -78,7 +78,7 @@ const scenario: Scenario = {
       const evidence = [`In ECR: ${kit.place.repo}:${DEPLOYED} = ${deployed.imageDigest}`, ...policy.evidence];
       return policy.status === 'pass' ? pass(`${DEPLOYED} is back, and the lifecycle policy keeps it`, evidence) : { ...policy, evidence };
     } catch (error) {
-      return resultForError(error, 'ECR');
+      return resultForError(error, 'ECR', kit.checkContext());
     }
   },
 };

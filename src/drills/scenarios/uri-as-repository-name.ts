@@ -17,7 +17,7 @@ const scenario: Scenario = {
         try {
           if (await findRepository(await kit.ecr(), kit.place.repo)) return pass(`'${kit.place.repo}' exists`, [`DescribeRepositories ${kit.place.repo}: found`]);
         } catch (error) {
-          return resultForError(error, 'ECR');
+          return resultForError(error, 'ECR', kit.checkContext());
         }
         return fail(`there is no repository '${kit.place.repo}'`, diagnoses.repositoryUriAsName(kit.uri, kit.place.repo), [`DescribeRepositories ${kit.place.repo}: RepositoryNotFoundException`]);
       },
