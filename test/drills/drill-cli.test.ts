@@ -148,7 +148,12 @@ describe('a drill in progress', () => {
     if (old) {
       const shown = await lab.workbook(lab.env(old), 'drill', 'status');
       expect(shown.stdout).toContain(`add \`--endpoint-url ${lab.sandbox.endpoint}\` to your aws commands`);
+      // A failing check's fix command is rendered for that CLI too.
+      const check = JSON.parse((await lab.workbook(lab.env(old), 'drill', 'check', '--json')).stdout);
+      expect(check.diagnosis.command).toBe(`aws ecr --endpoint-url ${lab.sandbox.endpoint} create-repository --repository-name drill/uri-as-repository-name`);
     }
+    const check = JSON.parse((await lab.workbook(env, 'drill', 'check', '--json')).stdout);
+    expect(check.diagnosis.command).toBe(cli.readsEndpointEnv ? 'aws ecr create-repository --repository-name drill/uri-as-repository-name' : expect.stringContaining('--endpoint-url'));
   });
 
   it('check in words: the verdict and the diagnosis id, its explanation only once every hint is seen', async () => {
@@ -168,7 +173,8 @@ describe('a drill in progress', () => {
     const after = await lab.workbook(env, 'drill', 'check');
     expect(after.stdout).toContain('What went wrong:');
     const status = await json('drill', 'status', '--json');
-    expect(status.body.current).toMatchObject({ id: 'uri-as-repository-name', hints: 3, checks: 2, symptom: { code: 255 } });
+    const checks = clis.some((c) => !c.readsEndpointEnv) ? 4 : 3;
+    expect(status.body.current).toMatchObject({ id: 'uri-as-repository-name', hints: 3, checks, symptom: { code: 255 } });
     expect((await lab.workbook(env, 'drill', 'hint')).stdout).toContain('That is every hint (3).');
   });
 
