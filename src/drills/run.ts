@@ -7,12 +7,12 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { diagnosesOf, type CheckResult, type Diagnosis } from '../check/types.js';
+import { diagnosesOf, type CheckResult } from '../check/types.js';
 import { dockerServerVersion } from '../docker/cli.js';
-import { endpointUrlFor, parseAwsCliVersion, renderShellCommand } from '../course/render.js';
+import { endpointUrlFor, parseAwsCliVersion } from '../course/render.js';
 import type { Target } from '../course/target.js';
 import type { ProgressStore } from '../progress/store.js';
-import { awsCliVersion } from '../runner/session.js';
+import { awsCliVersion, renderFixes } from '../runner/session.js';
 import { sandboxHome } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { runShell } from '../util/shell.js';
@@ -189,12 +189,9 @@ async function inProgress(rt: DrillRuntime): Promise<{ drill: Drill; kit: DrillK
 }
 
 /** A result whose fix commands are rendered for the learner's aws CLI (asked only when there is one to render). */
-async function renderFixes(result: CheckResult, endpointUrl: () => Promise<string | undefined>): Promise<CheckResult> {
-  const found = diagnosesOf(result);
-  if (!found.some((d) => d.command)) return result;
-  const flag = await endpointUrl();
-  const render = (d: Diagnosis): Diagnosis => (d.command ? { ...d, command: renderShellCommand(d.command, { endpointUrl: flag, client: 'docker' }) } : d);
-  return { ...result, ...(result.diagnosis ? { diagnosis: render(result.diagnosis) } : {}), ...(result.more ? { more: result.more.map(render) } : {}) };
+async function withRenderedFixes(result: CheckResult, endpointUrl: () => Promise<string | undefined>): Promise<CheckResult> {
+  if (!diagnosesOf(result).some((d) => d.command)) return result;
+  return renderFixes(result, { endpointUrl: await endpointUrl(), client: 'docker' });
 }
 
 export interface DrillCheck {
@@ -219,7 +216,7 @@ export async function checkDrill(rt: DrillRuntime): Promise<DrillCheck> {
   }
   await rt.store.countDrill('checks');
   const title = renderDrillText(drill.title, kit.vars());
-  if (result.status !== 'pass') return { id: drill.id, title, result: await renderFixes(result, endpointUrl), solved: false };
+  if (result.status !== 'pass') return { id: drill.id, title, result: await withRenderedFixes(result, endpointUrl), solved: false };
   const postMortem = renderDrillMarkdown(drill.postMortem, kit.vars(), await endpointUrl());
   await rt.store.finishDrill('solved');
   return { id: drill.id, title, result, solved: true, postMortem, cleanedUp: await kit.cleanUp() };
