@@ -2,7 +2,7 @@ import type { EcrBackend } from '../backend/ecr.js';
 import type { RepositoryRecord } from '../backend/types.js';
 import type { IamBackend } from '../iam/backend.js';
 import { accessDeniedMessage, evaluate, type AuthzRequest, type ContextValue, type Decision, type PolicyRef } from '../iam/evaluate.js';
-import type { IamRole, Identity } from '../iam/types.js';
+import type { IamRole, Identity, RoleAssumer } from '../iam/types.js';
 import type { RegistryRoute } from '../registry/routes.js';
 
 /**
@@ -99,9 +99,10 @@ export class Authorizer {
   ) {}
 
   /** IAM's evaluation for one request, and the request as the evaluator saw it. */
-  private evaluate(identity: Identity, target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
+  private evaluate(identity: RoleAssumer, target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
     const request: AuthzRequest = {
-      principal: this.iam.principal(identity),
+      // A service is no IAM identity: the evaluator consults only the resource's policy for it.
+      principal: identity.kind === 'service' ? { arn: identity.service, accountId: '', service: identity.service } : this.iam.principal(identity),
       action: target.action,
       resource: target.resource,
       resourceAccount: target.resourceAccount,
@@ -109,7 +110,8 @@ export class Authorizer {
       context: target.context,
       now: this.iam.store.now(),
     };
-    return { request, decision: evaluate(request, this.iam.identityPolicies(identity), target.resourcePolicy) };
+    const identityPolicies = identity.kind === 'service' ? [] : this.iam.identityPolicies(identity);
+    return { request, decision: evaluate(request, identityPolicies, target.resourcePolicy) };
   }
 
   /** `undefined` when the request is allowed, else the denial in AWS's words. */
@@ -229,10 +231,11 @@ export class Authorizer {
    * policy is the resource-based policy and must itself allow the caller, as trust policies do
    * (the evaluator's trust rule); across accounts the caller's own policies must allow too. A
    * role that does not exist is denied the same way, as STS does, so the answer never tells
-   * whether it exists.
+   * whether it exists. An AWS service (ECS assuming a task's execution role) is trusted by the
+   * trust policy's Service principal alone.
    */
   assumeRole(
-    identity: Identity,
+    identity: RoleAssumer,
     roleArn: string,
     role: { accountId: string; role: IamRole } | undefined,
     options: { tagSession: boolean; context?: Record<string, ContextValue> },
@@ -251,7 +254,8 @@ export class Authorizer {
       });
       // STS words this denial without a reason clause.
       if (!role || decision.decision !== 'allow') {
-        return { message: `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${roleArn}`, decision };
+        const who = identity.kind === 'service' ? identity.service : identity.arn;
+        return { message: `User: ${who} is not authorized to perform: ${action} on resource: ${roleArn}`, decision };
       }
     }
     return undefined;

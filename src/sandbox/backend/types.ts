@@ -19,6 +19,8 @@ export interface TagArrival {
   via: 'registry' | 'put-image';
   /** Epoch seconds (the sandbox clock). */
   at: number;
+  /** The principal that pushed or put it (its user or assumed-role session ARN). Absent for records made before it. */
+  by?: string;
 }
 
 export interface ImageRecord {
@@ -28,6 +30,12 @@ export interface ImageRecord {
   tags: string[];
   /** Epoch seconds (fractional). */
   pushedAt: number;
+  /**
+   * The principal whose push first stored this image, by docker push or PutImage (its user or
+   * assumed-role session ARN; sandbox bookkeeping, as CloudTrail would show it on AWS).
+   * Absent for records made before it.
+   */
+  pushedBy?: string;
   /** Compressed size: the sum of the layer sizes in the manifest (ECR's imageSizeInBytes). */
   sizeInBytes: number;
   manifestMediaType: string;

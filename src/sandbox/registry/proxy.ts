@@ -19,6 +19,7 @@ import { parseDownloadPath, type DownloadRefusal } from '../backend/layers.js';
 import type { RepositoryRecord } from '../backend/types.js';
 import { MAX_MANIFEST_BYTES } from '../config.js';
 import type { IamBackend } from '../iam/backend.js';
+import type { Identity } from '../iam/types.js';
 import type { RegistryFrontend } from '../server.js';
 import { checkRegistryCredentials } from './auth.js';
 import { API_VERSION_HEADER, RegistryError, registryError, sendRegistryError } from './errors.js';
@@ -141,7 +142,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     }
   }
 
-  async function putManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+  async function putManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string, pusher: Identity): Promise<void> {
     requireRepository(backend, name);
     const body = await readManifestBody(req, MAX_MANIFEST_BYTES);
     const text = body.toString('utf8');
@@ -176,7 +177,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         throw registryError('nameUnknown', name, backend.accountId);
       }
       const before = structuredClone(repo.images);
-      recordManifestPush(repo, { digest, tag, manifest: text, parsed, via: 'registry' }, backend.store.now());
+      recordManifestPush(repo, { digest, tag, manifest: text, parsed, via: 'registry', by: pusher.arn }, backend.store.now());
       try {
         // Durable before docker hears 201: a push it was told succeeded survives a SIGKILL.
         await backend.store.save();
@@ -235,7 +236,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       }
       case 'manifest':
         if (method === 'GET' || head) return getManifest(req, res, backend, route.name, route.reference);
-        if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference);
+        if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference, identity);
         requireRepository(backend, route.name);
         throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
       case 'blob':
