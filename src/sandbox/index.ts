@@ -5,7 +5,9 @@ import { SandboxStore } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
 import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
 import { IamBackend } from './iam/backend.js';
-import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
+import { containerLabel, startRegistryContainer, type RegistryUpstream } from './registry/container.js';
+import { ContainerCli, detectContainerClient, type ContainerClient } from './ecs/containers.js';
+import { EcsBackend } from './ecs/backend.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
 import { createConsole } from './console/index.js';
@@ -25,6 +27,8 @@ export interface SandboxOptions {
   registryImage?: string;
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
+  /** The engine ECS tasks run on: docker or podman (default: ECR_WORKBOOK_CONTAINER_CLIENT, else detected). */
+  containerClient?: ContainerClient;
   /** How often lifecycle policies are applied (default every minute); 0 applies them only on request. */
   lifecycleIntervalMs?: number;
   /** Progress lines for a spinner while the slow parts start. */
@@ -49,6 +53,10 @@ export interface RunningSandbox {
   secondBackend: EcrBackend;
   iam: IamBackend;
   authorizer: Authorizer;
+  /** ECS: its tasks run as containers labelled `io.ecr-workbook.task=<ecsLabel>`. */
+  ecs: EcsBackend;
+  /** The value of the task label on this sandbox's task containers. */
+  ecsLabel: string;
   registry?: RegistryUpstream;
   stop(): Promise<void>;
 }
@@ -73,11 +81,25 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const registries = (accountId: string) => [backend, secondBackend].find((b) => b.accountId === accountId);
   const authorizer = new Authorizer(iam, registries);
   const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
+  const ecsLabel = containerLabel(options.dir);
+  const ecs = new EcsBackend({
+    store,
+    iam,
+    authorizer,
+    containers: new ContainerCli(options.containerClient ?? (await detectContainerClient())),
+    registries: () => [backend, secondBackend].map((b) => ({ host: b.env.registryHost(), accountId: b.accountId })),
+    registryRegion: region,
+    tokenTtlSeconds,
+    label: ecsLabel,
+  });
+  // Containers of tasks a killed sandbox left running go first: tasks are the sandbox's to stop.
+  await ecs.recover();
   const server = new SandboxServer({
     backend,
     registries,
     iam,
     authorizer,
+    ecs,
     console: createConsole({ backend, iam, authorizer, region, tokenTtlSeconds }),
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
@@ -123,9 +145,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     secondBackend,
     iam,
     authorizer,
+    ecs,
+    ecsLabel,
     registry,
     stop() {
       stopped ??= (async () => {
+        // Tasks first, while the registry still serves a pull under way.
+        await ecs.stopAll();
         await lifecycle.stop();
         await server.close();
         await proxy?.close();

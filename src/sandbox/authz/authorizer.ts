@@ -186,6 +186,56 @@ export class Authorizer {
     return this.check(identity, this.repositoryTarget(action, region, accountId, repositoryName));
   }
 
+  // ---------------------------------------------------------------- ECS
+
+  /**
+   * The targets of an ECS API call, as ECS's authorization reference names them: a cluster's
+   * ARN for the cluster actions, the task definition's ARN (its family's, when no revision is
+   * named) for RunTask, a task's ARN for DescribeTasks and StopTask, with the `ecs:cluster`
+   * condition key where ECS sets it; `*` for the task definition actions and the list calls.
+   */
+  ecsTargets(identity: Identity, region: string, operation: string, input: Record<string, unknown>): AuthzTarget[] {
+    const action = `ecs:${operation}`;
+    const account = identity.accountId;
+    const arn = (kind: string, name: string) => (name.startsWith('arn:') ? name : `arn:aws:ecs:${region}:${account}:${kind}/${name}`);
+    const clusterArn = arn('cluster', typeof input.cluster === 'string' && input.cluster ? input.cluster : 'default');
+    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+    const inCluster = { 'ecs:cluster': clusterArn };
+    switch (operation) {
+      case 'CreateCluster':
+        return [{ action, resource: arn('cluster', typeof input.clusterName === 'string' ? input.clusterName : 'default'), resourceAccount: account }];
+      case 'DeleteCluster':
+        return [{ action, resource: clusterArn, resourceAccount: account }];
+      case 'DescribeClusters': {
+        const names = strings(input.clusters);
+        return (names.length > 0 ? names : ['default']).map((name) => ({ action, resource: arn('cluster', name), resourceAccount: account }));
+      }
+      case 'RunTask':
+        return [{ action, resource: arn('task-definition', String(input.taskDefinition ?? '')), resourceAccount: account, context: inCluster }];
+      case 'DescribeTasks':
+        return strings(input.tasks).map((task) => ({ action, resource: taskArn(task), resourceAccount: account, context: inCluster }));
+      case 'StopTask':
+        return [{ action, resource: taskArn(String(input.task ?? '')), resourceAccount: account, context: inCluster }];
+      case 'ListTasks':
+        return [{ action, resource: '*', resourceAccount: account, context: inCluster }];
+      default:
+        return [{ action, resource: '*', resourceAccount: account }];
+    }
+    function taskArn(task: string): string {
+      if (task.startsWith('arn:')) return task;
+      return `arn:aws:ecs:${region}:${account}:task/${clusterArn.slice(clusterArn.indexOf(':cluster/') + ':cluster/'.length)}/${task}`;
+    }
+  }
+
+  /** Authorizes an ECS API call: the first denied target decides. */
+  ecs(identity: Identity, region: string, operation: string, input: Record<string, unknown>): Denial | undefined {
+    for (const target of this.ecsTargets(identity, region, operation, input)) {
+      const denial = this.check(identity, target);
+      if (denial) return denial;
+    }
+    return undefined;
+  }
+
   // ---------------------------------------------------------------- IAM and STS
 
   /** The ARN an IAM action is about, in the caller's account (IAM calls never reach another). */

@@ -1,5 +1,6 @@
 /** The sandbox's persisted state: plain JSON, versioned, one file. */
 
+import type { EcsState } from '../ecs/types.js';
 import type { IamState } from '../iam/types.js';
 
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
@@ -118,6 +119,8 @@ export interface SandboxState {
    * then region. The main account's stay in `regions`, as they always were.
    */
   accountRegions?: Record<string, Record<string, RegionState>>;
+  /** ECS (clusters, task definitions, tasks) of every account, by account then region. */
+  ecs?: EcsState;
 }
 
 export function isSandboxState(value: unknown): value is SandboxState {
