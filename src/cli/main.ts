@@ -190,6 +190,28 @@ Typical use:
     .option('--json', 'print the variables as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).env(opts));
 
+  const ci = program.command('ci').description('run a CodeBuild buildspec on this machine, as a service role, the way CodeBuild runs it (lesson 15)');
+  ci.command('run [buildspec]')
+    .description('run a buildspec (version 0.2; default ./buildspec.yml) as CodeBuild does: phases, one shell, on-failure, finally, CODEBUILD_* variables, exported variables, as --role; exit 0 SUCCEEDED, 1 FAILED, 2 could not run')
+    .option('--role <role>', 'the service role to run as (a name in your account, or an ARN), assumed through STS with your credentials')
+    .option('--project <name>', "the CodeBuild project name in CODEBUILD_BUILD_ID (default: this folder's name)")
+    .option('--json', 'print the build (phases, commands, exported variables) as JSON on stdout; the log goes to stderr')
+    .addHelpText(
+      'after',
+      `
+The build runs in this folder (CODEBUILD_SRC_DIR), every command in one shell, with the role's
+temporary credentials and none of yours: no profile, no keys, no docker logins. CodeBuild's phase
+transitions apply:
+  - a failed command ends its phase's commands; the phase's finally block still runs
+  - INSTALL or PRE_BUILD failed: BUILD and POST_BUILD do not run
+  - BUILD failed: POST_BUILD still runs (CODEBUILD_BUILD_SUCCEEDING=0 tells it)
+  - on-failure: ABORT ends the build at the failed phase; CONTINUE goes on to the next one
+
+Example:
+  $ ecr-workbook ci run --role codebuild-demo`,
+    )
+    .action(async (buildspec: string | undefined, _opts: unknown, cmd: Command) => (await import('./commands/ci.js')).ciRun(buildspec, cmd.optsWithGlobals()));
+
   const classroom = program
     .command('classroom')
     .description("run a workshop: a live board of every learner's checks, join codes, and on a shared AWS account each learner's policy and a sweep that leaves nothing behind")
