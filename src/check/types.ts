@@ -1,4 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { CiBuildRecord } from '../ci/record.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { SandboxControl } from '../sandbox/control-api/client.js';
 
@@ -20,6 +23,11 @@ export interface CheckContext {
   ecr(region?: string): Promise<ECRClient>;
   /** STS client with the learner's credentials as the target resolves them. */
   sts(): Promise<STSClient>;
+  /** IAM and ECS clients, with the credentials the checks read ECR with. */
+  iam(): Promise<IAMClient>;
+  ecs(): Promise<ECSClient>;
+  /** The last build `ecr-workbook ci run` recorded in the learner's state folder (lesson 15). */
+  lastCiBuild?: () => Promise<CiBuildRecord | undefined>;
   /** Regions to look in when something is missing from the lesson's region. */
   otherRegions: string[];
   /** The learner's environment for docker (HOME, DOCKER_CONFIG, PATH). */

@@ -21,7 +21,7 @@ export interface RenderContext {
   vars: TemplateVars;
   /**
    * The sandbox endpoint, set only when the learner's aws CLI ignores `AWS_ENDPOINT_URL_*`
-   * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`aws sts` command carries `--endpoint-url`.
+   * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`sts`/`iam`/`ecs` command carries `--endpoint-url`.
    */
   endpointUrl?: string;
 }
@@ -65,14 +65,15 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 }
 
 /**
- * `aws ecr` / `aws sts` where a command starts: at a line start, or after `|`, `||`, `&&`, `;`,
- * `(`, `$(` or a backtick. That covers `aws ecr get-login-password … | docker login …`.
+ * `aws ecr`, `aws sts`, `aws iam` or `aws ecs` where a command starts: at a line start, after `|`,
+ * `||`, `&&`, `;`, `(`, `$(` or a backtick, or as an item of a YAML list (a buildspec's
+ * `- aws ecr …`). That covers `aws ecr get-login-password … | docker login …`.
  */
-const AWS_COMMAND = /(^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts)(?=[ \t]|\\?$)/gm;
+const AWS_COMMAND = /(^[ \t]*-(?=[ \t])|^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts|iam|ecs)(?=[ \t]|\\?$)/gm;
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
-/** Adds `--endpoint-url <url>` right after `aws ecr`/`aws sts` in every command of `text` that lacks one. */
+/** Adds `--endpoint-url <url>` right after `aws ecr`/`sts`/`iam`/`ecs` in every command of `text` that lacks one. */
 export function insertEndpointUrl(text: string, endpointUrl: string): string {
   const url = shellQuote(endpointUrl);
   return text.replace(AWS_COMMAND, (match, lead: string, space: string, service: string, offset: number) => {
@@ -236,7 +237,7 @@ function renderInlineCode(span: string, ctx: Pick<RenderContext, 'vars' | 'endpo
   const code = renderTemplate(span.slice(1, -1), ctx.vars, { quote: true });
   // Inline code is a command to copy only when it carries options; `aws ecr get-login-password`
   // alone in a sentence names the command and stays as written.
-  const isCommand = /^aws[ \t]+(ecr|sts)[ \t]/.test(code) && /\s--[a-z]/.test(code);
+  const isCommand = /^aws[ \t]+(ecr|sts|iam|ecs)[ \t]/.test(code) && /\s--[a-z]/.test(code);
   return `\`${ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code}\``;
 }
 

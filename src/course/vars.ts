@@ -5,7 +5,7 @@
 import type { Target } from './schema.js';
 
 /** Placeholders every lesson text, hint, solution and string param may use. */
-export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner'] as const;
+export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner', 'family'] as const;
 
 /**
  * Placeholders with a value only on the sandbox target: the access key the sandbox issued.
@@ -94,6 +94,8 @@ export function buildVars(input: VarsInput): TemplateVars {
     image: `${repo.split('/').pop() ?? repo}:${tag}`,
     assets: input.assets,
     learner: learnerOf(repo),
+    // ECS names (task definition families) take no `/`: alice/demo-app's is alice-demo-app.
+    family: repo.replace(/\//g, '-'),
   };
   // Keys issued by a sandbox mean nothing on AWS; leaving them out there makes any misuse loud.
   if (input.target === 'sandbox') {

@@ -129,9 +129,11 @@ export async function contextFor(session: Session, resolved: ResolvedTarget, ste
   const vars = templateVars(session, resolved);
   const quiz = session.store.progress.quiz?.[step.lessonId];
   const total = lessonOf(session, step).quiz?.length ?? 0;
+  const stateDir = path.dirname(session.store.file);
   return checkContext(resolved, env, {
     localImage: vars.image,
     tag: vars.tag,
+    lastCiBuild: async () => (await import('../ci/record.js')).readLastBuild(stateDir),
     quizScore: quiz ? { answered: quiz.answers.length, correct: quiz.correct, total } : { answered: 0, correct: 0, total },
   });
 }

@@ -3,6 +3,8 @@
  * CheckContext: the same checks then run against either. SDK clients are built lazily.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { DEFAULT_PROFILE, DEFAULT_REPO, DEFAULT_TAG, repoForLearner } from '../course/vars.js';
@@ -76,9 +78,11 @@ export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo
 }
 
 /** Builds SDK clients for a resolved target. */
-export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string): Promise<ECRClient>; sts(): Promise<STSClient> } {
+export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string): Promise<ECRClient>; sts(): Promise<STSClient>; iam(): Promise<IAMClient>; ecs(): Promise<ECSClient> } {
   const ecrClients = new Map<string, ECRClient>();
   let sts: STSClient | undefined;
+  let iam: IAMClient | undefined;
+  let ecs: ECSClient | undefined;
   const common = { credentials: resolved.credentials, ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}), maxAttempts: 3 };
   return {
     async ecr(region = resolved.region) {
@@ -96,6 +100,21 @@ export function clientFactory(resolved: ResolvedTarget): { ecr(region?: string):
         sts = new STSClient({ ...common, credentials: resolved.learnerCredentials, region: resolved.region });
       }
       return sts;
+    },
+    async iam() {
+      if (!iam) {
+        const { IAMClient } = await import('@aws-sdk/client-iam');
+        // IAM is global: its endpoint is us-east-1's whatever the lesson's region.
+        iam = new IAMClient({ ...common, region: resolved.target === 'aws' && !resolved.endpoint ? 'us-east-1' : resolved.region });
+      }
+      return iam;
+    },
+    async ecs() {
+      if (!ecs) {
+        const { ECSClient } = await import('@aws-sdk/client-ecs');
+        ecs = new ECSClient({ ...common, region: resolved.region });
+      }
+      return ecs;
     },
   };
 }
@@ -128,6 +147,8 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
     localImage: `${DEFAULT_REPO}:${DEFAULT_TAG}`,
     ecr: clients.ecr,
     sts: clients.sts,
+    iam: clients.iam,
+    ecs: clients.ecs,
     otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
     env,
     ...extra,

@@ -47,6 +47,7 @@ describe('buildVars', () => {
       accessKeyId: 'AKIAEXAMPLE',
       secretAccessKey: 'wJalr/EXAMPLE+KEY',
       learner: 'default',
+      family: 'demo-app',
     });
     expect(Object.keys(sandboxVars)).toEqual(expect.arrayContaining([...PLACEHOLDERS]));
   });
@@ -55,6 +56,7 @@ describe('buildVars', () => {
     expect(awsVars.registry).toBe('111122223333.dkr.ecr.eu-west-1.amazonaws.com');
     expect(awsVars.repositoryUri).toBe('111122223333.dkr.ecr.eu-west-1.amazonaws.com/alice/demo-app');
     expect(awsVars.image).toBe('demo-app:v1');
+    expect(awsVars.family).toBe('alice-demo-app');
     expect(awsRegistryHost('111122223333', 'cn-north-1')).toBe('111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn');
   });
 
@@ -77,7 +79,7 @@ describe('renderTemplate', () => {
     const text = PLACEHOLDERS.map((p) => `${p}={{${p}}}`).join(' ');
     expect(renderTemplate(text, sandboxVars)).toBe(
       'region=us-east-1 account=123456789012 registry=localhost:5123 repo=demo-app repositoryUri=localhost:5123/demo-app ' +
-        'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets learner=default',
+        'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets learner=default family=demo-app',
     );
     expect(renderTemplate('{{ region }}/{{repo}}', awsVars)).toBe('eu-west-1/alice/demo-app');
     expect(renderTemplate('key {{accessKeyId}}', sandboxVars)).toBe('key AKIAEXAMPLE');
@@ -86,7 +88,7 @@ describe('renderTemplate', () => {
   it('refuses an unknown placeholder, naming it', () => {
     expect(() => renderTemplate('aws ecr --region {{regoin}}', sandboxVars)).toThrow(TemplateError);
     expect(() => renderTemplate('{{regoin}}', sandboxVars)).toThrow(
-      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner)',
+      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner, family)',
     );
     try {
       renderTemplate('{{nope}}', sandboxVars);
@@ -142,6 +144,16 @@ describe('renderCommand', () => {
     expect(renderCommand('aws sts get-caller-identity && aws ecr list-images; echo $(aws ecr describe-repositories)', sandbox)).toBe(
       `aws sts --endpoint-url ${URL} get-caller-identity && aws ecr --endpoint-url ${URL} list-images; ` +
         `echo $(aws ecr --endpoint-url ${URL} describe-repositories)`,
+    );
+  });
+
+  it('puts --endpoint-url after aws iam and aws ecs too, and in a buildspec written by a heredoc', () => {
+    expect(renderCommand('aws iam create-role --role-name r && aws ecs list-tasks --cluster c', sandbox)).toBe(
+      `aws iam --endpoint-url ${URL} create-role --role-name r && aws ecs --endpoint-url ${URL} list-tasks --cluster c`,
+    );
+    const heredoc = "cat > buildspec.yml <<'EOF'\nphases:\n  pre_build:\n    commands:\n      - aws ecr get-login-password | docker login --username AWS --password-stdin {{registry}}\n      - echo - aws ecr stays\nEOF";
+    expect(renderCommand(heredoc, sandbox)).toBe(
+      `cat > buildspec.yml <<'EOF'\nphases:\n  pre_build:\n    commands:\n      - aws ecr --endpoint-url ${URL} get-login-password | docker login --username AWS --password-stdin localhost:5123\n      - echo - aws ecr stays\nEOF`,
     );
   });
 
