@@ -66,10 +66,10 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 
 /**
  * `aws ecr`, `aws sts`, `aws iam` or `aws ecs` where a command starts: at a line start, after `|`,
- * `||`, `&&`, `;`, `(`, `$(` or a backtick, or as an item of a YAML list (a buildspec's
- * `- aws ecr …`). That covers `aws ecr get-login-password … | docker login …`.
+ * `||`, `&&`, `;`, `(`, `$(`, a backtick or a loop's `do` (and `then`, `else`), or as an item of a
+ * YAML list (a buildspec's `- aws ecr …`). That covers `aws ecr get-login-password … | docker login …`.
  */
-const AWS_COMMAND = /(^[ \t]*-(?=[ \t])|^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts|iam|ecs)(?=[ \t]|\\?$)/gm;
+const AWS_COMMAND = /(^[ \t]*-(?=[ \t])|\b(?:do|then|else)(?=[ \t])|^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts|iam|ecs)(?=[ \t]|\\?$)/gm;
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 

@@ -151,6 +151,9 @@ describe('renderCommand', () => {
     expect(renderCommand('aws iam create-role --role-name r && aws ecs list-tasks --cluster c', sandbox)).toBe(
       `aws iam --endpoint-url ${URL} create-role --role-name r && aws ecs --endpoint-url ${URL} list-tasks --cluster c`,
     );
+    expect(renderCommand('for t in $(aws ecs list-tasks); do aws ecs stop-task --task $t; done', sandbox)).toBe(
+      `for t in $(aws ecs --endpoint-url ${URL} list-tasks); do aws ecs --endpoint-url ${URL} stop-task --task $t; done`,
+    );
     const heredoc = "cat > buildspec.yml <<'EOF'\nphases:\n  pre_build:\n    commands:\n      - aws ecr get-login-password | docker login --username AWS --password-stdin {{registry}}\n      - echo - aws ecr stays\nEOF";
     expect(renderCommand(heredoc, sandbox)).toBe(
       `cat > buildspec.yml <<'EOF'\nphases:\n  pre_build:\n    commands:\n      - aws ecr --endpoint-url ${URL} get-login-password | docker login --username AWS --password-stdin localhost:5123\n      - echo - aws ecr stays\nEOF`,
