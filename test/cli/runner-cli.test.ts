@@ -43,9 +43,9 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     expect(r.status).toBe(0);
     const status = JSON.parse(r.stdout);
     expect(status).toMatchObject({ target: 'sandbox', currentStep: 'knowledge-check' });
-    expect(status.lessons).toHaveLength(11);
+    expect(status.lessons).toHaveLength(13);
     const text = cli('status').stdout;
-    expect(text).toContain('0 of 14 steps passed');
+    expect(text).toContain('0 of 23 steps passed');
     expect(text).not.toMatch(/\x1b\[/);
   });
 
@@ -53,7 +53,7 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     const lessons = JSON.parse(cli('lessons', '--json').stdout);
     expect(lessons.map((l: { id: string }) => l.id)).toEqual([
       'why-ecr', 'configure-cli', 'create-repository', 'authenticate-docker', 'build-image', 'tag-image', 'push-image', 'verify', 'clean-up',
-      'lifecycle-policies', 'promote-image',
+      'lifecycle-policies', 'promote-image', 'run-on-fargate', 'push-from-pipeline',
     ]);
   });
 
