@@ -27,12 +27,11 @@ async function failedBuild(record: CiBuildRecord, evidence: string[]): Promise<C
   const phase = record.phases.find((p) => p.status === 'FAILED')!;
   const command = record.commands.find((c) => c.exitCode !== 0 && c.phase.toUpperCase() === phase.name);
   evidence.push(`${phase.name} FAILED: ${phase.context?.message ?? ''}`, ...(command ? [`Its output ends: ${command.output.trim().split('\n').slice(-2).join(' | ')}`] : []));
-  const output = command?.output ?? '';
-  if (NO_LOGIN.test(output)) {
-    const login = await loginPhase(record);
-    return fail('the build pushed without a login', diagnoses.loginWrongPhase(login, phase.name, output), evidence);
-  }
-  if (IMMUTABLE.test(output)) return fail('ECR refused a tag the repository already has', diagnoses.latestImmutable(output), evidence);
+  const lines = (command?.output ?? '').split(/\r?\n/);
+  const noLogin = lines.find((l) => NO_LOGIN.test(l));
+  if (noLogin) return fail('the build pushed without a login', diagnoses.loginWrongPhase(await loginPhase(record), phase.name, noLogin.trim()), evidence);
+  const immutable = lines.find((l) => IMMUTABLE.test(l));
+  if (immutable) return fail('ECR refused a tag the repository already has', diagnoses.latestImmutable(immutable.trim()), evidence);
   return fail(`the last build FAILED in ${phase.name}`, diagnoses.ciBuildFailed(phase.name, phase.context?.message ?? 'a command failed'), evidence);
 }
 

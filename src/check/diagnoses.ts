@@ -391,10 +391,10 @@ export const diagnoses = {
       'The last build ran in a folder that is not a git repository with a commit, so CODEBUILD_RESOLVED_SOURCE_VERSION was not set and there is no commit SHA to tag with.',
       'git init, git add ., git commit -m "demo app", then ecr-workbook ci run --role codebuild-demo again.',
     ),
-  loginWrongPhase: (loginPhase: string | undefined, pushPhase: string, output: string) =>
+  loginWrongPhase: (loginPhase: string | undefined, pushPhase: string, refusal: string) =>
     d(
       'login-wrong-phase',
-      `The push in ${pushPhase} had no registry login (${output.trim().split('\n').pop()}): ${loginPhase ? `the login runs in ${loginPhase}, after it` : 'the buildspec never logs in'}. A build starts with no docker login, and CodeBuild runs the phases in order.`,
+      `The push in ${pushPhase} had no registry login (${refusal}): ${loginPhase ? `the login runs in ${loginPhase}, after it` : 'the buildspec never logs in'}. A build starts with no docker login, and CodeBuild runs the phases in order.`,
       'Log in in pre_build, before anything pushes: aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin <registry>',
     ),
   shaTagMissing: (sha: string, tags: string[]) =>
@@ -403,10 +403,10 @@ export const diagnoses = {
       `No image is tagged with the commit the build built (${sha.slice(0, 7)}…)${tags.length ? `; the build pushed ${tags.join(', ')}` : ''}. A tag that names the commit says exactly which source an image came from, and never has to move.`,
       'Tag with the commit: IMAGE_TAG=$(echo $CODEBUILD_RESOLVED_SOURCE_VERSION | cut -c 1-7) in pre_build, docker build -t $REPOSITORY_URI:$IMAGE_TAG . in build, docker push $REPOSITORY_URI:$IMAGE_TAG in post_build.',
     ),
-  latestImmutable: (output: string) =>
+  latestImmutable: (refusal: string) =>
     d(
       'latest-immutable',
-      `The build pushed latest again into an IMMUTABLE repository, and ECR refused it: ${output.trim().split('\n').pop()}`,
+      `The build pushed latest again into an IMMUTABLE repository, and ECR refused it: ${refusal}`,
       'In an immutable repository every tag is written once: push the commit-SHA tag only (drop the latest tag from the buildspec). Deployments name the SHA tag, or better the digest.',
     ),
   ciBuildFailed: (phase: string, message: string) =>

@@ -25,7 +25,7 @@ export interface ShellOptions {
 }
 
 /** One stream of the shell: output passes through until the marker, which resolves what waits for it. */
-class MarkedStream {
+export class MarkedStream {
   private pending = '';
   private waiter: ((rest: string) => void) | undefined;
   /** While set, output is collected here instead of passed on (the shell's own queries). */
@@ -58,10 +58,19 @@ class MarkedStream {
       resolve(rest);
       return;
     }
-    // Keep back what could be the start of a marker split across chunks.
-    const keep = Math.min(this.pending.length, this.marker.length);
+    // Keep back only what could be the start of a marker split across chunks, so that output
+    // shows as soon as it comes (and stdout and stderr interleave as little as pipes allow).
+    const keep = this.pendingMarkerStart();
     this.out(this.pending.slice(0, this.pending.length - keep));
     this.pending = this.pending.slice(this.pending.length - keep);
+  }
+
+  /** The length of the longest end of the pending text that begins the marker (0 when none does). */
+  private pendingMarkerStart(): number {
+    for (let n = Math.min(this.pending.length, this.marker.length); n > 0; n--) {
+      if (this.marker.startsWith(this.pending.slice(this.pending.length - n))) return n;
+    }
+    return 0;
   }
 
   /** Everything still held back (the shell is gone). */

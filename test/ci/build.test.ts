@@ -121,3 +121,27 @@ describe('one shell for the whole build', () => {
     expect(b.log).toMatch(/no newline\n\[Container\] \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6} Running command echo done\n/);
   });
 });
+
+describe('the marker that ends each command', () => {
+  it('is found when it arrives split across chunks, and output is held back only while it may be a marker', async () => {
+    const { MarkedStream } = await import('../../src/ci/shell.js');
+    const shown: string[] = [];
+    const stream = new MarkedStream('\n__DONE_1', (t) => shown.push(t));
+    const next = stream.next();
+    stream.push('tag invalid: already exists\n');
+    // The newline might start the marker: it waits; the rest is shown at once.
+    expect(shown).toEqual(['tag invalid: already exists']);
+    stream.push('__DO');
+    expect(shown).toEqual(['tag invalid: already exists']);
+    stream.push('NE_1 7\nnext command');
+    expect(await next).toBe('7');
+    expect(shown).toEqual(['tag invalid: already exists']);
+    const second = stream.next();
+    stream.push('\n__DONE_1 0\n');
+    expect(await second).toBe('0');
+    expect(shown.join('')).toBe('tag invalid: already existsnext command');
+    // A newline followed by anything else is output after all.
+    stream.push('\nplain');
+    expect(shown.join('')).toBe('tag invalid: already existsnext command\nplain');
+  });
+});
