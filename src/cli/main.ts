@@ -122,7 +122,7 @@ Examples:
 
   const sandbox = program
     .command('sandbox')
-    .description('run a local ECR (API, STS and registry on one localhost port) that the real aws and docker CLIs use unchanged')
+    .description('run a local ECR (ECR, IAM, STS, a small ECS and the registry on one localhost port) that the real aws and docker CLIs use unchanged')
     .addHelpText(
       'after',
       `
@@ -145,7 +145,7 @@ Typical use:
 
   sandbox
     .command('down')
-    .description('stop the sandbox and its registry container (repositories and images are kept)')
+    .description('stop the sandbox, its registry container and its ECS tasks\' containers (repositories, images and task history are kept)')
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).down(opts));
 
