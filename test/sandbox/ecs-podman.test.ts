@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
+import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, ok, removeBuiltImages, sh, uniqueName } from '../helpers/docker.js';
+import { buildRunnableImage, createRole, ecsClient, eventually, EXECUTION_POLICY } from '../helpers/ecs.js';
+import { policyText } from '../helpers/iam.js';
+import { ecrClient, installedAwsClis, isolatedCliEnv, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+/**
+ * A learner whose client is podman: the sandbox's tasks pull with podman, with the execution
+ * role's login in an auth file of the task's own (`--authfile`), over plain http to the loopback
+ * registry. (Whether podman can then start a container depends on the machine: on this CI's VM
+ * runc may not set rlimits, and the task stops with podman's CannotStartContainerError.)
+ */
+
+const hasPodman = (() => {
+  try {
+    execFileSync('podman', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const TIMEOUT = 180_000;
+const ACCOUNT = '123456789012';
+let sandbox: TestSandbox;
+let ecs: ECSClient;
+let image: string;
+let digest: string;
+
+beforeAll(async () => {
+  if (!hasPodman) return;
+  sandbox = await startTestSandbox({ containerClient: 'podman' });
+  ecs = ecsClient(sandbox);
+  const env = isolatedCliEnv(sandbox);
+  const repo = uniqueName('podman-app');
+  const ecr = ecrClient(sandbox);
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
+  ecr.destroy();
+  image = `${sandbox.registryHost}/${repo}:v1`;
+  await ok(sh(`'${installedAwsClis()[0]!.path}' ecr get-login-password --endpoint-url '${sandbox.endpoint}' | docker login --username AWS --password-stdin '${sandbox.registryHost}'`, env));
+  await buildRunnableImage(image, env);
+  digest = /digest: (sha256:[0-9a-f]{64})/.exec(await ok(docker(['push', image], env)))![1]!;
+  await createRole(sandbox, 'ecsTaskExecutionRole', { managed: [EXECUTION_POLICY] });
+  await createRole(sandbox, 'login-only', { inline: { login: policyText({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } });
+  await ecs.send(new CreateClusterCommand({ clusterName: 'p' }));
+}, TIMEOUT);
+
+afterAll(async () => {
+  if (!hasPodman) return;
+  ecs?.destroy();
+  await sandbox?.stop();
+  if (image) await execa('podman', ['rmi', '-f', image], { reject: false });
+  await removeBuiltImages();
+});
+
+describe.skipIf(!hasPodman)('ECS tasks with podman as the engine', () => {
+  async function run(family: string, role: string) {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+        containerDefinitions: [{ name: 'web', image, portMappings: [{ containerPort: 80 }] }],
+      }),
+    );
+    const arn = (await ecs.send(new RunTaskCommand({ cluster: 'p', launchType: 'FARGATE', taskDefinition: family, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'] } } }))).tasks![0]!.taskArn!;
+    return eventually(
+      async () => (await ecs.send(new DescribeTasksCommand({ cluster: 'p', tasks: [arn] }))).tasks![0]!,
+      (t) => t.lastStatus === 'RUNNING' || t.lastStatus === 'STOPPED',
+    );
+  }
+
+  it('pulls with the execution role\'s login (the pushed digest), and runs or says why podman could not start it', { timeout: TIMEOUT }, async () => {
+    const task = await run('pulls', 'ecsTaskExecutionRole');
+    expect(task.containers![0]!.imageDigest).toBe(digest);
+    if (task.lastStatus === 'STOPPED') expect(task.stoppedReason).toMatch(/^CannotStartContainerError: Error: /);
+  });
+
+  it('a role that may not pull: podman\'s pull fails with the registry\'s denial', { timeout: TIMEOUT }, async () => {
+    const task = await run('denied', 'login-only');
+    expect(task).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' });
+    expect(task.stoppedReason).toMatch(/^CannotPullContainerError: /);
+    expect(task.stoppedReason).toContain('assumed-role/login-only/');
+    expect(task.stoppedReason).toContain('is not authorized to perform: ecr:BatchGetImage');
+  });
+});
