@@ -1,7 +1,6 @@
 import { findRepository, missingRepositoryResult, resultForError } from '../src/check/common.js';
-import { diagnoses } from '../src/check/diagnoses.js';
 import { pipelineRoleScope } from '../src/check/roles.js';
-import { fail, pass, type Check } from '../src/check/types.js';
+import { pass, type Check } from '../src/check/types.js';
 
 /**
  * Lesson 15: the build's service role exists, CodeBuild (codebuild.amazonaws.com) may assume it,

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { removeRuntimeFile } from '../../src/util/daemon.js';
 import { runShell } from '../../src/util/shell.js';
 import { removeBuiltImages, trackImage } from '../helpers/docker.js';
 import { buildRunnableImage, taskContainers } from '../helpers/ecs.js';
-import { BIN, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type CliResult, type TestSandbox } from '../helpers/sandbox.js';
+import { cliIn, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type CliResult, type TestSandbox } from '../helpers/sandbox.js';
 
 // Lessons 14 and 15's diagnoses, each made for real: the learner's mistake with the aws CLI,
 // docker and `ecr-workbook ci run` against a sandbox, then the check that should name it.
@@ -104,16 +103,7 @@ async function stopAll(family: string): Promise<void> {
 }
 
 /** `ecr-workbook ci run` in a folder, as the learner runs it. */
-function ciRun(cwd: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'ci', 'run', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const ciRun = (cwd: string, ...args: string[]): Promise<CliResult> => cliIn(env, cwd, 'ci', 'run', ...args);
 
 /** A committed project folder whose buildspec is made of these phases' commands. */
 async function pipeline(repo: string, phases: Partial<Record<'pre_build' | 'build' | 'post_build', string[]>>): Promise<string> {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
@@ -10,7 +9,7 @@ import { removeRepositoryImages } from '../../src/runner/course-check.js';
 import { ok, sh } from '../helpers/docker.js';
 import { buildRunnableImage } from '../helpers/ecs.js';
 import { policyText } from '../helpers/iam.js';
-import { BIN, ecrClient, iamClient, installedAwsClis, learnerHome, startTestSandbox, tempDir, type CliResult, type TestSandbox } from '../helpers/sandbox.js';
+import { cliIn, ecrClient, iamClient, installedAwsClis, learnerHome, startTestSandbox, tempDir, type CliResult, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * `ecr-workbook ci run` as a learner runs it, against a sandbox: the build runs as the service
@@ -27,16 +26,7 @@ let env: NodeJS.ProcessEnv;
 let repo: string;
 const aws = installedAwsClis()[0]!;
 
-function ciRun(cwd: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'ci', 'run', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const ciRun = (cwd: string, ...args: string[]): Promise<CliResult> => cliIn(env, cwd, 'ci', 'run', ...args);
 
 /** A git repository holding these files, committed; returns its folder and the commit. */
 async function project(files: Record<string, string>): Promise<{ dir: string; sha: string }> {

@@ -2,15 +2,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { execa } from 'execa';
 import { lessonsDir } from '../../src/course/load.js';
 import { ensureBusyboxBase } from '../../src/runner/course-check.js';
 import { TASK_LABEL } from '../../src/sandbox/ecs/containers.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { docker, ok, trackImage } from './docker.js';
+import { docker, ok, sh, trackImage } from './docker.js';
 import { managedPolicy } from './iam.js';
-import { iamClient, tempDir, type CredentialOverrides } from './sandbox.js';
+import { clientConfig, ecrClient, iamClient, installedAwsClis, tempDir, type CredentialOverrides } from './sandbox.js';
 
 /**
  * ECS set-ups for tests: the runnable demo image (busybox's httpd, no Docker Hub), execution roles
@@ -26,16 +27,7 @@ export const trustFor = (service: string) =>
 
 /** SDK v3 ECS client for the sandbox. */
 export function ecsClient(sandbox: Sandbox, overrides: CredentialOverrides = {}): ECSClient {
-  return new ECSClient({
-    endpoint: sandbox.endpoint,
-    region: overrides.region ?? sandbox.region,
-    credentials: {
-      accessKeyId: overrides.accessKeyId ?? sandbox.credentials.accessKeyId,
-      secretAccessKey: overrides.secretAccessKey ?? sandbox.credentials.secretAccessKey,
-      ...(overrides.sessionToken ? { sessionToken: overrides.sessionToken } : {}),
-    },
-    maxAttempts: 1,
-  });
+  return new ECSClient(clientConfig(sandbox, overrides));
 }
 
 /** Creates a role with a trust policy, AWS managed policies (by their path/name) and inline policies. */
@@ -69,6 +61,28 @@ export async function buildRunnableImage(target: string, env: NodeJS.ProcessEnv,
   await ensureBusyboxBase(env, context);
   trackImage(target);
   await ok(docker(['build', '-q', '-t', target, '-f', path.join(context, 'Dockerfile.busybox'), context], env));
+}
+
+/**
+ * A repository in the sandbox holding the runnable demo app as `v1`, pushed with the learner's
+ * login (made in `env`'s docker config): its image reference and the digest the push reported.
+ */
+export async function pushRunnableImage(
+  sandbox: Sandbox & Pick<RunningSandbox, 'registryHost'>,
+  env: NodeJS.ProcessEnv,
+  repo: string,
+): Promise<{ image: string; digest: string }> {
+  const ecr = ecrClient(sandbox);
+  try {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
+  } finally {
+    ecr.destroy();
+  }
+  const image = `${sandbox.registryHost}/${repo}:v1`;
+  await ok(sh(`'${installedAwsClis()[0]!.path}' ecr get-login-password --endpoint-url '${sandbox.endpoint}' | docker login --username AWS --password-stdin '${sandbox.registryHost}'`, env));
+  await buildRunnableImage(image, env);
+  const pushed = await ok(docker(['push', image], env));
+  return { image, digest: /digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1]! };
 }
 
 /** Ids of the task containers a sandbox (by its label value) has on the docker daemon, running or not. */

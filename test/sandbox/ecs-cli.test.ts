@@ -1,9 +1,8 @@
-import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, ok, removeBuiltImages, sh, uniqueName } from '../helpers/docker.js';
-import { buildRunnableImage, createRole, EXECUTION_POLICY, taskContainers, trustFor } from '../helpers/ecs.js';
+import { removeBuiltImages, sh, uniqueName } from '../helpers/docker.js';
+import { createRole, EXECUTION_POLICY, pushRunnableImage, taskContainers, trustFor } from '../helpers/ecs.js';
 import { policyText } from '../helpers/iam.js';
-import { ecrClient, installedAwsClis, isolatedCliEnv, startTestSandbox, type AwsCli, type TestSandbox } from '../helpers/sandbox.js';
+import { installedAwsClis, isolatedCliEnv, startTestSandbox, type AwsCli, type TestSandbox } from '../helpers/sandbox.js';
 import { httpGet } from '../../src/check/ecs.js';
 
 /**
@@ -68,14 +67,7 @@ beforeAll(async () => {
   sandbox = await startTestSandbox();
   env = isolatedCliEnv(sandbox);
   repo = uniqueName('ecs-app');
-  const ecr = ecrClient(sandbox);
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
-  ecr.destroy();
-  image = `${sandbox.registryHost}/${repo}:v1`;
-  await ok(sh(`'${clis[0]!.path}' ecr get-login-password --endpoint-url '${sandbox.endpoint}' | docker login --username AWS --password-stdin '${sandbox.registryHost}'`, env));
-  await buildRunnableImage(image, env);
-  const pushed = await ok(docker(['push', image], env));
-  pushedDigest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1]!;
+  ({ image, digest: pushedDigest } = await pushRunnableImage(sandbox, env, repo));
   await createRole(sandbox, 'ecsTaskExecutionRole', { managed: [EXECUTION_POLICY] });
   const created = await aws(clis[0]!, ['ecs', 'create-cluster', '--cluster-name', CLUSTER]);
   expect(created.json.cluster).toMatchObject({ clusterName: CLUSTER, status: 'ACTIVE', clusterArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${CLUSTER}` });

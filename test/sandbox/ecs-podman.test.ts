@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, ok, removeBuiltImages, sh, uniqueName } from '../helpers/docker.js';
-import { buildRunnableImage, createRole, ecsClient, eventually, EXECUTION_POLICY } from '../helpers/ecs.js';
+import { removeBuiltImages, uniqueName } from '../helpers/docker.js';
+import { createRole, ecsClient, eventually, EXECUTION_POLICY, pushRunnableImage } from '../helpers/ecs.js';
 import { policyText } from '../helpers/iam.js';
-import { ecrClient, installedAwsClis, isolatedCliEnv, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { isolatedCliEnv, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
  * A learner whose client is podman: the sandbox's tasks pull with podman, with the execution
@@ -35,14 +34,7 @@ beforeAll(async () => {
   sandbox = await startTestSandbox({ containerClient: 'podman' });
   ecs = ecsClient(sandbox);
   const env = isolatedCliEnv(sandbox);
-  const repo = uniqueName('podman-app');
-  const ecr = ecrClient(sandbox);
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
-  ecr.destroy();
-  image = `${sandbox.registryHost}/${repo}:v1`;
-  await ok(sh(`'${installedAwsClis()[0]!.path}' ecr get-login-password --endpoint-url '${sandbox.endpoint}' | docker login --username AWS --password-stdin '${sandbox.registryHost}'`, env));
-  await buildRunnableImage(image, env);
-  digest = /digest: (sha256:[0-9a-f]{64})/.exec(await ok(docker(['push', image], env)))![1]!;
+  ({ image, digest } = await pushRunnableImage(sandbox, env, uniqueName('podman-app')));
   await createRole(sandbox, 'ecsTaskExecutionRole', { managed: [EXECUTION_POLICY] });
   await createRole(sandbox, 'login-only', { inline: { login: policyText({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }) } });
   await ecs.send(new CreateClusterCommand({ clusterName: 'p' }));

@@ -17,7 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerLabel } from '../../src/sandbox/registry/container.js';
 import { docker, ok, removeBuiltImages, sh, trackImage, uniqueName } from '../helpers/docker.js';
-import { buildRunnableImage, createRole, ecsClient, eventually, EXECUTION_POLICY, taskContainers } from '../helpers/ecs.js';
+import { createRole, ecsClient, eventually, EXECUTION_POLICY, pushRunnableImage, taskContainers } from '../helpers/ecs.js';
 import { createUser, policyText } from '../helpers/iam.js';
 import { ecrClient, installedAwsClis, isolatedCliEnv, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 import { httpGet } from '../../src/check/ecs.js';
@@ -78,14 +78,7 @@ beforeAll(async () => {
   sandbox = await startTestSandbox();
   ecs = ecsClient(sandbox);
   env = isolatedCliEnv(sandbox);
-  const repo = uniqueName('ecs-life');
-  const ecr = ecrClient(sandbox);
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: repo }));
-  ecr.destroy();
-  image = `${sandbox.registryHost}/${repo}:v1`;
-  await ok(sh(`'${installedAwsClis()[0]!.path}' ecr get-login-password --endpoint-url '${sandbox.endpoint}' | docker login --username AWS --password-stdin '${sandbox.registryHost}'`, env));
-  await buildRunnableImage(image, env);
-  await ok(docker(['push', image], env));
+  ({ image } = await pushRunnableImage(sandbox, env, uniqueName('ecs-life')));
   await createRole(sandbox, 'ecsTaskExecutionRole', { managed: [EXECUTION_POLICY] });
   await ecs.send(new CreateClusterCommand({ clusterName: 'life' }));
 }, TIMEOUT);

@@ -1,12 +1,9 @@
 import crypto from 'node:crypto';
-import type { Authorizer } from '../authz/authorizer.js';
 import type { SandboxStore } from '../backend/store.js';
-import type { IamBackend } from '../iam/backend.js';
 import type { Identity, SessionRecord } from '../iam/types.js';
 import { assumeRole } from '../sts/assume-role.js';
 import { ecsErrors } from './errors.js';
-import { TaskRunner, type EcsRegistry } from './tasks.js';
-import type { TaskContainers } from './containers.js';
+import { TaskRunner, type TaskRunnerOptions } from './tasks.js';
 import type {
   ClusterRecord,
   ContainerDefinition,
@@ -65,20 +62,8 @@ export interface RunTaskInput {
   tags: EcsTag[];
 }
 
-export interface EcsBackendOptions {
-  store: SandboxStore;
-  iam: IamBackend;
-  authorizer: Authorizer;
-  /** The engine that runs tasks' containers (docker or podman). */
-  containers: TaskContainers;
-  /** The sandbox's registries (host and account): images there are pulled with the execution role's ECR login. */
-  registries: () => EcsRegistry[];
-  /** The region the sandbox's registry serves (its login tokens are that region's). */
-  registryRegion: string;
-  tokenTtlSeconds: number;
-  /** The value of TASK_LABEL on this sandbox's task containers. */
-  label: string;
-}
+/** The sandbox's parts ECS needs: the same its task runner needs. */
+export type EcsBackendOptions = TaskRunnerOptions;
 
 const FAMILY_RE = /^[A-Za-z0-9_-]{1,255}$/;
 const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
@@ -165,14 +150,7 @@ export class EcsBackend {
 
   constructor(private readonly options: EcsBackendOptions) {
     this.runner = new TaskRunner({
-      store: options.store,
-      iam: options.iam,
-      authorizer: options.authorizer,
-      containers: options.containers,
-      registries: options.registries,
-      registryRegion: options.registryRegion,
-      tokenTtlSeconds: options.tokenTtlSeconds,
-      label: options.label,
+      ...options,
       taskArn: (task, accountId, region) => this.taskArn(accountId, region, task),
       regions: () => this.allRegions(),
     });

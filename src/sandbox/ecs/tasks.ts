@@ -13,17 +13,20 @@ export interface EcsRegistry {
   accountId: string;
 }
 
+/** What the ECS backend gives its task runner: the sandbox's parts tasks need. */
 export interface TaskRunnerOptions {
   store: SandboxStore;
   iam: IamBackend;
   authorizer: Authorizer;
+  /** The engine that runs tasks' containers (docker or podman). */
   containers: TaskContainers;
+  /** The sandbox's registries (host and account): images there are pulled with the execution role's ECR login. */
   registries: () => EcsRegistry[];
+  /** The region the sandbox's registry serves (its login tokens are that region's). */
   registryRegion: string;
   tokenTtlSeconds: number;
+  /** The value of TASK_LABEL on this sandbox's task containers. */
   label: string;
-  taskArn: (task: TaskRecord, accountId: string, region: string) => string;
-  regions: () => Array<{ accountId: string; region: string; state: EcsRegionState }>;
 }
 
 /** Resolves once the request under way has been answered (its handler finished synchronously). */
@@ -46,7 +49,12 @@ export class TaskRunner {
   private closed = false;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: TaskRunnerOptions) {}
+  constructor(
+    private readonly options: TaskRunnerOptions & {
+      taskArn: (task: TaskRecord, accountId: string, region: string) => string;
+      regions: () => Array<{ accountId: string; region: string; state: EcsRegionState }>;
+    },
+  ) {}
 
   private now(): number {
     return this.options.store.now();
