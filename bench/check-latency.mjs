@@ -9,7 +9,6 @@ import { contextFor, templateVars } from '../dist/src/runner/session.js';
 import { runCheck } from '../dist/src/check/registry.js';
 import { readsEndpointEnv, renderParams } from '../dist/src/course/render.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const runs = Number(process.argv[2] ?? 30);
 const awsCli = execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
 const version = execFileSync(awsCli, ['--version'], { encoding: 'utf8' }).trim();

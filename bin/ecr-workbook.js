@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI lives in dist/ (built by `npm install` through `prepare`).
-// The AWS SDK's notice that its 2027 releases will need Node 22 is for us, not for learners
-// (package-lock pins SDK releases that support Node 20).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Written so that any Node that can start it can also refuse it: no syntax newer than the check.
+var NEEDED = 22;
+var running = process.versions.node;
+if (Number(running.split('.')[0]) < NEEDED) {
+  console.error('ecr-workbook needs Node.js ' + NEEDED + ' or later; this is Node.js ' + running + '. Install Node.js ' + NEEDED + ' or a later LTS (https://nodejs.org), then run it again.');
+  process.exit(2);
+}
 // A closed pipe (`ecr-workbook lessons | head`) is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {

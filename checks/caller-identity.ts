@@ -6,9 +6,9 @@ const check: Check = async (ctx) => {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
     const who = await (await ctx.sts()).send(new GetCallerIdentityCommand({}));
-    return pass(`signed in as ${who.Arn}`, [`Account: ${who.Account}`, `Arn: ${who.Arn}`, `UserId: ${who.UserId}`, `Region: ${ctx.region}`]);
+    return pass(`signed in as ${who.Arn}`, [`Account: ${who.Account}`, `Arn: ${who.Arn}`, `UserId: ${who.UserId}`, `Profile: ${ctx.profile}`, `Region: ${ctx.region}`]);
   } catch (error) {
-    return resultForError(error, 'STS');
+    return resultForError(error, 'STS', ctx);
   }
 };
 export default check;

@@ -42,7 +42,7 @@ const check: Check = async (ctx, params) => {
     if (left.length > 0) return fail(`${left.length} thing(s) the course made are still there`, diagnoses.courseLeftovers(left, commands), left);
     return pass('nothing lessons 14 and 15 made is left', [`No cluster ${cluster}, no active ${family} revision, no role ${roles.join(' or ')}, no repository ${ctx.repositoryName}`]);
   } catch (error) {
-    return resultForError(error, 'AWS');
+    return resultForError(error, 'AWS', ctx);
   }
 };
 export default check;

@@ -45,7 +45,7 @@ const check: Check = async (ctx, params) => {
     if (arrival?.via === 'registry') return fail(`${to} was pushed from your machine`, diagnoses.promotedByPush(to, from), evidence);
     return pass(`${to} and ${from} are one image, promoted without a pull or a push`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECR');
+    return resultForError(error, 'ECR', ctx);
   }
 };
 export default check;

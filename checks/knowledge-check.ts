@@ -8,9 +8,7 @@ const check: Check = async (ctx, params) => {
   const total = score?.total ?? 0;
   const needed = typeof params.minCorrect === 'number' ? params.minCorrect : total;
   if (!score || score.answered < total || total === 0) {
-    return fail('the knowledge check is not answered yet', diagnoses.quizNotPassed(score?.correct ?? 0, total, needed), [
-      `Answered: ${score?.answered ?? 0} of ${total}`,
-    ]);
+    return fail('the knowledge check is not answered yet', diagnoses.quizNotAnswered(total, needed), [`Answered: ${score?.answered ?? 0} of ${total}`]);
   }
   if (!quizPassed(score, needed)) return fail(`${score.correct} of ${total} right`, diagnoses.quizNotPassed(score.correct, total, needed), [`Right: ${score.correct} of ${total}`]);
   return pass(`${score.correct} of ${total} right`, [`Right: ${score.correct} of ${total}`]);

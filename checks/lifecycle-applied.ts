@@ -41,7 +41,7 @@ const check: Check = async (ctx, params) => {
     if (due.length > 0) return fail(`${due.length} image(s) the policy expires are still there`, diagnoses.lifecycleNotYetExpired(due.map(imageName)), evidence);
     return pass(`the policy is saved, and the images it expires are gone: ${images.length} remain`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECR');
+    return resultForError(error, 'ECR', ctx);
   }
 };
 export default check;

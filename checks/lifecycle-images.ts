@@ -19,7 +19,7 @@ const check: Check = async (ctx, params) => {
     if (untagged < untaggedNeeded) return fail(`${untagged} untagged image(s)`, diagnoses.lifecycleNoUntagged(ctx.repositoryName, untagged, untaggedNeeded, ctx.repositoryUri), evidence);
     return pass(`'${ctx.repositoryName}' holds v1 to v${versions} and ${untagged} untagged images`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECR');
+    return resultForError(error, 'ECR', ctx);
   }
 };
 export default check;

@@ -38,7 +38,7 @@ const check: Check = async (ctx, params) => {
     if (!judgement.ok) return fail('the previewed policy does not do what the lesson asks', judgement.diagnosis, evidence);
     return pass(`the policy keeps the ${intent.keepVersions} newest versions and ${intent.protect}, and expires untagged images after ${intent.untaggedDays} day(s)`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECR');
+    return resultForError(error, 'ECR', ctx);
   }
 };
 export default check;

@@ -75,7 +75,7 @@ const check: Check = async (ctx, params) => {
     if ('failed' in scope) return { ...scope.failed, evidence: [...evidence, ...scope.failed.evidence] };
     return pass(`the pipeline pushed ${ctx.repositoryName}:${shaTag} as ${roleName}, which may push nowhere else`, [...evidence, ...scope.evidence]);
   } catch (error) {
-    return resultForError(error, 'ECR');
+    return resultForError(error, 'ECR', ctx);
   }
 };
 export default check;

@@ -15,7 +15,7 @@ const check: Check = async (ctx, params) => {
     if ('failed' in scope) return scope.failed;
     return pass(`${roleName} may push to '${ctx.repositoryName}' and nowhere else`, scope.evidence);
   } catch (error) {
-    return resultForError(error, 'IAM');
+    return resultForError(error, 'IAM', ctx);
   }
 };
 export default check;

@@ -32,7 +32,7 @@ const check: Check = async (ctx, params) => {
     if (!mapped) return fail(`${family} maps no port ${port}`, diagnoses.portNotMapped(family, port), evidence);
     return pass(`${def.taskDefinitionArn?.split('/').pop()} runs ${image} on Fargate, port ${port}, as ${def.executionRoleArn.split('/').pop()}`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECS');
+    return resultForError(error, 'ECS', ctx);
   }
 };
 export default check;

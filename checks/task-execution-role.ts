@@ -12,7 +12,7 @@ const check: Check = async (ctx, params) => {
     if ('failed' in role) return role.failed;
     return pass(`${roleName} trusts ecs-tasks.amazonaws.com and may pull from '${ctx.repositoryName}'`, role.evidence);
   } catch (error) {
-    return resultForError(error, 'IAM');
+    return resultForError(error, 'IAM', ctx);
   }
 };
 export default check;

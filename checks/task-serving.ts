@@ -86,7 +86,7 @@ const check: Check = async (ctx, params) => {
     if (answer.status !== 200) return fail(`${url} answers HTTP ${answer.status}`, diagnoses.taskNotAnswering(url, `HTTP ${answer.status}`), evidence);
     return pass(`${family} runs the pushed image and serves its page at ${url}`, evidence);
   } catch (error) {
-    return resultForError(error, 'ECS');
+    return resultForError(error, 'ECS', ctx);
   }
 };
 export default check;

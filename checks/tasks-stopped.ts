@@ -16,7 +16,7 @@ const check: Check = async (ctx, params) => {
     const [last] = await familyTasks(ctx, cluster, family, 'STOPPED');
     return pass(`no task of ${family} runs in ${cluster}`, last ? [`Last task ${last.taskArn}: ${last.lastStatus}, ${last.stoppedReason ?? ''}`] : []);
   } catch (error) {
-    return resultForError(error, 'ECS');
+    return resultForError(error, 'ECS', ctx);
   }
 };
 export default check;

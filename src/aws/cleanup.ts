@@ -302,7 +302,7 @@ export async function deleteOwned(resolved: ResolvedTarget, plan: Pick<CleanupPl
     } catch (error) {
       // Deleted meanwhile (lesson 09 in another terminal) is what we wanted anyway.
       if ((error as Error).name === 'RepositoryNotFoundException') outcomes.push({ name: repo.name, region: repo.region, deleted: true });
-      else outcomes.push({ name: repo.name, region: repo.region, deleted: false, error: explainAwsError(error, 'ECR') });
+      else outcomes.push({ name: repo.name, region: repo.region, deleted: false, error: explainAwsError(error, 'ECR', { profile: resolved.profile }) });
     }
   }
   return outcomes;
@@ -326,7 +326,7 @@ export async function leftoverSummary(resolved: ResolvedTarget, progress: Pick<P
     return { text: messages.leftoversSome(plan.target, plan.region, lines, plan.monthlyUsd), plan };
   } catch (error) {
     const { explainAwsError } = await import('./errors.js');
-    return { text: messages.leftoversUnknown(explainAwsError(error, 'ECR')) };
+    return { text: messages.leftoversUnknown(explainAwsError(error, 'ECR', { profile: resolved.profile })) };
   }
 }
 

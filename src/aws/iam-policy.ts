@@ -21,7 +21,7 @@ export const REPOSITORY_ACTIONS: Readonly<Record<string, string>> = {
   'ecr:PutImage': 'lesson 07: push',
   'ecr:DescribeImages': 'lesson 08 and the checks: digest, size, push time',
   'ecr:ListImages': 'lesson 08: list images',
-  'ecr:BatchGetImage': 'lesson 08: pull',
+  'ecr:BatchGetImage': 'lesson 07 check (which image was pushed) and lesson 08: pull',
   'ecr:GetDownloadUrlForLayer': 'lesson 08: pull',
   'ecr:BatchDeleteImage': 'lesson 09: delete the image',
   'ecr:DeleteRepository': 'lesson 09 and cleanup: delete the repository',

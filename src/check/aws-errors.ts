@@ -36,6 +36,9 @@ export function classifyAwsError(error: unknown): AwsProblem {
   // Before "no credentials": the SDK reports an expired or missing SSO login as a
   // CredentialsProviderError too, and only its message says that `aws sso login` fixes it.
   if (/aws sso login/i.test(message)) return 'sso-expired';
+  // Also a CredentialsProviderError: a credential_process (or a cached role session) that hands
+  // back credentials already past their Expiration ("... returned expired credentials.").
+  if (/expired credentials|credentials (have|has) expired/i.test(message)) return 'expired-credentials';
   if (name === 'CredentialsProviderError' || /Could not load credentials|Unable to locate credentials/i.test(message)) return 'no-credentials';
   if (['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'IncompleteSignatureException', 'MissingAuthenticationTokenException'].includes(name)) {
     return 'invalid-credentials';

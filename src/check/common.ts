@@ -1,33 +1,80 @@
 /** Pieces several checks share: AWS errors as results, and the repository lookup. */
 import type { ECRClient, Repository } from '@aws-sdk/client-ecr';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DockerUnavailableError } from '../docker/cli.js';
 import { attemptsOf, classifyAwsError, unknownRegionIn } from './aws-errors.js';
-import { diagnoses } from './diagnoses.js';
+import { diagnoses, type CredentialFixContext, type ProfileReport } from './diagnoses.js';
 import { fail, unable, type CheckContext, type CheckResult } from './types.js';
+
+/** What resultForError needs to word its fixes: the profile, lesson 02's commands, the learner's environment. */
+export type ErrorContext = CredentialFixContext & { env: NodeJS.ProcessEnv };
+
+/** The section names of an INI file (`[name]` lines), each with the keys under it. */
+function iniSections(file: string): Map<string, Set<string>> {
+  const sections = new Map<string, Set<string>>();
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return sections;
+  }
+  let current: Set<string> | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
+    if (header) {
+      current = new Set();
+      sections.set(header[1]!, current);
+    } else {
+      const key = /^\s*([A-Za-z0-9_]+)\s*=/.exec(line);
+      if (key && current) current.add(key[1]!.toLowerCase());
+    }
+  }
+  return sections;
+}
+
+/** Where the profile stands in the files the aws CLI reads (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE) and in the environment. */
+export function profileReport(profile: string, env: NodeJS.ProcessEnv): ProfileReport {
+  const home = env.HOME || os.homedir();
+  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials');
+  const configFile = env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config');
+  const inCredentials = iniSections(credentialsFile).get(profile);
+  const inConfig = iniSections(configFile).get(profile === 'default' ? 'default' : `profile ${profile}`);
+  const keys = [inCredentials, inConfig].some((s) => s?.has('aws_access_key_id'));
+  return {
+    profile,
+    credentialsFile,
+    configFile,
+    section: keys ? 'keys' : inCredentials || inConfig ? 'no-keys' : 'missing',
+    envKeys: !!env.AWS_ACCESS_KEY_ID,
+    ...(env.AWS_PROFILE ? { envProfile: env.AWS_PROFILE } : {}),
+  };
+}
 
 /**
  * The result for an error that stops a check before it saw the state: credentials the learner
  * must fix are a fail; network, throttling and a stopped docker are "could not check".
  */
-export function resultForError(error: unknown, what: string): CheckResult {
-  if (error instanceof DockerUnavailableError) return unable('Docker is not available', diagnoses.dockerDown(error.reason));
+export function resultForError(error: unknown, what: string, ctx: ErrorContext): CheckResult {
+  if (error instanceof DockerUnavailableError) return unable('the container engine is not available', diagnoses.dockerDown(error.reason, error.command));
   const message = (error as Error)?.message ?? String(error);
   switch (classifyAwsError(error)) {
     case 'no-credentials':
-      return fail('no AWS credentials', diagnoses.noCredentials());
+      return fail('no AWS credentials', diagnoses.noCredentials(ctx, profileReport(ctx.profile, ctx.env)));
     case 'invalid-credentials':
-      return fail('AWS rejected the credentials', diagnoses.invalidCredentials(message));
+      return fail('AWS rejected the credentials', diagnoses.invalidCredentials(ctx, message));
     case 'expired-credentials':
-      return fail('the credentials have expired', diagnoses.expiredCredentials());
+      return fail('the credentials have expired', diagnoses.expiredCredentials(ctx, message));
     case 'sso-expired':
-      return fail('the SSO session has expired', diagnoses.ssoExpired());
+      return fail('the SSO session has expired', diagnoses.ssoExpired(ctx));
     case 'access-denied':
       return fail('access denied', diagnoses.accessDenied(message));
     case 'throttled':
       return unable('throttled by AWS', diagnoses.throttled(attemptsOf(error)));
     case 'unknown-region': {
       const region = unknownRegionIn(error)!;
-      return fail(`'${region}' is not an AWS region`, diagnoses.unknownRegion(region));
+      return fail(`'${region}' is not an AWS region`, diagnoses.unknownRegion(ctx, region));
     }
     case 'network':
       return unable(`could not reach ${what}`, diagnoses.unreachable(what, message));
@@ -66,12 +113,12 @@ export async function regionsHolding(ctx: CheckContext, name: string): Promise<s
 export async function missingRepositoryResult(ctx: CheckContext): Promise<CheckResult> {
   const elsewhere = await regionsHolding(ctx, ctx.repositoryName);
   if (elsewhere.length > 0) {
-    return fail(`'${ctx.repositoryName}' is not in ${ctx.region} (it is in ${elsewhere.join(', ')})`, diagnoses.repositoryInOtherRegion(ctx.repositoryName, ctx.region, elsewhere), [
+    return fail(`'${ctx.repositoryName}' is not in ${ctx.region} (it is in ${elsewhere.join(', ')})`, diagnoses.repositoryInOtherRegion(ctx, elsewhere), [
       `DescribeRepositories in ${ctx.region}: RepositoryNotFoundException`,
       ...elsewhere.map((r) => `DescribeRepositories in ${r}: found`),
     ]);
   }
-  return fail(`no repository '${ctx.repositoryName}' in ${ctx.region}`, diagnoses.repositoryMissing(ctx.repositoryName, ctx.region), [
+  return fail(`no repository '${ctx.repositoryName}' in ${ctx.region}`, diagnoses.repositoryMissing(ctx), [
     `DescribeRepositories in ${ctx.region}: RepositoryNotFoundException`,
   ]);
 }

@@ -1,30 +1,113 @@
 /**
  * Every diagnosis a check can give, in one place: what most likely went wrong and what to do
- * next. Ids are stable (tests and `check --json` use them).
+ * next, with the complete command that does it (the learner's real region, profile, registry and
+ * repository filled in). Ids are stable (tests and `check --json` use them). Commands are written
+ * with `docker` and plain `aws`; the runner renders them for the learner's client and aws CLI.
  */
+import { nearestRegion } from '../aws/regions.js';
+import type { ContainerClient } from '../docker/client.js';
+import { registryBaseUrl } from '../docker/registry.js';
+import { shellQuote as q } from '../util/shell.js';
+import { formatSize } from '../util/size.js';
 import { deniedAction } from './aws-errors.js';
-import type { Diagnosis } from './types.js';
+import type { CheckContext, Diagnosis } from './types.js';
 
-const d = (id: string, mistake: string, fix: string): Diagnosis => ({ id, mistake, fix });
+const d = (id: string, mistake: string, fix: string, command?: string): Diagnosis => ({ id, mistake, fix, ...(command ? { command } : {}) });
+
+/** What a fix needs to name the learner's real values. */
+export type FixContext = Pick<CheckContext, 'region' | 'profile' | 'registryHost' | 'repositoryName' | 'repositoryUri' | 'tag' | 'localImage' | 'client' | 'solutionOf'>;
+
+/** The same things said by each client: the messages differ, the mistakes do not. */
+const CLIENT_WORDS: Record<ContainerClient, { name: string; noLogin: string; hubPush: (source: string) => string; badUser: string }> = {
+  docker: {
+    name: 'Docker',
+    noLogin: '"no basic auth credentials"',
+    hubPush: (source) =>
+      `'${source}' has no registry host, so \`docker push ${source}\` goes to Docker Hub (docker.io/library/...), which refuses it: "denied: requested access to the resource is denied".`,
+    badUser: '"401 Unauthorized"',
+  },
+  // Wording from podman 4.3 against the sandbox and Docker Hub.
+  podman: {
+    name: 'Podman',
+    noLogin: '"unauthorized: authentication required"',
+    hubPush: (source) =>
+      `'${source}' has no registry host, so \`podman push ${source}\` goes to Docker Hub (docker.io/library/...): it fails there with "requested access to the resource is denied", or "pinging container registry registry-1.docker.io" when Docker Hub is out of reach.`,
+    badUser: '"invalid username/password"',
+  },
+};
+
+/** What a fix for the learner's credentials needs: the profile, and lesson 02's commands. */
+export type CredentialFixContext = Pick<FixContext, 'profile' | 'solutionOf'>;
+
+/** The lesson-02 steps, the target's way: the sandbox's keys, or `aws configure` on AWS. */
+function storeCredentials(fx: CredentialFixContext): string {
+  return fx.solutionOf('caller-identity')?.join(' && ') ?? `aws configure --profile ${q(fx.profile)}`;
+}
+
+/** An aws command with the learner's region and profile, as every lesson command carries them. */
+export function awsCommand(fx: Pick<FixContext, 'region' | 'profile'>, args: string, region = fx.region): string {
+  return `aws ${args} --region ${q(region)} --profile ${q(fx.profile)}`;
+}
+
+/** Lesson 04's login for `host`, with a token from the learner's region and profile. */
+export function loginCommand(fx: FixContext, host = fx.registryHost): string {
+  return `${awsCommand(fx, 'ecr get-login-password')} | docker login --username AWS --password-stdin ${q(host)}`;
+}
+
+/** A word for Podman learners on a plain-HTTP (sandbox) registry: `podman login` needs --tls-verify=false there. */
+function podmanPlainHttp(fx: FixContext): string {
+  if (fx.client !== 'podman' || !registryBaseUrl(fx.registryHost).startsWith('http:')) return '';
+  return ` Podman speaks HTTPS unless told otherwise: on the sandbox's plain-HTTP ${fx.registryHost} it answers "server gave HTTP response to HTTPS client" without --tls-verify=false (the command has it).`;
+}
+
+const target = (fx: FixContext) => `${fx.repositoryUri}:${fx.tag}`;
+
+/** Lesson 03's full create-repository (scan on push, immutable tags, tags), else a plain one. */
+function createRepository(fx: FixContext): string {
+  return fx.solutionOf('repository-configured')?.join(' && ') ?? awsCommand(fx, `ecr create-repository --repository-name ${q(fx.repositoryName)}`);
+}
+
+/** Where the learner's AWS profile stands, as the lessons' `--profile` reads it. */
+export interface ProfileReport {
+  profile: string;
+  credentialsFile: string;
+  configFile: string;
+  /** Whether a section for the profile exists, and whether it holds an access key. */
+  section: 'missing' | 'no-keys' | 'keys';
+  /** AWS_ACCESS_KEY_ID is exported (as `ecr-workbook sandbox env` does). */
+  envKeys: boolean;
+  /** AWS_PROFILE, when set. */
+  envProfile?: string;
+}
+
+function whatIsThere(r: ProfileReport): string {
+  const where =
+    r.section === 'missing'
+      ? `There is no profile '${r.profile}': neither ${r.credentialsFile} nor ${r.configFile} has a section for it.`
+      : `The profile '${r.profile}' has no access key (its section holds other settings only).`;
+  const env = r.envKeys
+    ? ` Your shell does export AWS_ACCESS_KEY_ID (\`ecr-workbook sandbox env\` sets it), but every lesson command passes --profile ${r.profile}, and the aws CLI then uses the profile, not those variables.`
+    : '';
+  const profileVar = r.envProfile && r.envProfile !== r.profile ? ` AWS_PROFILE is '${r.envProfile}', which --profile ${r.profile} overrides.` : '';
+  return `${where}${env}${profileVar}`;
+}
 
 export const diagnoses = {
-  noCredentials: () =>
-    d(
-      'no-credentials',
-      'No AWS credentials were found: no access key in the environment and no profile with keys.',
-      'Run `aws configure --profile <name>` with your access key id and secret, then `export AWS_PROFILE=<name>` (or pass --profile).',
-    ),
-  invalidCredentials: (detail: string) =>
+  noCredentials: (fx: CredentialFixContext, report: ProfileReport) =>
+    d('no-credentials', `No AWS credentials for the profile '${fx.profile}'. ${whatIsThere(report)}`, `Store an access key in the profile '${fx.profile}', as lesson 02 does:`, storeCredentials(fx)),
+  invalidCredentials: (fx: CredentialFixContext, detail: string) =>
     d(
       'invalid-credentials',
-      `AWS refused the credentials: ${detail}`,
-      'The access key id or secret is wrong (a typo, or a deleted key). Run `aws configure` again with the right pair, then `aws sts get-caller-identity`.',
+      `AWS refused the credentials of the profile '${fx.profile}': ${detail}`,
+      'The access key id or secret is wrong (a typo, a deleted key, or a sandbox key from before a reset). Store the right pair:',
+      storeCredentials(fx),
     ),
-  expiredCredentials: () =>
+  expiredCredentials: (fx: CredentialFixContext, detail: string) =>
     d(
       'expired-credentials',
-      'Your credentials have expired (an SSO session or temporary role credentials).',
-      'Run `aws sso login` (or refresh your temporary credentials), then check again.',
+      `The credentials of the profile '${fx.profile}' have expired (temporary credentials from a role, SSO or a credential_process): ${detail}`,
+      'Get fresh ones from where they came from (run `aws sso login`, assume the role again, or fix the credential_process), or store a long-term access key in the profile, which the aws CLI prefers:',
+      storeCredentials(fx),
     ),
   accessDenied: (detail: string) => {
     const denied = deniedAction(detail);
@@ -33,120 +116,179 @@ export const diagnoses = {
       'access-denied',
       denied ? `Your IAM identity is not allowed ${denied.action}: ${detail}` : `AWS denied the call: ${detail}`,
       `Your IAM user or role needs ${what}. Ask your admin to add it: \`ecr-workbook iam-policy\` prints the least-privilege policy this course needs.`,
+      'ecr-workbook iam-policy',
     );
   },
   throttled: (attempts = 1) =>
     d('throttled', `AWS is throttling requests (too many in a short time)${attempts > 1 ? `, and still was after ${attempts} tries` : ''}.`, 'Wait a few seconds and check again. If it keeps happening, something else in the account (a CI loop?) is calling ECR heavily.'),
-  ssoExpired: () =>
-    d('sso-expired', 'Your single sign-on (IAM Identity Center) session has expired or was never started, so the profile has no credentials.', 'Run `aws sso login --profile <your profile>` (the profile the lessons use), then check again.'),
-  unknownRegion: (region: string) =>
-    d('unknown-region', `'${region}' is not an AWS region, so its endpoints do not exist (a typo?). Region names look like us-east-1 or eu-west-2.`, 'Pass the right one with --region (for example --region us-east-1; it is remembered), and set it in your profile: `aws configure set region us-east-1 --profile <your profile>`.'),
+  ssoExpired: (fx: CredentialFixContext) =>
+    d(
+      'sso-expired',
+      `The single sign-on (IAM Identity Center) session of the profile '${fx.profile}' has expired or was never started, so the profile has no credentials.`,
+      'Sign in again with `aws sso login` for the profile (on the local sandbox, which has no SSO, store its key instead: `ecr-workbook solution caller-identity` prints the commands):',
+      `aws sso login --profile ${q(fx.profile)}`,
+    ),
+  unknownRegion: (fx: CredentialFixContext, region: string) =>
+    d(
+      'unknown-region',
+      `'${region}' is not an AWS region, so its endpoints do not exist (a typo?). The nearest real one is ${nearestRegion(region)}.`,
+      `Set a real region in your profile (and pass the same with --region, which the workbook remembers):`,
+      `aws configure set region ${nearestRegion(region)} --profile ${q(fx.profile)}`,
+    ),
   unreachable: (what: string, detail: string) =>
-    d('unreachable', `Could not reach ${what}: ${detail}`, 'Check your network (and, for the sandbox, that `ecr-workbook sandbox status` says it is running).'),
-  dockerDown: (detail: string) => d('docker-down', detail, 'Start Docker, then check again.'),
+    d('unreachable', `Could not reach ${what}: ${detail}`, 'Check your network (and, for the sandbox, that it runs):', 'ecr-workbook sandbox status'),
+  dockerDown: (detail: string, command?: string) => d('docker-down', detail, command ? 'Run this, then check again:' : 'Start it, then check again.', command),
 
-  repositoryMissing: (name: string, region: string) =>
+  repositoryMissing: (fx: FixContext) =>
     d(
       'repository-missing',
-      `There is no repository named '${name}' in ${region}. ECR never creates repositories on push: you create them first.`,
-      `Create it: aws ecr create-repository --repository-name ${name} --region ${region}`,
+      `There is no repository named '${fx.repositoryName}' in ${fx.region}. ECR never creates repositories on push: you create them first.`,
+      'Create it as lesson 03 does (scan on push, immutable tags):',
+      createRepository(fx),
     ),
-  repositoryInOtherRegion: (name: string, region: string, found: string[]) =>
+  repositoryInOtherRegion: (fx: FixContext, found: string[]) =>
     d(
       'repository-in-other-region',
-      `'${name}' exists, but in ${found.join(', ')}, not in ${region}. Repositories belong to one region, and your CLI's default region decided where it went.`,
-      `Use one region throughout: pass --region ${region} (or set AWS_REGION=${region}), and create the repository there; delete the stray one with: aws ecr delete-repository --repository-name ${name} --region ${found[0]} --force`,
+      `'${fx.repositoryName}' exists, but in ${found.join(', ')}, not in ${fx.region}. Repositories belong to one region, and your CLI's default region decided where it went.`,
+      `Use one region throughout (--region ${fx.region} on every command). Create it in ${fx.region} as lesson 03 does; afterwards delete the stray one with \`${awsCommand(fx, `ecr delete-repository --repository-name ${q(fx.repositoryName)} --force`, found[0])}\`.`,
+      createRepository(fx),
     ),
-  scanOnPushWrong: (name: string, want: boolean) =>
+  scanOnPushWrong: (fx: FixContext, want: boolean) =>
     d(
       'scan-on-push-wrong',
-      `Scan on push is ${want ? 'off' : 'on'} for '${name}', and the lesson asked for it ${want ? 'on' : 'off'}.`,
-      `aws ecr put-image-scanning-configuration --repository-name ${name} --image-scanning-configuration scanOnPush=${want}`,
+      `Scan on push is ${want ? 'off' : 'on'} for '${fx.repositoryName}', and the lesson asked for it ${want ? 'on' : 'off'}.`,
+      'Change it in place:',
+      awsCommand(fx, `ecr put-image-scanning-configuration --repository-name ${q(fx.repositoryName)} --image-scanning-configuration scanOnPush=${want}`),
     ),
-  tagMutabilityWrong: (name: string, have: string, want: string) =>
+  tagMutabilityWrong: (fx: FixContext, have: string, want: string) =>
     d(
       'tag-mutability-wrong',
-      `Tag mutability of '${name}' is ${have}, and the lesson asked for ${want}.`,
-      `aws ecr put-image-tag-mutability --repository-name ${name} --image-tag-mutability ${want}`,
+      `Tag mutability of '${fx.repositoryName}' is ${have}, and the lesson asked for ${want}.`,
+      'Change it in place:',
+      awsCommand(fx, `ecr put-image-tag-mutability --repository-name ${q(fx.repositoryName)} --image-tag-mutability ${want}`),
     ),
 
-  notLoggedIn: (host: string) =>
+  notLoggedIn: (fx: FixContext) =>
     d(
       'not-logged-in',
-      `Docker has no login for ${host}, so a push would fail with "no basic auth credentials".`,
-      `aws ecr get-login-password --region <region> | docker login --username AWS --password-stdin ${host}  (if docker login answers "401 Unauthorized", the username must be exactly AWS; "400 Bad Request" means the token is from another region than the host)`,
+      `${CLIENT_WORDS[fx.client].name} has no login for ${fx.registryHost}, so a push would fail with ${CLIENT_WORDS[fx.client].noLogin}.`,
+      `Log in with a token for ${fx.region} (the username is exactly AWS; a ${CLIENT_WORDS[fx.client].badUser} means another username, "400 Bad Request" a token from another region).${podmanPlainHttp(fx)}`,
+      loginCommand(fx),
     ),
-  loggedInOtherHost: (host: string, others: string[]) =>
+  loggedInOtherHost: (fx: FixContext, others: string[]) =>
     d(
       'logged-in-other-host',
-      `Docker is logged in to ${others.join(', ')}, but not to ${host}. The registry host names the account and region: a login for one does not cover another.`,
-      `Log in to the right host: aws ecr get-login-password | docker login --username AWS --password-stdin ${host}`,
+      `${CLIENT_WORDS[fx.client].name} is logged in to ${others.join(', ')}, but not to ${fx.registryHost}. The registry host names the account and region: a login for one does not cover another.`,
+      `Log in to the right host.${podmanPlainHttp(fx)}`,
+      loginCommand(fx),
     ),
-  usernameNotAws: (host: string, username: string) =>
+  usernameNotAws: (fx: FixContext, username: string) =>
     d(
       'username-not-aws',
-      `The login for ${host} uses the username '${username}'. ECR accepts only the username AWS, whatever your IAM user is called.`,
-      `aws ecr get-login-password | docker login --username AWS --password-stdin ${host}`,
+      `The login for ${fx.registryHost} uses the username '${username}'. ECR accepts only the username AWS, whatever your IAM user is called.`,
+      'Log in again as AWS:',
+      loginCommand(fx),
     ),
-  tokenExpired: (host: string) =>
+  tokenExpired: (fx: FixContext) =>
     d(
       'token-expired',
-      `The login for ${host} has expired: ECR login tokens last 12 hours (less with temporary credentials).`,
-      `Log in again: aws ecr get-login-password | docker login --username AWS --password-stdin ${host}`,
+      `The login for ${fx.registryHost} has expired: ECR login tokens last 12 hours (less with temporary credentials).`,
+      'Log in again:',
+      loginCommand(fx),
     ),
-  loginRejected: (host: string, detail: string) =>
+  loginRejected: (fx: FixContext, detail: string) =>
     d(
       'login-rejected',
-      `The registry at ${host} rejects the stored login (${detail}): the password is not an ECR token for this registry (another region's token, or a typed password).`,
-      `Log in with a fresh token from the same region as the host: aws ecr get-login-password --region <region> | docker login --username AWS --password-stdin ${host}`,
+      `The registry at ${fx.registryHost} rejects the stored login (${detail}): the password is not an ECR token for this registry (another region's token, or a typed password).`,
+      `Log in with a fresh token from ${fx.region}, the region of the host:`,
+      loginCommand(fx),
     ),
-  credentialHelperBroken: (helper: string, detail: string) =>
-    d(
+  credentialHelperBroken: (fx: FixContext, helper: string, detail: string, where: { file: string; key: 'credsStore' | 'credHelpers' }) => {
+    // The learner runs it, so the workbook itself still never writes ~/.docker; node is there (it runs the workbook).
+    const edit =
+      where.key === 'credsStore'
+        ? 'delete c.credsStore'
+        : `delete c.credHelpers[${JSON.stringify(fx.registryHost)}]`;
+    const script = `const fs=require("fs"),f=process.argv[1],c=JSON.parse(fs.readFileSync(f,"utf8"));${edit};fs.writeFileSync(f,JSON.stringify(c,null,2))`;
+    return d(
       'credential-helper-broken',
-      `Docker's credential helper '${helper}' failed: ${detail}`,
-      `Install docker-credential-${helper}, or remove "credsStore"/"credHelpers" for this host from your docker config.json so logins are stored there.`,
-    ),
+      `The credential helper '${helper}' that ${where.file} names (${where.key}) failed: ${detail}`,
+      `Install docker-credential-${helper}, or take it out of ${where.file} so logins are stored in the file itself, and log in again:`,
+      `node -e ${q(script)} ${q(where.file)} && ${loginCommand(fx)}`,
+    );
+  },
 
-  imageNotBuilt: (image: string, similar: string[]) =>
+  imageNotBuilt: (fx: FixContext, image: string, similar: string[]) =>
     d(
       'image-not-built',
       `There is no local image '${image}'.${similar.length ? ` There is ${similar.join(', ')}: a different name or tag.` : ''}`,
-      `Build it from the lesson's folder: docker build -t ${image} .`,
+      "Build it as lesson 05 does:",
+      fx.solutionOf('image-built')?.join(' && ') ?? `docker build -t ${q(image)} .`,
     ),
-  tagMissing: (target: string, source: string) =>
-    d('tag-missing', `There is no local tag '${target}'. Docker decides where to push from the tag's host part.`, `docker tag ${source} ${target}`),
-  taggedOtherHost: (target: string, found: string[]) =>
+  tagMissing: (fx: FixContext) =>
+    d('tag-missing', `There is no local tag '${target(fx)}'. ${CLIENT_WORDS[fx.client].name} decides where to push from the tag's host part.`, 'Give your build its ECR name:', `docker tag ${q(fx.localImage)} ${q(target(fx))}`),
+  taggedOtherHost: (fx: FixContext, found: string[]) =>
     d(
       'tagged-other-host',
-      `The image is tagged ${found.join(', ')}, not '${target}': another registry host (account or region) or repository name.`,
-      `docker tag ${found[0]} ${target}`,
+      `The image is tagged ${found.join(', ')}, not '${target(fx)}': another registry host (account or region) or repository name.`,
+      'Tag your build with this repository URI:',
+      `docker tag ${q(fx.localImage)} ${q(target(fx))}`,
     ),
-  tagPointsElsewhere: (target: string, source: string) =>
+  tagPointsElsewhere: (fx: FixContext) =>
     d(
       'tag-points-elsewhere',
-      `'${target}' points at a different image than '${source}' (you rebuilt after tagging?).`,
-      `Tag the current build again: docker tag ${source} ${target}`,
+      `'${target(fx)}' points at a different image than '${fx.localImage}' (you rebuilt after tagging?).`,
+      'Tag the current build again:',
+      `docker tag ${q(fx.localImage)} ${q(target(fx))}`,
     ),
-  pushedToDockerHub: (source: string, target: string) =>
+  buildGone: (fx: FixContext) =>
     d(
-      'pushed-to-docker-hub',
-      `'${source}' has no registry host, so \`docker push ${source}\` goes to Docker Hub (docker.io/library/...), which refuses it: "denied: requested access to the resource is denied".`,
-      `Tag it with the repository URI and push that: docker tag ${source} ${target} && docker push ${target}`,
+      'build-gone',
+      `'${fx.localImage}', your build from lesson 05, is gone, so there is nothing to compare '${target(fx)}' with.`,
+      'Build it again and tag it (an unchanged build comes out as the same image):',
+      `${fx.solutionOf('image-built')?.join(' && ') ?? `docker build -t ${q(fx.localImage)} .`} && docker tag ${q(fx.localImage)} ${q(target(fx))}`,
     ),
-  notPushed: (target: string) => d('not-pushed', `The repository has no image tagged as in '${target}' yet.`, `docker push ${target}`),
-  digestMismatch: (target: string, remote: string, local: string) =>
+  pushedToDockerHub: (fx: FixContext) =>
+    d('pushed-to-docker-hub', CLIENT_WORDS[fx.client].hubPush(fx.localImage), 'Tag it with the repository URI and push that:', `docker tag ${q(fx.localImage)} ${q(target(fx))} && docker push ${q(target(fx))}`),
+  notPushed: (fx: FixContext) => d('not-pushed', `The repository has no image tagged as in '${target(fx)}' yet.`, 'Push it:', `docker push ${q(target(fx))}`),
+  digestMismatch: (fx: FixContext, remote: { digest: string; imageId?: string }, localId: string, mutable: boolean) =>
     d(
       'digest-mismatch',
-      `The registry's '${target}' is ${remote}, but your local image is ${local}: they are different images (rebuilt after pushing, or pushed from elsewhere).`,
-      `Push your current image under a new tag (an IMMUTABLE repository will not let you overwrite the old one): docker tag ${target} <uri>:v2 && docker push <uri>:v2`,
+      `The repository's ${fx.tag} (digest ${remote.digest}${remote.imageId ? `, image id ${remote.imageId}` : ''}) is another image than your local '${target(fx)}' (image id ${localId}): you rebuilt or re-tagged after pushing, or it was pushed from elsewhere.`,
+      mutable
+        ? `The repository is MUTABLE: push your image over the old ${fx.tag}.`
+        : `The repository is IMMUTABLE, so ${fx.tag} is never overwritten: outside this course you would push the new build under a new tag (v2). Here the lessons check ${fx.tag}, so delete the old ${fx.tag} and push yours:`,
+      mutable
+        ? `docker push ${q(target(fx))}`
+        : `${awsCommand(fx, `ecr batch-delete-image --repository-name ${q(fx.repositoryName)} --image-ids imageTag=${q(fx.tag)}`)} && docker push ${q(target(fx))}`,
     ),
-  notPulledBack: (target: string) =>
-    d('not-pulled-back', `'${target}' has not been pulled from the registry since it was pushed.`, `Remove the local copy and pull it back: docker rmi ${target} && docker pull ${target}`),
-  repositoryStillThere: (name: string, images: number, bytes: number) =>
+  noLocalImage: (fx: FixContext) =>
+    d(
+      'no-local-image',
+      `The repository holds ${fx.tag}, but there is no local '${target(fx)}' or '${fx.localImage}' to compare it with, so nothing proves it is your image.`,
+      'Pull it (then the local image is the pushed one), or build, tag and push again:',
+      `docker pull ${q(target(fx))}`,
+    ),
+  notPulledBack: (fx: FixContext, since: string) =>
+    d(
+      'not-pulled-back',
+      `'${target(fx)}' has not been pulled from the registry since ${since}.`,
+      'Remove the local name and pull it back from the registry:',
+      `docker rmi ${q(target(fx))} && docker pull ${q(target(fx))}`,
+    ),
+  repositoryStillThere: (fx: FixContext, images: number, bytes: number) =>
     d(
       'repository-still-there',
-      `'${name}' still exists with ${images} image(s), ${(bytes / 1e6).toFixed(1)} MB: storage costs $0.10 per GB-month on AWS until it is deleted.`,
-      `aws ecr delete-repository --repository-name ${name} --force`,
+      `'${fx.repositoryName}' still exists with ${images} image(s), ${formatSize(bytes)}: storage costs $0.10 per GB-month on AWS until it is deleted.`,
+      'Delete it with its images:',
+      awsCommand(fx, `ecr delete-repository --repository-name ${q(fx.repositoryName)} --force`),
+    ),
+  quizNotAnswered: (total: number, needed: number) =>
+    d(
+      'quiz-not-answered',
+      `The knowledge check is not answered yet (${total} questions; ${needed} right answers pass).`,
+      'Open the workbook, choose the lesson (Continue, or Choose a lesson), and answer the questions:',
+      'ecr-workbook',
     ),
 
   // Lesson 12: lifecycle policies.
@@ -421,5 +563,10 @@ export const diagnoses = {
     d('course-leftovers', `Still there: ${left.join('; ')}.`, commands.join(' ; ')),
 
   quizNotPassed: (correct: number, total: number, needed: number) =>
-    d('quiz-not-passed', `${correct} of ${total} answers are right; ${needed} are needed.`, 'Re-read the explanations and answer the questions again from the lesson menu.'),
+    d(
+      'quiz-not-passed',
+      `${correct} of ${total} answers are right; ${needed} are needed.`,
+      'Re-read the explanations, then answer the questions again in the workbook (Continue, or Choose a lesson):',
+      'ecr-workbook',
+    ),
 };

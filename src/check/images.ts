@@ -25,3 +25,19 @@ export async function listImageDetails(client: ECRClient, repositoryName: string
   } while (nextToken);
   return details;
 }
+
+/**
+ * The image id of a pushed image: the digest of the config its manifest names, which is what
+ * `docker image inspect` and `podman image inspect` call the image's id. Undefined for an index
+ * (a multi-platform image has one config per platform) or a manifest ECR cannot return.
+ */
+export async function pushedImageId(client: ECRClient, repositoryName: string, imageDigest: string): Promise<string | undefined> {
+  const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
+  const out = await client.send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageDigest }] }));
+  try {
+    const manifest = JSON.parse(out.images?.[0]?.imageManifest ?? '') as { config?: { digest?: string } };
+    return manifest.config?.digest;
+  } catch {
+    return undefined;
+  }
+}

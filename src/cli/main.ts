@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, ExitError } from './errors.js';
+import { isKnownRegion, nearestRegion } from '../aws/regions.js';
+import { CONTAINER_CLIENTS } from '../docker/client.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -16,6 +18,15 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`--port must be a number from 1 to 65535 (or 0 for any free port), not '${value}'.`, EXIT.unable);
   return port;
+}
+
+/** A region AWS has (the list the sandbox accepts too): a made-up one is refused here, never remembered. */
+function parseRegion(value: string): string {
+  if (isKnownRegion(value)) return value;
+  throw new ExitError(
+    `'${value}' is not an AWS region (the nearest one is ${nearestRegion(value)}). Pass a real one, for example --region ${nearestRegion(value)}; nothing was remembered.`,
+    EXIT.unable,
+  );
 }
 
 function parseSeconds(value: string): number {
@@ -36,10 +47,12 @@ export function buildProgram(): Command {
 
   program
     .addOption(new Option('--target <target>', 'where the course runs: the local sandbox or real AWS (remembered)').choices(['sandbox', 'aws']))
-    .option('--region <region>', 'AWS region (remembered)')
+    .addOption(new Option('--region <region>', 'AWS region (remembered; one AWS has)').argParser(parseRegion))
     .option('--profile <profile>', 'AWS CLI profile the lessons use (remembered; default ecr-workbook)')
     .option('--repo <name>', 'repository name the course uses (default demo-app)')
     .option('--learner <name>', 'prefix for a shared account: --learner alice gives alice/demo-app (remembered)')
+    .addOption(new Option('--client <client>', 'the container client you type, docker or podman (remembered; detected when not given)').choices(CONTAINER_CLIENTS))
+    .addOption(new Option('--port <port>', 'the port the workbook starts the sandbox on (default: its last port, else 5123)').argParser(parsePort))
     .addHelpText(
       'after',
       `
@@ -58,7 +71,7 @@ Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
     return (mod[name as keyof typeof mod] as (...a: unknown[]) => Promise<void>)(...args.slice(0, -2), cmd.optsWithGlobals());
   };
 
-  program.command('check [step]').description('check a step against real state (default: the current step); exit 0 pass, 1 not yet, 2 could not check').option('--json', 'print the result as JSON').action(course('check'));
+  program.command('check [step]').description('check a step (a step id, or a lesson number or id: its first step not passed; default: the current step); exit 0 pass, 1 not yet, 2 could not check').option('--json', 'print the result as JSON').action(course('check'));
   program.command('watch').description('re-check the current step every 2 s until it passes, then move on (keys: h hint, s skip, q quit)').action(async (_o, cmd: Command) => (await import('./commands/interactive.js')).watchCommand(cmd.optsWithGlobals()));
   program
     .command('hint [step]')
@@ -69,8 +82,13 @@ Exit codes of \`check\`: 0 passed, 1 not yet, 2 could not check.`,
     .action(course('hint'));
   program.command('solution [step]').description("show a step's reference commands, rendered for your target").option('--json', 'print as JSON').action(course('solution'));
   program.command('skip [step]').description('skip a step (recorded as skipped, never as passed)').option('--json', 'print as JSON').action(course('skip'));
-  program.command('status').description('your progress: a bar per lesson, the next step, and interview practice per topic (due, mastered)').option('--json', 'print as JSON').action(course('status'));
-  program.command('lessons').description('list the lessons').option('--json', 'print as JSON').action(course('lessons'));
+  program
+    .command('status')
+    .description('your progress: a bar per lesson, the next step, and interview practice per topic (due, mastered)')
+    .option('--verify', 're-run every passed check against real state now, and show what no longer holds')
+    .option('--json', 'print as JSON')
+    .action(course('status'));
+  program.command('lessons').description('list the lessons and their step ids').option('--json', 'print as JSON').action(course('lessons'));
   program.command('lesson [id]').description('show a lesson rendered for your target (default: the current one)').option('--json', 'print the markdown as JSON').action(course('lesson'));
   program
     .command('quiz')
@@ -118,7 +136,7 @@ Examples:
     .description('lint the course; then replay every reference solution against a fresh sandbox (fail before, pass after)')
     .option('--static', 'only the schema and cross-reference checks (no docker needed)')
     .option('--json', 'print the results as JSON')
-    .action(async (opts) => (await import('./commands/interactive.js')).courseCheck(opts));
+    .action(async (_opts, cmd: Command) => (await import('./commands/interactive.js')).courseCheck(cmd.optsWithGlobals()));
 
   const sandbox = program
     .command('sandbox')
@@ -126,22 +144,23 @@ Examples:
     .addHelpText(
       'after',
       `
-Typical use:
+Typical use (\`sandbox env\` sets ECR_WORKBOOK_REGISTRY to the registry host, localhost:PORT):
   $ ecr-workbook sandbox up
   $ eval "$(ecr-workbook sandbox env)"
   $ aws ecr create-repository --repository-name demo-app
-  $ aws ecr get-login-password | docker login --username AWS --password-stdin localhost:${5123}`,
+  $ aws ecr get-login-password | docker login --username AWS --password-stdin "$ECR_WORKBOOK_REGISTRY"`,
     );
 
   sandbox
     .command('up')
     .description('start the sandbox in the background (or report the one already running)')
     .addOption(new Option('-p, --port <port>', 'port to serve on (default 5123; 0 picks a free one)').argParser(parsePort))
-    .option('-r, --region <region>', 'the region whose registry the sandbox serves', 'us-east-1')
+    .addOption(new Option('-r, --region <region>', 'the region whose registry the sandbox serves (default us-east-1)').argParser(parseRegion))
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (exposes the sandbox to your network)')
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of registry login tokens (default 12 hours, like ECR)').argParser(parseSeconds))
     .option('--json', 'print the result as JSON')
-    .action(async (opts) => (await import('./commands/sandbox.js')).up(opts));
+    // `ecr-workbook --port N sandbox up` means the same as `sandbox up --port N`.
+    .action(async (_opts, cmd: Command) => (await import('./commands/sandbox.js')).up(cmd.optsWithGlobals()));
 
   sandbox
     .command('down')
@@ -273,22 +292,46 @@ On a shared AWS account, start it with the global options: --target aws --region
   return program;
 }
 
-/** Runs the CLI with `argv` and returns the exit code. */
+/** Every command of the program, depth first. */
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
+}
+
+/**
+ * Runs the CLI with `argv` and returns the exit code. With --json, stdout is JSON whatever
+ * happens: an error (a usage mistake included) is `{"error": …, "exitCode": N}` there too.
+ */
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const json = argv.slice(2).includes('--json');
+  let usage = '';
+  if (json) {
+    for (const command of allCommands(program)) {
+      command.configureOutput({
+        outputError: (text, write) => {
+          usage += text;
+          write(text);
+        },
+      });
+    }
+  }
+  // The words go to stderr for a person either way; with --json, stdout also says it as JSON.
+  const fail = (message: string, exitCode: number): number => {
+    process.stderr.write(`${message}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode })}\n`);
+    return exitCode;
+  };
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version "fail" with code 0; usage mistakes are "could not do it".
-      return error.exitCode === 0 ? EXIT.ok : EXIT.unable;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) process.stdout.write(`${JSON.stringify({ error: usage.trim() || error.message, exitCode: EXIT.unable })}\n`);
+      return EXIT.unable;
     }
-    if (error instanceof ExitError) {
-      process.stderr.write(`${error.message}\n`);
-      return error.exitCode;
-    }
-    process.stderr.write(`ecr-workbook: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.unable;
+    if (error instanceof ExitError) return fail(error.message, error.exitCode);
+    return fail(`ecr-workbook: unexpected error: ${json ? (error as Error)?.message : ((error as Error)?.stack ?? String(error))}`, EXIT.unable);
   }
 }

@@ -37,6 +37,12 @@ export const courseInvalid = (count: number): string => `the course has ${count}
 export const lessonsFolderNotFound = (from: string): string =>
   `could not find the lessons folder of ecr-workbook (looked upwards from ${from}); reinstall the package or pass the folder explicitly`;
 
+// Resolving the sandbox target.
+export const regionDiffersFromSandbox = (region: string, sandboxRegion: string, registry: string): string =>
+  `Your region is ${region}, but the running sandbox serves ${sandboxRegion}: its registry ${registry} takes logins for ${sandboxRegion} only ` +
+  `(lesson 04's login would fail with 400 Bad Request), and \`ecr-workbook sandbox env\` exports ${sandboxRegion}. Use --region ${sandboxRegion}, ` +
+  `or restart the sandbox in ${region}: ecr-workbook sandbox down && ecr-workbook sandbox up --region ${region}`;
+
 // Progress.
 export const progressCorrupt = (movedTo: string, reason: string): string =>
   `Your progress file could not be read: ${reason}. It was moved to ${movedTo} and your progress starts fresh; ` +

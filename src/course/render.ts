@@ -2,6 +2,8 @@
  * Turns lesson text into what a learner copies and pastes: placeholders filled for their target,
  * target-specific blocks chosen, and `--endpoint-url` added where their aws CLI needs it.
  */
+import type { ContainerClient } from '../docker/client.js';
+import { registryBaseUrl } from '../docker/registry.js';
 import { shellQuote } from '../util/shell.js';
 import * as messages from './messages.js';
 import type { Step } from './schema.js';
@@ -24,6 +26,8 @@ export interface RenderContext {
    * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`sts`/`iam`/`ecs` command carries `--endpoint-url`.
    */
   endpointUrl?: string;
+  /** The learner's container client; lessons are written for docker and rendered for podman. Default docker. */
+  client?: ContainerClient;
 }
 
 /** A template used a placeholder that does not exist, or one with no value for this target. */
@@ -65,11 +69,16 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 }
 
 /**
- * `aws ecr`, `aws sts`, `aws iam` or `aws ecs` where a command starts: at a line start, after `|`,
- * `||`, `&&`, `;`, `(`, `$(`, a backtick or a loop's `do` (and `then`, `else`), or as an item of a
- * YAML list (a buildspec's `- aws ecr …`). That covers `aws ecr get-login-password … | docker login …`.
+/**
+ * Where a command starts: at a line start, after `|`, `||`, `&&`, `;`, `(`, `{`, `$(` or a
+ * backtick, after the shell words that run one (`for …; do docker push …; done`, `then`,
+ * `else`), or as an item of a YAML list (a buildspec's `- aws ecr …` that a heredoc writes). One
+ * capture group: what came before.
  */
-const AWS_COMMAND = /(^[ \t]*-(?=[ \t])|\b(?:do|then|else)(?=[ \t])|^|[|;&(`]|\$\()([ \t]*)aws[ \t]+(ecr|sts|iam|ecs)(?=[ \t]|\\?$)/gm;
+const COMMAND_START = String.raw`(^[ \t]*-(?=[ \t])|^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`;
+
+/** `aws ecr`, `aws sts`, `aws iam` or `aws ecs` where a command starts: covers `aws ecr get-login-password … | docker login …`. */
+const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)aws[ \t]+(ecr|sts|iam|ecs)(?=[ \t]|\\?$)`, 'gm');
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
@@ -83,10 +92,44 @@ export function insertEndpointUrl(text: string, endpointUrl: string): string {
   });
 }
 
-/** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag if needed. */
-export function renderCommand(cmd: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
-  const rendered = renderTemplate(cmd, ctx.vars, { quote: true });
-  return ctx.endpointUrl ? insertEndpointUrl(rendered, ctx.endpointUrl) : rendered;
+/** `docker` where a command starts (the same places as `aws ecr` above). */
+const DOCKER_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)docker(?=[ \t]|\\?$)`, 'gm');
+/** A podman command that talks to a registry, where a command starts. */
+const PODMAN_REGISTRY_COMMAND = new RegExp(String.raw`${COMMAND_START}([ \t]*)podman[ \t]+(login|push|pull)(?=[ \t]|\\?$)`, 'gm');
+
+/**
+ * Docker commands as a Podman learner types them: `docker` becomes `podman` where a command
+ * starts, and `podman login|push|pull` on a plain-HTTP registry (the sandbox's `localhost:PORT`)
+ * gets `--tls-verify=false`, which Podman needs there and docker does not (it allows plain HTTP
+ * for localhost by itself). Other hosts (real ECR) keep their commands as they are. A rule, so
+ * every lesson, hint, solution and fix renders the same way.
+ */
+export function renderForClient(text: string, client: ContainerClient | undefined, plainHttpHost?: string): string {
+  if (client !== 'podman') return text;
+  const podman = text.replace(DOCKER_COMMAND, (_match, lead: string, space: string) => `${lead}${space}podman`);
+  if (!plainHttpHost) return podman;
+  return podman.replace(PODMAN_REGISTRY_COMMAND, (match, lead: string, space: string, verb: string, offset: number) => {
+    const rest = COMMAND_REST.exec(podman.slice(offset + match.length))?.[0] ?? '';
+    if (!rest.includes(plainHttpHost) || /(^|\s)--tls-verify(\s|=|$)/.test(rest)) return match;
+    return `${lead}${space}podman ${verb} --tls-verify=false`;
+  });
+}
+
+/** The registry host a podman learner reaches over plain HTTP (loopback: the sandbox), if this one is. */
+function plainHttpRegistry(vars: Pick<TemplateVars, 'registry'> | undefined): string | undefined {
+  const host = vars?.registry;
+  return host && registryBaseUrl(host).startsWith('http:') ? host : undefined;
+}
+
+/** A ready shell command rendered for the learner's aws CLI (`--endpoint-url` where needed) and container client. */
+export function renderShellCommand(cmd: string, ctx: Pick<RenderContext, 'endpointUrl' | 'client'> & { vars?: Pick<TemplateVars, 'registry'> }): string {
+  const withEndpoint = ctx.endpointUrl ? insertEndpointUrl(cmd, ctx.endpointUrl) : cmd;
+  return renderForClient(withEndpoint, ctx.client, plainHttpRegistry(ctx.vars));
+}
+
+/** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag and client if needed. */
+export function renderCommand(cmd: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'>): string {
+  return renderShellCommand(renderTemplate(cmd, ctx.vars, { quote: true }), ctx);
 }
 
 
@@ -199,7 +242,7 @@ const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([\w+-]*)/;
  * shell-quoted, `--endpoint-url` added when the CLI needs it): fenced shell blocks, and inline
  * code. Prose, and code that is not shell (a Dockerfile, JSON output), get the plain values.
  */
-export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
+export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'>): string {
   const out: string[] = [];
   let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
   for (const line of markdown.split('\n')) {
@@ -233,12 +276,14 @@ export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars'
   return out.join('\n');
 }
 
-function renderInlineCode(span: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl'>): string {
+function renderInlineCode(span: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'>): string {
   const code = renderTemplate(span.slice(1, -1), ctx.vars, { quote: true });
-  // Inline code is a command to copy only when it carries options; `aws ecr get-login-password`
-  // alone in a sentence names the command and stays as written.
+  // Inline code is an aws command to copy only when it carries options; `aws ecr
+  // get-login-password` alone in a sentence names the command and stays as written. A docker
+  // command is the learner's client's either way: a Podman learner reads `podman push`.
   const isCommand = /^aws[ \t]+(ecr|sts|iam|ecs)[ \t]/.test(code) && /\s--[a-z]/.test(code);
-  return `\`${ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code}\``;
+  const withEndpoint = ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code;
+  return `\`${renderForClient(withEndpoint, ctx.client, plainHttpRegistry(ctx.vars))}\``;
 }
 
 /** A lesson as markdown for one learner: title, time, objectives, then the body for their target. */
@@ -303,4 +348,13 @@ function renderValue(value: unknown, vars: TemplateVars): unknown {
 export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTTY: boolean = process.stdout.isTTY === true): boolean {
   if (env.NO_COLOR) return false;
   return isTTY;
+}
+
+/**
+ * The width to wrap lessons at: the terminal's, at most 100. A terminal that reports no width
+ * (a pipe) or 0 columns (`stty cols 0`, as some pseudo-terminals do) gets 80: wrapping at 0
+ * loses every word.
+ */
+export function terminalWidth(columns: number | undefined = process.stdout.columns): number {
+  return columns && columns > 0 ? Math.min(columns, 100) : 80;
 }

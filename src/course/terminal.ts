@@ -24,7 +24,7 @@ const PLAIN_STYLES = Object.fromEntries(
 /** Markdown → text for a terminal, via marked + marked-terminal. */
 export function toTerminal(markdown: string, options: TerminalOptions = {}): string {
   const color = options.color ?? colorEnabled();
-  const width = options.width ?? 80;
+  const width = options.width && options.width > 0 ? options.width : 80;
   const marked = new Marked();
   marked.use(
     markedTerminal({
@@ -42,7 +42,12 @@ export function toTerminal(markdown: string, options: TerminalOptions = {}): str
   marked.use({
     renderer: {
       text(token) {
-        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+        if ('tokens' in token && token.tokens) return this.parser.parseInline(token.tokens);
+        // A loose list item's text comes back rendered already, wrapped by marked in an `escaped`
+        // text token; marked-terminal's own text renderer would strip its colour codes' ESC
+        // characters and leave `[33m…[39m` on the screen.
+        if ('escaped' in token && token.escaped) return token.text;
+        return false;
       },
       // A table wider than the terminal wraps into unreadable boxes: show it row by row instead,
       // each row's first cell as a label and the other cells under their column names.

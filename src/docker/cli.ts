@@ -1,11 +1,17 @@
 /**
- * The docker CLI behind one-question functions (one `docker` call each), so checks read as
- * questions and tests can use the real tool.
+ * The learner's container client (`docker` or `podman`) behind one-question functions (one call
+ * each), so checks read as questions and tests can use the real tool.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import type { ClientEnv, ContainerClient } from './client.js';
 
 export class DockerUnavailableError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** The command that brings the client back, when one is known (`unset DOCKER_HOST`). */
+    readonly command?: string,
+  ) {
     super(reason);
     this.name = 'DockerUnavailableError';
   }
@@ -17,12 +23,17 @@ export interface DockerResult {
   stderr: string;
 }
 
-/** Runs `docker <args>` with `env`; never throws for a non-zero exit, only when docker is missing. */
-export function docker(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<DockerResult> {
+const NOT_INSTALLED: Record<ContainerClient, string> = {
+  docker: 'The docker command is not installed (or not on PATH). Install Docker Desktop, or the docker CLI and engine.',
+  podman: 'The podman command is not installed (or not on PATH). Install Podman (`sudo apt-get install podman`, `sudo dnf install podman`, or Podman Desktop).',
+};
+
+/** Runs `<client> <args>` with `env`; never throws for a non-zero exit, only when the client is missing. */
+export function containerCli(on: ClientEnv, args: string[], input?: string): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile('docker', args, { env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(on.client, args, { env: on.env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new DockerUnavailableError('The docker command is not installed (or not on PATH). Install Docker Desktop, or the docker CLI and engine.'));
+        reject(new DockerUnavailableError(NOT_INSTALLED[on.client]));
         return;
       }
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -32,18 +43,53 @@ export function docker(args: string[], env: NodeJS.ProcessEnv = process.env, inp
   });
 }
 
-/** The docker engine's version, or DockerUnavailableError saying why it cannot be reached. */
-export async function dockerServerVersion(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const result = await docker(['version', '--format', '{{.Server.Version}}'], env);
+/** The variable that points each client at a remote engine. */
+const HOST_VARIABLE: Record<ContainerClient, string> = { docker: 'DOCKER_HOST', podman: 'CONTAINER_HOST' };
+
+/**
+ * A `unix://` engine address whose socket does not exist: the client can never answer there,
+ * whatever runs on the machine (a variable left from another setup, a Colima or Podman machine
+ * that was deleted).
+ */
+function missingSocket(on: ClientEnv): string | undefined {
+  const value = on.env[HOST_VARIABLE[on.client]];
+  const socket = value?.startsWith('unix://') ? value.slice('unix://'.length) : undefined;
+  return socket && !fs.existsSync(socket) ? value : undefined;
+}
+
+/** How to start the engine on this machine, as a command the learner can run (Podman on Linux has no engine to start). */
+function startCommand(client: ContainerClient): string | undefined {
+  if (client === 'podman') return process.platform === 'linux' ? undefined : 'podman machine start';
+  if (process.platform === 'darwin') return 'open -a Docker';
+  return 'sudo systemctl start docker';
+}
+
+/** The engine's version, or DockerUnavailableError saying why it cannot be reached and what to run. */
+export async function dockerServerVersion(on: ClientEnv): Promise<string> {
+  const args = on.client === 'podman' ? ['info', '--format', '{{.Version.Version}}'] : ['version', '--format', '{{.Server.Version}}'];
+  const result = await containerCli(on, args);
   const version = result.stdout.trim();
   if (result.code === 0 && version) return version;
   const detail = result.stderr.trim().split('\n').pop() ?? '';
+  const variable = HOST_VARIABLE[on.client];
+  const stray = missingSocket(on);
+  if (stray) {
+    throw new DockerUnavailableError(
+      `${variable} is ${stray}, and there is no socket there, so ${on.client} cannot reach an engine${detail ? ` (${detail})` : ''}. Unset it to use the local engine.`,
+      `unset ${variable}`,
+    );
+  }
+  if (on.client === 'podman') {
+    throw new DockerUnavailableError(`Podman is not answering${detail ? ` (${detail})` : ''}. On macOS and Windows, start its machine; on Linux, \`podman info\` shows what is wrong.`, startCommand('podman'));
+  }
   throw new DockerUnavailableError(
-    `The docker engine is not answering${detail ? ` (${detail})` : ''}. Start Docker Desktop (or \`sudo systemctl start docker\`), then try again.`,
+    `The docker engine is not answering${detail ? ` (${detail})` : ''}. Start Docker Desktop, Colima or the docker service, then check again.`,
+    startCommand('docker'),
   );
 }
 
 export interface LocalImage {
+  /** The image id: the digest of its config (`sha256:…`), whichever client reports it. */
   id: string;
   repoTags: string[];
   /** `repo@sha256:…` for each registry the image was pushed to or pulled from. */
@@ -52,22 +98,30 @@ export interface LocalImage {
   created: string;
 }
 
+/** `sha256:` in front of a bare hex id (podman prints ids without it). */
+export function imageId(id: string): string {
+  return /^[0-9a-f]{64}$/.test(id) ? `sha256:${id}` : id;
+}
+
 /** The local image a reference names, or undefined when there is none. */
-export async function inspectImage(ref: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalImage | undefined> {
-  const result = await docker(['image', 'inspect', '--format', '{{json .}}', ref], env);
+export async function inspectImage(ref: string, on: ClientEnv): Promise<LocalImage | undefined> {
+  const result = await containerCli(on, ['image', 'inspect', '--format', '{{json .}}', ref]);
   if (result.code !== 0) {
-    if (/no such image|not found/i.test(result.stderr)) return undefined;
-    await dockerServerVersion(env); // throws the "engine is down" explanation if that is the cause
+    // docker: "No such image"; podman: "image not known".
+    if (/no such image|not found|image not known/i.test(result.stderr)) return undefined;
+    await dockerServerVersion(on); // throws the "engine is down" explanation if that is the cause
     return undefined;
   }
-  const raw = JSON.parse(result.stdout.trim().split('\n')[0]!) as {
+  // docker prints the one object on a line; podman prints its usual array, indented.
+  const parsed = JSON.parse(result.stdout) as unknown;
+  const raw = (Array.isArray(parsed) ? parsed[0] : parsed) as {
     Id: string;
     RepoTags?: string[] | null;
     RepoDigests?: string[] | null;
     Size?: number;
     Created?: string;
   };
-  return { id: raw.Id, repoTags: raw.RepoTags ?? [], repoDigests: raw.RepoDigests ?? [], size: raw.Size ?? 0, created: raw.Created ?? '' };
+  return { id: imageId(raw.Id), repoTags: raw.RepoTags ?? [], repoDigests: raw.RepoDigests ?? [], size: raw.Size ?? 0, created: raw.Created ?? '' };
 }
 
 export interface ImageListEntry {
@@ -77,10 +131,10 @@ export interface ImageListEntry {
 }
 
 /** Every local image reference (repository:tag), as `docker images` lists them. */
-export async function listImages(env: NodeJS.ProcessEnv = process.env): Promise<ImageListEntry[]> {
-  const result = await docker(['images', '--no-trunc', '--format', '{{.Repository}}\t{{.Tag}}\t{{.ID}}'], env);
+export async function listImages(on: ClientEnv): Promise<ImageListEntry[]> {
+  const result = await containerCli(on, ['images', '--no-trunc', '--format', '{{.Repository}}\t{{.Tag}}\t{{.ID}}']);
   if (result.code !== 0) {
-    await dockerServerVersion(env);
+    await dockerServerVersion(on);
     return [];
   }
   return result.stdout
@@ -88,6 +142,6 @@ export async function listImages(env: NodeJS.ProcessEnv = process.env): Promise<
     .filter(Boolean)
     .map((line) => {
       const [repository = '', tag = '', id = ''] = line.split('\t');
-      return { repository, tag, id };
+      return { repository, tag, id: imageId(id) };
     });
 }

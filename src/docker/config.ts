@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ClientEnv } from './client.js';
 
 export interface DockerConfigFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
@@ -45,7 +46,7 @@ export function normalizeRegistryKey(key: string): string {
 export type StoredCredential =
   | { kind: 'found'; source: string; username: string; secret: string }
   | { kind: 'none'; source: string; otherHosts: string[] }
-  | { kind: 'helper-error'; source: string; helper: string; message: string };
+  | { kind: 'helper-error'; source: string; helper: string; message: string; file: string; key: 'credsStore' | 'credHelpers' };
 
 function runHelper(helper: string, host: string, env: NodeJS.ProcessEnv): Promise<{ ok: true; username: string; secret: string } | { ok: false; message: string; missing: boolean }> {
   return new Promise((resolve) => {
@@ -71,32 +72,104 @@ function runHelper(helper: string, host: string, env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** The entry of `auths` (or `credHelpers`) naming `host`, in any of its spellings (`https://host/v1/`). */
+function entryFor<T>(record: Record<string, T> | undefined, host: string): T | undefined {
+  const wanted = normalizeRegistryKey(host);
+  return Object.entries(record ?? {}).find(([k]) => normalizeRegistryKey(k) === wanted)?.[1];
+}
+
+/** A credential from one config file's `auths` entry for `host`, or undefined. */
+function fromAuths(config: DockerConfigFile, host: string, source: string): StoredCredential | undefined {
+  const entry = entryFor(config.auths, host);
+  if (entry?.auth) {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return { kind: 'found', source, username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  }
+  if (entry?.username !== undefined) return { kind: 'found', source, username: entry.username, secret: entry.password ?? '' };
+  return undefined;
+}
+
+/** Asks a credential helper for `host`'s login: found, none stored, or the helper itself failing. */
+async function fromHelper(
+  helper: string,
+  host: string,
+  env: NodeJS.ProcessEnv,
+  otherHosts: string[],
+  where: { file: string; key: 'credsStore' | 'credHelpers' },
+): Promise<StoredCredential> {
+  const source = `docker-credential-${helper}`;
+  const result = await runHelper(helper, host, env);
+  if (result.ok) return { kind: 'found', source, username: result.username, secret: result.secret };
+  if (result.missing) return { kind: 'none', source, otherHosts };
+  return { kind: 'helper-error', source, helper, message: result.message, ...where };
+}
+
+const otherHostsIn = (config: DockerConfigFile, host: string): string[] =>
+  Object.keys(config.auths ?? {})
+    .map(normalizeRegistryKey)
+    .filter((k) => k !== normalizeRegistryKey(host));
+
 /**
  * The credential docker would send to `host`: from a credHelpers entry, the credsStore, or
  * config.json's auths, in docker's own order of precedence.
  */
-export async function storedCredential(host: string, env: NodeJS.ProcessEnv = process.env): Promise<StoredCredential> {
+async function dockerCredential(host: string, env: NodeJS.ProcessEnv): Promise<StoredCredential> {
   const read = await readDockerConfig(env);
   if (read.kind !== 'ok') return { kind: 'none', source: read.file, otherHosts: [] };
   const config = read.config;
-  const wanted = normalizeRegistryKey(host);
-  const authKeys = Object.keys(config.auths ?? {});
-  const otherHosts = authKeys.map(normalizeRegistryKey).filter((k) => k !== wanted);
-  const helper = Object.entries(config.credHelpers ?? {}).find(([k]) => normalizeRegistryKey(k) === wanted)?.[1] ?? config.credsStore;
-  if (helper) {
-    const source = `docker-credential-${helper}`;
-    const result = await runHelper(helper, host, env);
-    if (result.ok) return { kind: 'found', source, username: result.username, secret: result.secret };
-    if (result.missing) return { kind: 'none', source, otherHosts };
-    return { kind: 'helper-error', source, helper, message: result.message };
+  const otherHosts = otherHostsIn(config, host);
+  const perHost = entryFor(config.credHelpers, host);
+  const helper = perHost ?? config.credsStore;
+  if (helper) return fromHelper(helper, host, env, otherHosts, { file: read.file, key: perHost ? 'credHelpers' : 'credsStore' });
+  return fromAuths(config, host, read.file) ?? { kind: 'none', source: read.file, otherHosts };
+}
+
+/**
+ * Where Podman (containers/image) looks for logins, in its order: `REGISTRY_AUTH_FILE` alone when
+ * set, else `$DOCKER_CONFIG/config.json` alone when that is set (podman 4 treats either as its
+ * --authfile, and `podman login` writes there); else the runtime file `podman login` writes
+ * (`$XDG_RUNTIME_DIR/containers/auth.json`, or `/run/containers/<uid>/auth.json`;
+ * `~/.config/containers/auth.json` off Linux), then `$XDG_CONFIG_HOME/containers/auth.json`, then
+ * `~/.docker/config.json`.
+ */
+export function podmanAuthFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.REGISTRY_AUTH_FILE) return [env.REGISTRY_AUTH_FILE];
+  if (env.DOCKER_CONFIG) return [path.join(env.DOCKER_CONFIG, 'config.json')];
+  const home = env.HOME || os.homedir();
+  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const runtime =
+    process.platform !== 'linux'
+      ? path.join(home, '.config', 'containers', 'auth.json')
+      : env.XDG_RUNTIME_DIR
+        ? path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')
+        : `/run/containers/${uid}/auth.json`;
+  return [...new Set([runtime, path.join(configHome, 'containers', 'auth.json'), path.join(dockerConfigDir(env), 'config.json')])];
+}
+
+/** The credential Podman would send to `host`: the first of its auth files with a credHelpers or auths entry for it. */
+async function podmanCredential(host: string, env: NodeJS.ProcessEnv): Promise<StoredCredential> {
+  const files = podmanAuthFiles(env);
+  const otherHosts = new Set<string>();
+  for (const file of files) {
+    let config: DockerConfigFile;
+    try {
+      config = JSON.parse(await fs.readFile(file, 'utf8')) as DockerConfigFile;
+    } catch {
+      continue; // absent, or unreadable: Podman skips it too
+    }
+    for (const other of otherHostsIn(config, host)) otherHosts.add(other);
+    // Podman ignores credsStore; a credHelpers entry for the host wins over auths in the same file.
+    const helper = entryFor(config.credHelpers, host);
+    if (helper) return fromHelper(helper, host, env, [...otherHosts], { file, key: 'credHelpers' });
+    const found = fromAuths(config, host, file);
+    if (found) return found;
   }
-  const entryKey = authKeys.find((k) => normalizeRegistryKey(k) === wanted);
-  const entry = entryKey ? config.auths![entryKey] : undefined;
-  if (entry?.auth) {
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return { kind: 'found', source: read.file, username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
-  }
-  if (entry?.username !== undefined) return { kind: 'found', source: read.file, username: entry.username, secret: entry.password ?? '' };
-  return { kind: 'none', source: read.file, otherHosts };
+  return { kind: 'none', source: files.join(', '), otherHosts: [...otherHosts] };
+}
+
+/** The credential the learner's client (docker or podman) would send to `host`, and where it is stored. */
+export async function storedCredential(host: string, on: ClientEnv): Promise<StoredCredential> {
+  return on.client === 'podman' ? podmanCredential(host, on.env) : dockerCredential(host, on.env);
 }

@@ -3,7 +3,7 @@
  *
  * ```json
  * { "version": 1, "target": "sandbox", "region": "us-east-1", "profile": "ecr-workbook",
- *   "learner": "alice", "currentStep": "push-image",
+ *   "learner": "alice", "client": "podman", "currentStep": "push-image",
  *   "steps": { "create-repository": { "status": "passed", "at": "2025-…Z", "attempts": 2,
  *                                     "evidence": { … } } },
  *   "quiz": { "why-ecr": { "answers": [1, 0, 2, 1], "correct": 4, "total": 4, "at": "…" } },
@@ -27,6 +27,7 @@
 import path from 'node:path';
 import * as messages from '../course/messages.js';
 import { TARGETS, type Target } from '../course/target.js';
+import { isContainerClient, type ContainerClient } from '../docker/client.js';
 import { stateHome } from '../paths.js';
 import { readJsonFile, writeFileAtomic } from '../util/atomic-file.js';
 
@@ -94,6 +95,8 @@ export interface Progress {
   region?: string;
   profile?: string;
   learner?: string;
+  /** The container client the learner chose with --client (absent: detected each run). */
+  client?: ContainerClient;
   currentStep?: string;
   steps: Record<string, StepProgress>;
   /** Keyed by lesson id. */
@@ -140,7 +143,7 @@ function isMembership(v: unknown): v is ClassroomMembership {
 }
 
 /** Settings remembered between runs; `undefined` forgets one. */
-export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner'>>;
+export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner' | 'client'>>;
 
 /** Where progress lives: `<state dir>/progress.json`. */
 export function progressFile(home: string = stateHome()): string {
@@ -156,6 +159,7 @@ function isProgress(value: unknown): value is Progress {
   if (!isRecord(value) || value.version !== PROGRESS_VERSION) return false;
   if (typeof value.target !== 'string' || !(TARGETS as readonly string[]).includes(value.target)) return false;
   if (![value.region, value.profile, value.learner, value.currentStep].every(optionalString)) return false;
+  if (value.client !== undefined && !(typeof value.client === 'string' && isContainerClient(value.client))) return false;
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
   if (value.review !== undefined && !(isRecord(value.review) && Object.values(value.review).every(isReviewCard))) return false;
   if (value.classroom !== undefined && !isMembership(value.classroom)) return false;
@@ -294,13 +298,14 @@ export class ProgressStore {
     });
   }
 
-  /** Remembers target, region, profile, learner; an `undefined` value forgets that setting. */
+  /** Remembers target, region, profile, learner, client; an `undefined` value forgets that setting. */
   setSettings(settings: ProgressSettings): Promise<Progress> {
     return this.update((p) => {
       for (const [key, value] of Object.entries(settings) as [keyof ProgressSettings, string | undefined][]) {
         if (value === undefined) {
           if (key !== 'target') delete p[key];
         } else if (key === 'target') p.target = value as Target;
+        else if (key === 'client') p.client = value as ContainerClient;
         else p[key] = value;
       }
     });

@@ -82,8 +82,12 @@ async function prompt<T>(t: QuizTerminal, question: Record<string, unknown>, cou
   }
 }
 
-/** Prints the question and asks for an answer; choices and steps are shuffled with `random`. */
-export async function askQuestion(t: QuizTerminal, q: Question, header: string, random: Random, countdown?: Countdown): Promise<Answer> {
+/**
+ * Prints the question and asks for an answer; choices and steps are shuffled with `random`
+ * (without one, choices keep the author's order, as a lesson's knowledge check lists them).
+ */
+export async function askQuestion(t: QuizTerminal, q: Question, header: string, random?: Random, countdown?: Countdown): Promise<Answer> {
+  const arrange = (count: number) => (random ? shuffled([...Array(count).keys()], random) : [...Array(count).keys()]);
   say(t);
   say(t, t.p.dim(header));
   say(t, t.p.bold(wrap(q.question, t.stream.columns, '')));
@@ -91,12 +95,12 @@ export async function askQuestion(t: QuizTerminal, q: Question, header: string, 
     case 'error':
     case 'single': {
       if (q.kind === 'error') say(t, t.p.red(wrap(q.error, t.stream.columns, '  │ ')));
-      const order = shuffled(q.choices.map((_, i) => i), random);
+      const order = arrange(q.choices.length);
       const text = await prompt<string>(t, { type: 'select', message: messages.pickOne, choices: order.map((i) => ({ name: q.choices[i]! })) }, countdown);
       return { kind: 'choice', index: q.choices.indexOf(text) };
     }
     case 'multiple': {
-      const order = shuffled(q.choices.map((_, i) => i), random);
+      const order = arrange(q.choices.length);
       // Marks that read without colour (NO_COLOR): enquirer's default shows ✔ on every choice and no cursor.
       const marks = { indicator: { on: '◉', off: '◯' }, pointer: '❯' };
       const picked = await prompt<string[]>(t, { type: 'multiselect', message: messages.pickAll, ...marks, choices: order.map((i) => ({ name: q.choices[i]! })) }, countdown);
@@ -104,7 +108,7 @@ export async function askQuestion(t: QuizTerminal, q: Question, header: string, 
     }
     case 'order': {
       // Shown shuffled, never already in order.
-      let order = shuffled(q.steps.map((_, i) => i), random);
+      let order = shuffled(q.steps.map((_, i) => i), random ?? Math.random);
       if (order.every((s, i) => s === i)) order = [...order.slice(1), order[0]!];
       order.forEach((step, i) => say(t, `  ${t.p.bold(LETTERS[i]!)}. ${q.steps[step]}`));
       const typed = await prompt<string>(
@@ -143,7 +147,8 @@ export function showVerdict(t: QuizTerminal, q: Question, graded: Graded, lesson
     say(t, `  ${p.bold(q.kind === 'command' ? messages.aRightAnswer : messages.theAnswer)} ${graded.expected}`);
   }
   say(t, wrap(q.explanation, t.stream.columns));
-  say(t, p.dim(`  ${messages.rereadLine(q.source, lessons.find((l) => l.id === q.source.lesson))}`));
+  // A lesson's own knowledge check names no section: the whole lesson above is the reading.
+  if (q.source.section) say(t, p.dim(`  ${messages.rereadLine(q.source, lessons.find((l) => l.id === q.source.lesson))}`));
 }
 
 /** After a right answer: how did it feel? (FSRS's Hard, Good or Easy; Good is the default.) */

@@ -20,20 +20,21 @@ import { lintBank, type Coverage } from '../quiz/lint.js';
 import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
+import type { ContainerClient } from '../docker/client.js';
 
 /**
  * Static problems: schema and cross-references, and the question bank beside the lessons (its
  * schema, and lintBank: sources, stems, real errors, command rules, coverage). Empty when the
- * course is sound. `dir` is the lessons folder (default: the shipped one).
+ * course is sound. `dir` is the lessons folder, `checks` the checks folder (defaults: the shipped ones).
  */
-export async function lintCourse(dir?: string): Promise<{ course?: Course; problems: string[]; coverage?: Coverage }> {
+export async function lintCourse(dir?: string, checksFolder?: string): Promise<{ course?: Course; problems: string[]; coverage?: Coverage }> {
   const { course, problems } = await readCourse(dir);
   if (!course) return { problems };
   const read = await readBank(bankDir(course.dir));
   problems.push(...read.problems);
   const coverage = read.bank ? lintBank(read.bank, course) : undefined;
   if (coverage) problems.push(...coverage.problems);
-  const checks = listCheckIds();
+  const checks = listCheckIds(checksFolder);
   const referenced = new Set(course.steps.map((s) => s.check));
   for (const step of course.steps) {
     if (!checks.includes(step.check)) problems.push(`lessons: step '${step.id}' names check '${step.check}', but there is no checks/${step.check}.ts`);
@@ -47,7 +48,7 @@ export interface ReplayStep {
   before: CheckResult['status'];
   after: CheckResult['status'];
   commands: { command: string; code: number; output: string }[];
-  /** Failed before and passed after. */
+  /** Failed before, every command exited 0, and passed after. */
   ok: boolean;
   afterSummary: string;
   beforeDiagnosis?: string;
@@ -56,6 +57,8 @@ export interface ReplayStep {
 export interface ReplayOptions {
   /** The aws CLI to run the solutions with (a path). */
   awsCli: string;
+  /** The container client the lessons are rendered for and run with (default docker). */
+  client?: ContainerClient;
   /** Whether that CLI reads AWS_ENDPOINT_URL_* (else commands get --endpoint-url). */
   readsEndpointEnv: boolean;
   /** A repository name of its own, so parallel replays do not share local image names. */
@@ -91,6 +94,8 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     AWS_PAGER: '',
     AWS_EC2_METADATA_DISABLED: 'true',
     ECR_WORKBOOK_HOME: path.join(work, 'state'),
+    // Podman's logins go to $XDG_RUNTIME_DIR/containers/auth.json: a folder of this run's own.
+    XDG_RUNTIME_DIR: path.join(work, 'run'),
     ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
     ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
     // What `eval "$(ecr-workbook sandbox env)"` sets for the endpoints (keys come from the profile).
@@ -99,12 +104,14 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
     AWS_ENDPOINT_URL_ECS: sandbox.endpoint,
   };
+  fs.mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true, mode: 0o700 });
   const repo = options.repo ?? DEFAULT_REPO;
-  await ensureBusyboxBase(env, work);
+  const client = options.client ?? 'docker';
+  await ensureBusyboxBase(env, work, client);
   // A build left over from an earlier replay would make the build step pass before it runs.
-  await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+  await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
   try {
-    const session: Session = await openSession({ home: path.join(work, 'state'), target: 'sandbox', region: sandbox.region, repo });
+    const session: Session = await openSession({ home: path.join(work, 'state'), target: 'sandbox', region: sandbox.region, repo, client });
     const resolved: ResolvedTarget = {
       target: 'sandbox',
       region: sandbox.region,
@@ -116,15 +123,15 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       learnerCredentials: await learnerChain(session.settings.profile, env),
     };
     const vars = { ...templateVars(session, resolved), assets: assetsOfThisRun(session.course.assetsDir, work) };
-    const ctx: RenderContext = { target: 'sandbox', vars, endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint };
+    const ctx: RenderContext = { target: 'sandbox', vars, endpointUrl: options.readsEndpointEnv ? undefined : sandbox.endpoint, client };
     return await replaySteps(session, resolved, env, work, {
       commandsFor: (step) => renderStep(step, ctx).solution,
       beforeStep: options.beforeStep && ((step) => options.beforeStep!(step, session, resolved, env)),
       onStep: options.onStep,
     });
   } finally {
-    await run(`docker rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
-    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work);
+    await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work, client);
     removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
   }
@@ -135,14 +142,15 @@ export const BUSYBOX_BASE_IMAGE = 'ecr-workbook/busybox:local';
 
 /**
  * Makes sure lessons 14-15's reference solutions can build on this machine: their offline image
- * is FROM ecr-workbook/busybox:local, made once from Debian's busybox-static when it is missing.
+ * is FROM ecr-workbook/busybox:local, made once (in the client's own image store: docker's, or
+ * podman's) from Debian's busybox-static when it is missing.
  */
-export async function ensureBusyboxBase(env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  if ((await run(`docker image inspect ${BUSYBOX_BASE_IMAGE} >/dev/null 2>&1`, env, cwd)).code === 0) return;
+export async function ensureBusyboxBase(env: NodeJS.ProcessEnv, cwd: string, client: ContainerClient = 'docker'): Promise<void> {
+  if ((await run(`${client} image inspect ${BUSYBOX_BASE_IMAGE} >/dev/null 2>&1`, env, cwd)).code === 0) return;
   const script = path.join(path.dirname(lessonsDir()), 'scripts', 'build-busybox-image.sh');
-  const built = await run(`${shellQuote(script)} ${BUSYBOX_BASE_IMAGE}`, env, cwd);
+  const built = await run(`CONTAINER_CLIENT=${client} ${shellQuote(script)} ${BUSYBOX_BASE_IMAGE}`, env, cwd);
   if (built.code !== 0) {
-    throw new Error(`Lessons 14-15 build their runnable offline image FROM ${BUSYBOX_BASE_IMAGE}, which is not here and could not be built: ${built.output.trim()}`);
+    throw new Error(`Lessons 14-15 build their runnable offline image FROM ${BUSYBOX_BASE_IMAGE}, which is not in ${client}'s images and could not be built: ${built.output.trim()}`);
   }
 }
 
@@ -176,11 +184,11 @@ export function workbookOnPath(work: string): string {
  * and the builds a moved tag left dangling. By reference, never by image id: another run may
  * share an image through docker's build cache.
  */
-export async function removeRepositoryImages(repository: string, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  const references = `docker images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | grep -E -v '(:|@)<none>$'`;
-  await run(`${references} | grep -F ${shellQuote(`${repository}:`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
-  await run(`${references} | grep -F ${shellQuote(`${repository}@`)} | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
-  await run(`docker images -q --filter dangling=true --filter label=build | xargs -r docker rmi -f >/dev/null 2>&1 || true`, env, cwd);
+export async function removeRepositoryImages(repository: string, env: NodeJS.ProcessEnv, cwd: string, client: ContainerClient = 'docker'): Promise<void> {
+  const references = `${client} images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | grep -E -v '(:|@)<none>$'`;
+  await run(`${references} | grep -F ${shellQuote(`${repository}:`)} | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`${references} | grep -F ${shellQuote(`${repository}@`)} | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
+  await run(`${client} images -q --filter dangling=true --filter label=build | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
 }
 
 export interface StepReplayOptions {
@@ -196,8 +204,8 @@ export interface StepReplayOptions {
 
 /**
  * Replays every step of the session's course on a resolved target: check (must fail), run the
- * step's commands in `env` (stopping at the first that fails; the knowledge check is answered
- * right instead), check again (must pass). The sandbox replay and the aws target's both use it.
+ * step's commands in `env` (each must exit 0; the replay stops at the first that does not; the
+ * knowledge check is answered right instead), check again (must pass). The sandbox replay and the aws target's both use it.
  */
 export async function replaySteps(session: Session, resolved: ResolvedTarget, env: NodeJS.ProcessEnv, cwd: string, options: StepReplayOptions): Promise<ReplayStep[]> {
   const results: ReplayStep[] = [];
@@ -226,7 +234,7 @@ export async function replaySteps(session: Session, resolved: ResolvedTarget, en
       before: before.status,
       after: after.status,
       commands,
-      ok: (before.status === 'fail' || options.mayPassBefore?.(step) === true) && after.status === 'pass',
+      ok: (before.status === 'fail' || options.mayPassBefore?.(step) === true) && commands.every((c) => c.code === 0) && after.status === 'pass',
       afterSummary: after.summary + (after.diagnosis ? ` (${after.diagnosis.id}: ${after.diagnosis.mistake})` : ''),
       ...(before.diagnosis ? { beforeDiagnosis: before.diagnosis.id } : {}),
     };

@@ -1,6 +1,6 @@
 /** Terminal output for check results and progress, with colour only where wanted. */
 import { colorEnabled } from '../course/render.js';
-import type { CheckResult } from '../check/types.js';
+import { diagnosesOf, type CheckResult } from '../check/types.js';
 
 export interface Painter {
   green(s: string): string;
@@ -23,11 +23,13 @@ export function formatResult(stepTitle: string, result: CheckResult, p: Painter 
   else if (result.status === 'fail') lines.push(`${p.red('✖ NOT YET')}  ${p.bold(stepTitle)}: ${result.summary}`);
   else lines.push(`${p.yellow('? COULD NOT CHECK')}  ${p.bold(stepTitle)}: ${result.summary}`);
   for (const e of result.evidence) lines.push(p.dim(`    ${e}`));
-  if (result.diagnosis) {
+  // Every problem the check found, each with its fix: one run shows them all.
+  diagnosesOf(result).forEach((d, i) => {
     lines.push('');
-    lines.push(`  ${p.bold('What went wrong:')} ${result.diagnosis.mistake}`);
-    lines.push(`  ${p.bold('What to do:')}      ${result.diagnosis.fix}`);
-  }
+    lines.push(`  ${p.bold(i === 0 ? 'What went wrong:' : 'Also wrong:     ')} ${d.mistake}`);
+    lines.push(`  ${p.bold('What to do:')}      ${d.fix}`);
+    if (d.command) lines.push(`                   ${p.bold('$')} ${d.command}`);
+  });
   return lines.join('\n');
 }
 

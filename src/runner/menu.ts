@@ -5,15 +5,16 @@
 import Enquirer from 'enquirer';
 import { cancelCleanlyOnCtrlC } from '../util/enquirer.js';
 import type { CourseStep, Lesson } from '../course/load.js';
-import { colorEnabled, renderLesson, renderStep, type RenderContext } from '../course/render.js';
+import { colorEnabled, renderLesson, renderStep, terminalWidth, type RenderContext } from '../course/render.js';
 import { toTerminal } from '../course/terminal.js';
-import { scoreQuiz } from '../course/quiz.js';
-import { isPassed, summarize } from '../progress/store.js';
+import { asBankQuestion, scoreQuiz } from '../course/quiz.js';
+import { askQuestion, Cancelled, showVerdict } from '../quiz/ask.js';
+import { gradeAnswer } from '../quiz/grade.js';
+import { isPassed } from '../progress/store.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import { checkStep, currentStep, lessonOf, renderContext, type Session } from './session.js';
-import { formatResult, painter, progressBar } from './format.js';
-
-class Cancelled extends Error {}
+import { formatResult, painter } from './format.js';
+import { findDrift, formatStatus, lessonStatuses } from './status.js';
 
 async function ask<T>(question: Record<string, unknown>): Promise<T> {
   try {
@@ -43,7 +44,7 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
       ];
       const choice = await ask<string>({ type: 'select', message: step ? 'What next?' : 'The course is complete. What next?', choices });
       if (choice === 'quit') break;
-      if (choice === 'status') showStatus(session);
+      if (choice === 'status') await showStatus(session, resolved);
       if (choice === 'practice') await interviewPractice(session);
       if (choice === 'continue' && step) await runLesson(session, resolved, ctx, lessonOf(session, step));
       if (choice === 'choose') {
@@ -63,6 +64,13 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
   write(p.dim('Bye. Your progress is saved; `ecr-workbook` picks up where you left off.'));
 }
 
+/** The status lines, with every passed step re-checked against real state (what drifted shows). */
+async function showStatus(session: Session, resolved: ResolvedTarget): Promise<void> {
+  write(painter().dim('Re-checking the passed steps…'));
+  const drift = await findDrift(session, resolved);
+  write(formatStatus(session, lessonStatuses(session, drift)).join('\n'));
+}
+
 /** The question bank, spaced review and mock interviews (loaded only when chosen). */
 async function interviewPractice(session: Session): Promise<void> {
   const [{ loadBankFast }, { practiceMenu }] = await Promise.all([import('../course/cache.js'), import('../quiz/run.js')]);
@@ -70,57 +78,56 @@ async function interviewPractice(session: Session): Promise<void> {
   await practiceMenu(ctx, { stream: process.stdout, p: painter() }, ask);
 }
 
-function showStatus(session: Session): void {
-  for (const l of session.course.lessons) {
-    const { passed } = summarize(session.store.progress, l.steps.map((s) => s.id));
-    write(`  ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(passed, l.steps.length)}`);
-  }
-}
-
 async function runLesson(session: Session, resolved: ResolvedTarget, ctx: RenderContext, lesson: Lesson): Promise<void> {
   const p = painter();
-  write(toTerminal(renderLesson(lesson, ctx), { color: colorEnabled(), width: Math.min(process.stdout.columns ?? 80, 100) }));
+  write(toTerminal(renderLesson(lesson, ctx), { color: colorEnabled(), width: terminalWidth() }));
   for (const step of session.course.steps.filter((s) => s.lessonId === lesson.id)) {
     if (isPassed(session.store.progress, step.id)) continue;
     if (step.check === 'knowledge-check' && lesson.quiz) await runQuiz(session, lesson);
-    const done = await runStep(session, resolved, ctx, step);
+    const done = await runStep(session, resolved, ctx, step, lesson);
     if (!done) return;
   }
   write(p.green(`Lesson ${lesson.number} is done.`));
 }
 
+/**
+ * The lesson's knowledge check, one question at a time with its verdict (the same prompt and
+ * feedback as `ecr-workbook quiz`); the score is recorded for the check.
+ */
 async function runQuiz(session: Session, lesson: Lesson): Promise<void> {
-  const p = painter();
+  const t = { stream: process.stdout, p: painter() };
   const answers: number[] = [];
   for (const [i, q] of lesson.quiz!.entries()) {
-    const picked = await ask<string>({ type: 'select', message: `${i + 1}. ${q.question}`, choices: q.choices.map((c, j) => ({ name: String(j), message: c })) });
-    const index = Number(picked);
-    answers.push(index);
-    write(index === q.answer ? p.green('  Right.') : p.red(`  Not quite: the answer is "${q.choices[q.answer]}".`));
-    write(`  ${q.explanation}\n`);
+    const question = asBankQuestion(lesson.id, q, i);
+    const answer = await askQuestion(t, question, `Knowledge check · question ${i + 1} of ${lesson.quiz!.length}`);
+    showVerdict(t, question, gradeAnswer(question, answer), [lesson]);
+    if (answer.kind !== 'choice') throw new Error(`question ${question.id} is single choice, but was answered with ${answer.kind}`);
+    answers.push(answer.index);
   }
-  const score = scoreQuiz(lesson.quiz!, answers);
-  await session.store.recordQuiz(lesson.id, score);
+  await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, answers));
 }
 
 /** One step's loop; resolves true when it passed or was skipped, false to go back. */
-async function runStep(session: Session, resolved: ResolvedTarget, ctx: RenderContext, step: CourseStep): Promise<boolean> {
+async function runStep(session: Session, resolved: ResolvedTarget, ctx: RenderContext, step: CourseStep, lesson: Lesson): Promise<boolean> {
   const p = painter();
   const rendered = renderStep(step, ctx);
+  // A knowledge check has no commands: its "solution" is answering the questions again.
+  const quiz = step.check === 'knowledge-check' && lesson.quiz ? lesson : undefined;
   let hintLevel = 0;
   write(`\n${p.bold(`Step: ${rendered.title}`)}`);
   for (;;) {
     const action = await ask<string>({
       type: 'select',
-      message: 'When you have run the commands in your own shell:',
+      message: quiz ? 'Your answers are recorded. Now:' : 'When you have run the commands in your own shell:',
       choices: [
         { name: 'check', message: 'Check now' },
         { name: 'hint', message: hintLevel < rendered.hints.length ? `Hint (${hintLevel + 1} of ${rendered.hints.length})` : 'Hints (all shown)' },
-        { name: 'solution', message: 'Show the solution' },
+        quiz ? { name: 'quiz', message: 'Answer the questions again' } : { name: 'solution', message: 'Show the solution' },
         { name: 'skip', message: 'Skip this step (recorded as skipped)' },
         { name: 'back', message: 'Back to the menu' },
       ],
     });
+    if (action === 'quiz' && quiz) await runQuiz(session, quiz);
     if (action === 'back') return false;
     if (action === 'skip') {
       await session.store.markSkipped(step.id);

@@ -16,8 +16,8 @@ export interface WatchOptions {
 
 type WatchEvent = { type: 'tick' } | { type: 'key'; key: string };
 
-/** Runs until the course is done or the learner quits; resolves with why it stopped. */
-export async function watch(session: Session, resolved: ResolvedTarget, options: WatchOptions = {}): Promise<'done' | 'quit'> {
+/** Runs until the course is done or the learner quits; resolves with why it stopped (Ctrl-C: interrupted). */
+export async function watch(session: Session, resolved: ResolvedTarget, options: WatchOptions = {}): Promise<'done' | 'quit' | 'interrupted'> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const write = (s: string) => output.write(`${s}\n`);
@@ -28,7 +28,8 @@ export async function watch(session: Session, resolved: ResolvedTarget, options:
   let wake: (() => void) | undefined;
   const onData = (data: Buffer) => {
     for (const ch of data.toString('utf8')) {
-      keys.push(ch === '\u0003' ? 'q' : ch.toLowerCase());
+      // Raw mode turns Ctrl-C into a byte instead of SIGINT: honour it as the interrupt it is.
+      keys.push(ch === '\u0003' ? 'interrupt' : ch.toLowerCase());
     }
     wake?.();
   };
@@ -59,7 +60,7 @@ export async function watch(session: Session, resolved: ResolvedTarget, options:
     for (;;) {
       const step = currentStep(session);
       if (!step) {
-        write(p.green('\nEvery step is done. Well done!'));
+        write(p.green('\nEvery step is done. Well done! (`ecr-workbook status --verify` re-checks them all.)'));
         return 'done';
       }
       const rendered = renderStep(step, ctx);
@@ -82,6 +83,7 @@ export async function watch(session: Session, resolved: ResolvedTarget, options:
       const event = await next();
       if (event.type === 'key') {
         if (event.key === 'q') return 'quit';
+        if (event.key === 'interrupt') return 'interrupted';
         if (event.key === 'h') {
           const h = rendered.hints[Math.min(hintLevel, rendered.hints.length - 1)]!;
           write(`  ${p.yellow(`Hint ${Math.min(hintLevel + 1, rendered.hints.length)}/${rendered.hints.length}:`)} ${h}`);

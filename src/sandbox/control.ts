@@ -12,6 +12,7 @@ import { DaemonError, findDaemon, stopDaemon, upDaemon } from '../util/daemon.js
 import { isSandboxState, type SandboxState } from './backend/types.js';
 import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
+import type { ContainerClient } from '../docker/client.js';
 
 export const DEFAULT_PORT = 5123;
 
@@ -22,6 +23,8 @@ export interface UpOptions {
   region?: string;
   tokenTtlSeconds?: number;
   registryImage?: string;
+  /** The engine ECS tasks run on (docker or podman; detected when not given). */
+  containerClient?: ContainerClient;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
   /** How long to wait for the registry container (first start may pull an image). */
@@ -44,8 +47,9 @@ export function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRu
     dir,
     port: options.port,
     defaultPort: DEFAULT_PORT,
+    // Port 0 asks for any free port: the one it already runs on is one.
     conflict: (running) =>
-      options.port !== undefined && options.port !== running.port
+      options.port !== undefined && options.port !== 0 && options.port !== running.port
         ? `The sandbox is already running on port ${running.port}. Stop it first with \`ecr-workbook sandbox down\`, then start it on port ${options.port}.`
         : undefined,
     options: (port, anyPortIfBusy): DaemonOptions => ({
@@ -56,6 +60,7 @@ export function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRu
       region: options.region,
       tokenTtlSeconds: options.tokenTtlSeconds,
       registryImage: options.registryImage,
+      ...(options.containerClient ? { containerClient: options.containerClient } : {}),
     }),
     entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
     label: 'The sandbox',

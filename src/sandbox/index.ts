@@ -6,7 +6,7 @@ import type { IssuedCredentials } from './backend/types.js';
 import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
 import { IamBackend } from './iam/backend.js';
 import { containerLabel, startRegistryContainer, type RegistryUpstream } from './registry/container.js';
-import { ContainerCli, detectContainerClient, type ContainerClient } from './ecs/containers.js';
+import { ContainerCli, taskEngine, type ContainerClient } from './ecs/containers.js';
 import { EcsBackend } from './ecs/backend.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { SandboxServer } from './server.js';
@@ -86,7 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     store,
     iam,
     authorizer,
-    containers: new ContainerCli(options.containerClient ?? (await detectContainerClient())),
+    containers: new ContainerCli(options.containerClient ?? (await taskEngine())),
     registries: () => [backend, secondBackend].map((b) => ({ host: b.env.registryHost(), accountId: b.accountId })),
     registryRegion: region,
     tokenTtlSeconds,

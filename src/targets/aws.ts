@@ -62,8 +62,8 @@ export async function resolveAws(options: AwsTargetOptions): Promise<ResolvedTar
   try {
     who = await sts.send(new GetCallerIdentityCommand({}));
   } catch (error) {
-    if (!isCredentialProblem(error)) throw new TargetError(messages.awsUnreachable(explainAwsError(error, `AWS STS in ${region}`)));
-    identityProblem = explainAwsError(error, 'AWS STS');
+    if (!isCredentialProblem(error)) throw new TargetError(messages.awsUnreachable(explainAwsError(error, `AWS STS in ${region}`, { profile: options.profile, env })));
+    identityProblem = explainAwsError(error, 'AWS STS', { profile: options.profile, env });
   } finally {
     sts.destroy();
   }

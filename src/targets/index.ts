@@ -11,6 +11,7 @@ import { DEFAULT_PROFILE, DEFAULT_REPO, DEFAULT_TAG, repoForLearner } from '../c
 import { sandboxHome } from '../paths.js';
 import type { CheckContext } from '../check/types.js';
 import type { SandboxControl } from '../sandbox/control-api/client.js';
+import type { ContainerClient } from '../docker/client.js';
 
 export type TargetName = 'sandbox' | 'aws';
 
@@ -31,6 +32,10 @@ export interface TargetOptions {
   env?: NodeJS.ProcessEnv;
   /** The sandbox's folder (tests); defaults to the state directory's. */
   sandboxDir?: string;
+  /** The port to start the sandbox on when it is not running (the sandbox's last port otherwise). */
+  port?: number;
+  /** The engine a sandbox started here runs ECS tasks with (the learner's chosen client; detected otherwise). */
+  containerClient?: ContainerClient;
 }
 
 /** What a target resolved to, for rendering lessons and building contexts. */
@@ -47,6 +52,8 @@ export interface ResolvedTarget {
   callerArn?: string;
   /** aws only: why STS could not say who the learner is (no credentials yet, SSO expired). */
   identityProblem?: string;
+  /** Things the learner should know before going on (a region the running sandbox does not serve). */
+  warnings?: string[];
   /** Credentials the checks read ECR state with. */
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /**
@@ -57,20 +64,27 @@ export interface ResolvedTarget {
 }
 
 /**
- * The default credential chain for a profile (or AWS_PROFILE, or the environment's keys), reading
- * the profile files `env` names (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), as the learner's
- * aws CLI does with that environment.
+ * The learner's credentials as their aws CLI resolves them with the environment `env` (the
+ * profile files AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name). With a profile, as the
+ * lessons' `--profile` does: that profile alone (keys, a role, a credential_process, SSO), never
+ * exported keys, and its own error when it fails ("returned expired credentials", "run aws sso
+ * login"), which the SDK's default chain would bury under "Could not load credentials from any
+ * providers" (and preface with a "Multiple credential sources detected" warning when keys are
+ * exported, as `ecr-workbook sandbox env` does). Without one, the SDK's default chain.
  */
 export async function learnerChain(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AwsCredentialIdentityProvider> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  return defaultProvider({
-    // An explicit profile makes the chain skip environment keys, as `aws --profile` does.
-    ...(profile ? { profile } : {}),
+  const files = {
     ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
     // The learner edits ~/.aws while the workbook runs (watch), so re-read the files.
     ignoreCache: true,
-  });
+  };
+  if (profile) {
+    const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+    return fromIni({ profile, ...files });
+  }
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  return defaultProvider(files);
 }
 
 export function repositoryNameFor(options: Pick<TargetOptions, 'learner' | 'repo'>): string {
@@ -151,6 +165,10 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
     ecs: clients.ecs,
     otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
     env,
+    client: 'docker',
+    profile: resolved.profile ?? DEFAULT_PROFILE,
+    solutionOf: () => undefined,
+    factsOf: () => undefined,
     ...extra,
   };
 }
@@ -158,13 +176,17 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
 /** Resolves the sandbox target: starts the sandbox when it is not running. */
 export async function resolveSandbox(options: TargetOptions, onProgress?: (m: string) => void): Promise<ResolvedTarget> {
   const { sandboxUp, sandboxCredentials } = await import('../sandbox/control.js');
+  const { regionDiffersFromSandbox } = await import('../course/messages.js');
   const dir = options.sandboxDir ?? sandboxHome();
-  const { runtime } = await sandboxUp({ dir, onProgress });
+  // Started here, it serves the learner's region (and port); already running, it is what it is.
+  const { runtime } = await sandboxUp({ dir, onProgress, ...(options.region ? { region: options.region } : {}), ...(options.port !== undefined ? { port: options.port } : {}), ...(options.containerClient ? { containerClient: options.containerClient } : {}) });
   const credentials = await sandboxCredentials(dir);
   if (!credentials) throw new Error(`The sandbox in ${dir} has no credentials in its state file.`);
+  const region = options.region ?? runtime.region;
   return {
     target: 'sandbox',
-    region: options.region ?? runtime.region,
+    region,
+    ...(region !== runtime.region ? { warnings: [regionDiffersFromSandbox(region, runtime.region, runtime.registryHost)] } : {}),
     accountId: runtime.accountId,
     registryHost: runtime.registryHost,
     repositoryName: repositoryNameFor(options),

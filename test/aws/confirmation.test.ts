@@ -86,7 +86,9 @@ describe('the CLI on --target aws (remembered once chosen)', () => {
     expect(refused.stderr).toContain(t.sandbox.accountId);
     expect(refused.stderr).toContain(arn);
     expect(refused.stderr).toContain('--yes');
-    expect(refused.stdout).toBe('');
+    // --json: stdout is JSON, the refusal included.
+    expect(JSON.parse(refused.stdout)).toMatchObject({ exitCode: 2 });
+    expect(JSON.parse(refused.stdout).error).toContain(arn);
 
     // The target was remembered even though nothing else happened.
     const yes = await cli('check', 'caller-identity', '--json', '--yes');

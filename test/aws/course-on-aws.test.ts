@@ -8,6 +8,7 @@ import { openSession } from '../../src/runner/session.js';
 import { ecrClient, installedAwsClis, tempDir } from '../helpers/sandbox.js';
 import { failures, replayAwsCourse, sh } from '../live/aws-replay.js';
 import { awsOnSandbox, type AwsOnSandbox } from './helpers.js';
+import { BEFORE_EACH_STEP } from '../helpers/learner.js';
 
 // The whole course on the aws target's code path (lessons rendered for AWS, the aws target's
 // credentials and identity, the ownership tags, cleanup), with the real aws and docker CLIs,
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('the course on the aws target, against a sandbox', () => {
-  it('every step goes from fail to pass, lesson 03 tags the repository, and nothing is left', { timeout: 300_000 }, async () => {
+  it('every step but lesson 02 (its credentials are this run\'s precondition) fails first with its diagnosis, then passes after the AWS lessons\' commands (lesson 05 with the offline build); lesson 03 tags the repository; nothing is left', { timeout: 300_000 }, async () => {
     const work = tempDir('ecrwb-awspath-');
     const session = await openSession({ home: t.freshState(), target: 'aws', region: 'us-east-1', learner: 'ci', repo });
     // Docker's registry host is the sandbox's; every other value is what AWS would give.
@@ -60,6 +61,9 @@ describe('the course on the aws target, against a sandbox', () => {
     try {
       expect(failures(steps), failures(steps).join('\n\n')).toEqual([]);
       expect(steps).toHaveLength(session.course.steps.length);
+      // What each check said before its step: lesson 02 passes already (the credentials exist).
+      expect(Object.fromEntries(steps.map((s) => [s.step, s.before === 'pass' ? 'pass' : s.beforeDiagnosis]))).toEqual({ ...BEFORE_EACH_STEP, 'caller-identity': 'pass' });
+      expect(steps.flatMap((s) => s.commands.filter((c) => c.code !== 0))).toEqual([]);
       expect(tags).toEqual({ 'created-by': 'ecr-workbook', 'ecr-workbook-learner': 'ci' });
       const plan = await planCleanup(resolved, { progress: session.store.progress });
       expect(plan.owned).toEqual([]);

@@ -112,21 +112,23 @@ describe('a denied delete', () => {
 });
 
 describe('telling problems apart', () => {
+  const who = { profile: 'ecr-workbook', solutionOf: () => undefined, env: {} };
   const enotfound = (host: string) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', hostname: host });
 
   it('a region that does not exist is not the network', () => {
     expect(unknownRegionIn(enotfound('api.ecr.us-est-1.amazonaws.com'))).toBe('us-est-1');
     expect(classifyAwsError(enotfound('api.ecr.us-est-1.amazonaws.com'))).toBe('unknown-region');
-    const result = resultForError(enotfound('sts.eu-wset-2.amazonaws.com'), 'STS');
+    const result = resultForError(enotfound('sts.eu-wset-2.amazonaws.com'), 'STS', who);
     expect(result.status).toBe('fail');
     expect(result.diagnosis?.id).toBe('unknown-region');
     expect(result.diagnosis?.mistake).toContain("'eu-wset-2' is not an AWS region");
+    expect(result.diagnosis?.command).toBe('aws configure set region eu-west-2 --profile ecr-workbook');
   });
 
   it('a real region out of reach is the network (could not check, exit 2)', () => {
     expect(classifyAwsError(enotfound('api.ecr.eu-west-2.amazonaws.com'))).toBe('network');
     expect(classifyAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))).toBe('network');
-    const result = resultForError(enotfound('api.ecr.eu-west-2.amazonaws.com'), 'ECR');
+    const result = resultForError(enotfound('api.ecr.eu-west-2.amazonaws.com'), 'ECR', who);
     expect(result.status).toBe('error');
     expect(result.diagnosis?.id).toBe('unreachable');
   });
@@ -143,7 +145,7 @@ describe('telling problems apart', () => {
 
   it('throttling after the SDK retried says so', () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400, attempts: 3 } });
-    const result = resultForError(throttled, 'ECR');
+    const result = resultForError(throttled, 'ECR', who);
     expect(result.status).toBe('error');
     expect(result.diagnosis?.id).toBe('throttled');
     expect(result.diagnosis?.mistake).toContain('after 3 tries');

@@ -128,13 +128,13 @@ describe('a workshop with three learners', () => {
     const view = await board();
     expect(cells(view, 'alice')).toEqual({ 'caller-identity': 'passed', 'create-repository': 'passed' });
     expect(cells(view, 'bob')).toEqual({ 'caller-identity': 'passed', 'create-repository': 'failed:repository-missing' });
-    expect(cells(view, 'carol')).toEqual({ 'knowledge-check': 'failed:quiz-not-passed', 'caller-identity': 'failed:invalid-credentials' });
+    expect(cells(view, 'carol')).toEqual({ 'knowledge-check': 'failed:quiz-not-answered', 'caller-identity': 'failed:invalid-credentials' });
     expect(view.learners.find((l) => l.name === 'bob')!.cells['caller-identity']!.attempts).toBe(2);
     expect(view.stuck.map((s) => [s.name, s.step, s.diagnosis])).toEqual([
       ['bob', 'create-repository', 'repository-missing'],
       ['carol', 'caller-identity', 'invalid-credentials'],
     ]);
-    expect(view.mistakes.map((m) => m.diagnosis).sort()).toEqual(['invalid-credentials', 'quiz-not-passed', 'repository-missing']);
+    expect(view.mistakes.map((m) => m.diagnosis).sort()).toEqual(['invalid-credentials', 'quiz-not-answered', 'repository-missing']);
   });
 
   it('prints the same board as text and as CSV', async () => {

@@ -6,7 +6,9 @@ import {
   parseAwsCliVersion,
   readsEndpointEnv,
   renderCommand,
+  renderForClient,
   renderLesson,
+  renderShellCommand,
   renderMarkdown,
   renderParams,
   renderSolution,
@@ -17,6 +19,7 @@ import {
   type RenderContext,
 } from '../../src/course/render.js';
 import { toTerminal } from '../../src/course/terminal.js';
+import { loadCourse } from '../../src/course/load.js';
 import { awsRegistryHost, buildVars, isRepositoryName, PLACEHOLDERS, repoForLearner, type TemplateVars } from '../../src/course/vars.js';
 
 const URL = 'http://localhost:5123';
@@ -304,6 +307,72 @@ describe('renderMarkdown and renderLesson', () => {
       '# Log in to localhost:5123\n\n*About 5 minutes.* By the end you can:\n\n- Use `ecr-workbook`\n\nIntro.\n\nSandbox AKIAEXAMPLE.\n',
     );
     expect(renderLesson(lesson, { target: 'aws', vars: awsVars })).toMatch(/Intro\.\n\n+AWS\.\n$/);
+  });
+});
+
+describe('docker commands for a Podman learner (one render rule for every lesson, hint, solution and fix)', () => {
+  const host = 'localhost:5123';
+  const podman = (text: string) => renderForClient(text, 'podman', host);
+
+  it('docker becomes podman where a command starts, and registry commands on the plain-HTTP sandbox get --tls-verify=false', () => {
+    expect(podman('aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin localhost:5123')).toBe(
+      'aws ecr get-login-password --region us-east-1 | podman login --tls-verify=false --username AWS --password-stdin localhost:5123',
+    );
+    expect(podman('docker tag demo-app:v1 localhost:5123/demo-app:v1 && docker push localhost:5123/demo-app:v1')).toBe(
+      'podman tag demo-app:v1 localhost:5123/demo-app:v1 && podman push --tls-verify=false localhost:5123/demo-app:v1',
+    );
+    expect(podman('docker rmi localhost:5123/demo-app:v1\ndocker pull localhost:5123/demo-app:v1')).toBe(
+      'podman rmi localhost:5123/demo-app:v1\npodman pull --tls-verify=false localhost:5123/demo-app:v1',
+    );
+    expect(podman('docker push \\\n  localhost:5123/demo-app:v1')).toBe('podman push --tls-verify=false \\\n  localhost:5123/demo-app:v1');
+    expect(podman('docker build -t demo-app:v1 .; docker logout localhost:5123')).toBe('podman build -t demo-app:v1 .; podman logout localhost:5123');
+    expect(podman('for v in 1 2; do docker build -t localhost:5123/x:v$v . && docker push localhost:5123/x:v$v; done')).toBe(
+      'for v in 1 2; do podman build -t localhost:5123/x:v$v . && podman push --tls-verify=false localhost:5123/x:v$v; done',
+    );
+    expect(podman('if true; then docker pull localhost:5123/x; else docker pull localhost:5123/y; fi')).toBe(
+      'if true; then podman pull --tls-verify=false localhost:5123/x; else podman pull --tls-verify=false localhost:5123/y; fi',
+    );
+  });
+
+  it('leaves real ECR hosts, words that are not commands, docker learners and already-rendered text alone', () => {
+    expect(renderForClient('docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/demo-app:v1', 'podman', undefined)).toBe(
+      'podman push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/demo-app:v1',
+    );
+    expect(podman('echo docker push localhost:5123/x; mydocker push localhost:5123/x')).toBe('echo docker push localhost:5123/x; mydocker push localhost:5123/x');
+    expect(renderForClient('docker push localhost:5123/x', 'docker', host)).toBe('docker push localhost:5123/x');
+    const once = podman('docker login --username AWS --password-stdin localhost:5123');
+    expect(podman(once)).toBe(once);
+  });
+
+  it('finds aws commands inside loops too, for an old aws CLI', () => {
+    expect(insertEndpointUrl('for r in a b; do aws ecr create-repository --repository-name $r; done', URL)).toBe(
+      `for r in a b; do aws ecr --endpoint-url ${URL} create-repository --repository-name $r; done`,
+    );
+    expect(insertEndpointUrl('echo do not run aws ecr here', URL)).toBe('echo do not run aws ecr here');
+  });
+
+  it('renders a fix the same way as a lesson: endpoint flag for an old aws CLI, then the client', () => {
+    const fix = 'aws ecr get-login-password --region us-east-1 --profile ecr-workbook | docker login --username AWS --password-stdin localhost:5123';
+    expect(renderShellCommand(fix, { endpointUrl: URL, client: 'podman', vars: { registry: host } })).toBe(
+      `aws ecr --endpoint-url ${URL} get-login-password --region us-east-1 --profile ecr-workbook | podman login --tls-verify=false --username AWS --password-stdin localhost:5123`,
+    );
+  });
+
+  it('every lesson, rendered for Podman on the sandbox, has no docker command left, and every registry command can reach it', async () => {
+    const course = await loadCourse();
+    const ctx: RenderContext = { target: 'sandbox', vars: sandboxVars, client: 'podman' };
+    const dockerCommand = /(^|[|;&({`]|\$\(|\b(?:do|then|else)[ \t])[ \t]*docker[ \t]/m;
+    for (const lesson of course.lessons) {
+      const shell = [...renderLesson(lesson, ctx).matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      const inline = [...renderLesson(lesson, ctx).matchAll(/`((?:docker|podman) [^`]+)`/g)].map((m) => m[1]!);
+      const solutions = lesson.steps.flatMap((step) => renderSolution(step, ctx));
+      for (const command of [...shell, ...inline, ...solutions]) {
+        expect(command, lesson.id).not.toMatch(dockerCommand);
+        for (const m of command.matchAll(/podman (login|push|pull)( [^|;&\n]*)/g)) {
+          if (m[2]!.includes('localhost:5123')) expect(m[0], lesson.id).toContain('--tls-verify=false');
+        }
+      }
+    }
   });
 });
 

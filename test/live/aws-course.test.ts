@@ -80,7 +80,7 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
     expect(await confirmAwsTarget(resolved, { stateDir, interactive: false })).toBe('remembered');
   }, 60_000);
 
-  it('every step goes from fail to pass with the lessons as written for AWS', async () => {
+  it('every step but lesson 02 (the credentials are this run\'s precondition; `aws configure` is not typed) goes from fail to pass with the lessons as written for AWS', async () => {
     expect(resolved, 'the identity test above must pass first').toBeDefined();
     const steps = await replayAwsCourse({ session: session!, resolved: resolved!, env, cwd: work, settleMs: 120_000 });
     expect(failures(steps), failures(steps).join('\n\n')).toEqual([]);

@@ -51,19 +51,32 @@ describe('the interactive workbook in a terminal', () => {
     expect(screen()).toContain('Continue: lesson 1');
   });
 
-  it('goes through lesson 01: reads it, answers the knowledge check, passes the check', async () => {
+  it('goes through lesson 01: reads it, answers the knowledge check (one answer wrong), passes the check', async () => {
     const course = await loadCourse();
     const quiz = course.lessons[0]!.quiz!;
+    const wrongOne = 2; // 3 of 4 right still passes (minCorrect: 3)
     keys('Enter'); // Continue
     for (const [i, q] of quiz.entries()) {
-      await waitFor(`${i + 1}. ${q.question.slice(0, 30)}`);
-      for (let d = 0; d < q.answer; d++) keys('Down');
+      await waitFor(`Knowledge check · question ${i + 1} of ${quiz.length}`);
+      await waitFor(q.question.slice(0, 30));
+      const pick = i === wrongOne ? (q.answer + 1) % q.choices.length : q.answer;
+      for (let d = 0; d < pick; d++) keys('Down');
       keys('Enter');
-      await waitFor(q.explanation.replace(/\s+/g, ' ').slice(0, 25).trim().split(' ').slice(0, 3).join(' '));
+      // The verdict: ✔ or ✖ by correctness, with the chosen answer's words (never its index).
+      const verdicts = () => (screen().match(/[✔✖] (Right|Not quite)\. You answered: .*/g) ?? []);
+      await waitOn(() => String(verdicts().length), String(i + 1));
+      const verdict = verdicts().at(-1)!;
+      expect(verdict).toBe(`${i === wrongOne ? '✖ Not quite.' : '✔ Right.'} You answered: ${q.choices[pick]}`);
+      if (i === wrongOne) await waitFor(`The answer: ${q.choices[q.answer]}`);
+      await waitFor(q.explanation.replace(/\s+/g, ' ').slice(0, 40));
     }
-    await waitFor('Check now');
+    // A knowledge check has no commands to run: its step menu says so.
+    await waitFor('Your answers are recorded. Now:');
+    expect(screen()).not.toContain('When you have run the commands');
+    expect(screen()).toContain('Answer the questions again');
     keys('Enter');
     await waitFor('✔ PASS');
+    expect(screen()).toContain('3 of 4 right');
     await waitFor('Lesson 1 is done.');
   });
 
@@ -74,13 +87,27 @@ describe('the interactive workbook in a terminal', () => {
     await waitFor('Check now');
     keys('Enter'); // check before doing anything: not yet
     await waitFor('✖ NOT YET');
-    expect(screen()).toContain('No AWS credentials were found');
+    expect(screen()).toContain("No AWS credentials for the profile 'ecr-workbook'");
     keys('Down', 'Enter'); // Hint
     await waitFor('Hint 1:');
     configureLearnerProfile(env);
     keys('Enter'); // each prompt starts on its first choice: "Check now"
     await waitFor(/✔ PASS.*arn:aws:iam::123456789012:user\/ecr-learner/);
     await waitFor('Lesson 2 is done.');
+  });
+
+  it('lesson 03 in colour: inline code inside list items shows no raw colour codes', async () => {
+    await waitFor('What next?');
+    await waitFor('Continue: lesson 3');
+    keys('Enter');
+    await waitFor('Create a private repository');
+    await waitFor('What each option does');
+    const shown = screen();
+    expect(shown).toMatch(/\* --repository-name demo-app: lowercase letters/);
+    expect(shown).not.toMatch(/\[3\dm|\[39m/);
+    await waitFor('When you have run the commands in your own shell:');
+    keys('Up', 'Enter'); // the last choice: Back to the menu
+    await waitFor(/What next\?[\s\S]*Interview practice[\s\S]*Status[\s\S]*Quit\s*$/);
   });
 
   it('the menu has Interview practice: its own menu, a review with nothing due, and back', async () => {
@@ -138,9 +165,32 @@ describe('watch mode in a terminal', () => {
     await wwait('Lesson 4:');
     wtmux('send-keys', '-t', 'w:0', 'q');
     await wwait('[watch exited 0]');
+    // Ctrl-C is an interrupt: 130, as for any command a shell interrupts.
+    wtmux('new-window', '-t', 'w:1', `node ${BIN} watch; echo "[watch interrupted $?]"; sleep 600`);
+    const second = () => wtmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'w:1');
+    await waitOn(second, 'h hint · s skip · q quit', 60_000);
+    wtmux('send-keys', '-t', 'w:1', 'C-c');
+    await waitOn(second, '[watch interrupted 130]');
     const status = JSON.parse(execFileSync(process.execPath, [BIN, 'status', '--json'], { env: wenv, encoding: 'utf8' }));
     expect(status.lessons[1].passed).toBe(1);
     expect(status.lessons[2]).toMatchObject({ passed: 0, skipped: 1 });
     expect(status.currentStep).toBe('docker-login');
+  });
+});
+
+describe('a terminal that reports 0 columns', () => {
+  const zsocket = `ecrwb-zero-${process.pid}`;
+  const ztmux = (...args: string[]) => execFileSync('tmux', ['-L', zsocket, ...args], { env, encoding: 'utf8' });
+  afterAll(() => {
+    spawnSync('tmux', ['-L', zsocket, 'kill-server'], { env });
+    // `lesson` started the sandbox again (the first describe's afterAll stopped it): stop it.
+    spawnSync(process.execPath, [BIN, 'sandbox', 'down'], { env });
+  });
+
+  it('shows every word of a lesson, wrapped at 80 (`stty cols 0`, as some pseudo-terminals report)', async () => {
+    ztmux('new-session', '-d', '-s', 'z', '-x', '160', '-y', '200', `stty cols 0; node ${BIN} lesson 03; echo "[lesson exited $?]"; sleep 600`);
+    const zscreen = () => ztmux('capture-pane', '-p', '-J', '-S', '-400', '-t', 'z:0');
+    const shown = await waitOn(zscreen, '[lesson exited 0]', 120_000);
+    for (const words of ['Unlike Docker Hub, ECR does not create a repository', 'What each option does', 'RepositoryAlreadyExistsException']) expect(shown).toContain(words);
   });
 });

@@ -1,12 +1,14 @@
 /** The learner's commands: check, watch, hint, status, lessons, lesson, reset, and the course linter. */
 import { EXIT, ExitError } from '../errors.js';
 import type { SessionOptions } from '../../runner/session.js';
-import { checkStep, currentStep, lessonOf, openSession, renderContext, resolveTarget, stepOrder, templateVars, type Session } from '../../runner/session.js';
-import { colorEnabled, renderLesson, renderStep, renderTemplate } from '../../course/render.js';
-import { isPassed, summarize } from '../../progress/store.js';
-import { formatResult, painter, progressBar } from '../../runner/format.js';
+import { checkStep, clientOf, currentStep, lessonOf, openSession, renderContext, resolveTarget, stepOrder, templateVars, type Session } from '../../runner/session.js';
+import { colorEnabled, renderLesson, renderStep, renderTemplate, terminalWidth } from '../../course/render.js';
+import { isPassed } from '../../progress/store.js';
+import { formatResult, painter } from '../../runner/format.js';
+import { findDrift, formatStatus, lessonStatuses, type Drift } from '../../runner/status.js';
 import type { CourseStep } from '../../course/load.js';
 import type { ResolvedTarget } from '../../targets/index.js';
+import type { SandboxRuntime } from '../../sandbox/runtime.js';
 import { startSpinner } from '../../util/spinner.js';
 import { loadBankFast } from '../../course/cache.js';
 import { orderTopics, practiceSummary, practiceTable } from '../../quiz/practice.js';
@@ -25,14 +27,26 @@ export async function session(opts: GlobalOptions): Promise<Session> {
   return s;
 }
 
+/**
+ * The step a command is about: a step id, a lesson (id or number: `03`, `3`, `create-repository`)
+ * meaning its first step not yet passed, or by default the current step. Undefined when the
+ * course is complete and no step was named.
+ */
+function findStep(s: Session, stepId: string | undefined): CourseStep | undefined {
+  if (!stepId) return currentStep(s);
+  const byId = s.course.steps.find((st) => st.id === stepId);
+  if (byId) return byId;
+  const lesson = s.course.lessons.find((l) => l.id === stepId || (/^\d{1,2}$/.test(stepId) && l.number === Number(stepId)));
+  if (!lesson) throw new ExitError(`There is no step or lesson '${stepId}'. The steps are listed by: ecr-workbook lessons`, EXIT.unable);
+  const steps = s.course.steps.filter((st) => st.lessonId === lesson.id);
+  return steps.find((st) => !isPassed(s.store.progress, st.id)) ?? steps[0];
+}
+
+const COURSE_COMPLETE = 'Every step is done. Well done! See `ecr-workbook status` (add --verify to re-check them all), or `ecr-workbook reset` to start again.';
+
 function findStepOrExit(s: Session, stepId: string | undefined): CourseStep {
-  if (stepId) {
-    const step = s.course.steps.find((st) => st.id === stepId) ?? s.course.steps.find((st) => st.lessonId === stepId);
-    if (!step) throw new ExitError(`There is no step or lesson '${stepId}'. See the list with: ecr-workbook lessons`, EXIT.unable);
-    return step;
-  }
-  const step = currentStep(s);
-  if (!step) throw new ExitError('Every step is done. Well done! See `ecr-workbook status`, or `ecr-workbook reset` to start again.', EXIT.ok);
+  const step = findStep(s, stepId);
+  if (!step) throw new ExitError(COURSE_COMPLETE, EXIT.ok);
   return step;
 }
 
@@ -52,6 +66,7 @@ export async function resolveWithSpinner(s: Session, opts: GlobalOptions, option
       },
     });
     if (options.ready) spinner?.succeed(options.ready);
+    for (const w of resolved.warnings ?? []) warn(w);
     return resolved;
   } catch (error) {
     spinner?.fail('could not reach the target');
@@ -61,21 +76,26 @@ export async function resolveWithSpinner(s: Session, opts: GlobalOptions, option
   }
 }
 
-/** `check [step]`: exit 0 pass, 1 fail, 2 could not check. */
+/** `check [step]`: exit 0 pass, 1 fail, 2 could not check. With --json, stdout is JSON whatever happens. */
 export async function check(stepId: string | undefined, opts: GlobalOptions): Promise<void> {
   const s = await session(opts);
-  const step = findStepOrExit(s, stepId);
+  const step = findStep(s, stepId);
+  if (!step) {
+    out(opts.json ? JSON.stringify({ step: null, status: 'complete', summary: COURSE_COMPLETE }) : COURSE_COMPLETE);
+    return;
+  }
   const resolved = await resolveWithSpinner(s, opts);
   const result = await checkStep(s, resolved, step, opts.env);
+  const vars = templateVars(s, resolved);
   // Template values only: the title needs no aws CLI version (asking for it costs a process).
-  const title = renderTemplate(step.title, templateVars(s, resolved));
+  const title = renderTemplate(step.title, vars);
   if (opts.json) {
     out(JSON.stringify({ step: step.id, lesson: step.lessonId, title, ...result }));
   } else {
     out(formatResult(title, result));
     if (result.status === 'pass') {
       const next = currentStep(s);
-      if (next) out(`\nNext: ${next.title.replace(/\{\{.*?\}\}/g, '…')} (lesson ${lessonOf(s, next).number}). Run \`ecr-workbook\` to read it, or \`ecr-workbook check\` when you have done it.`);
+      if (next) out(`\nNext: ${renderTemplate(next.title, vars)} (lesson ${lessonOf(s, next).number}). Run \`ecr-workbook\` to read it, or \`ecr-workbook check\` when you have done it.`);
       else out('\nThat was the last step of the course. Well done!');
     } else if (result.status === 'fail') out(`\nA hint: ecr-workbook hint ${step.id}`);
   }
@@ -120,63 +140,93 @@ export async function skip(stepId: string | undefined, opts: GlobalOptions): Pro
   else out(`Skipped '${step.id}' (recorded as skipped, not passed). Come back with: ecr-workbook check ${step.id}`);
 }
 
-/** `status [--json]`: a progress bar per lesson. Fast: no SDK, no sandbox. */
-export async function status(opts: GlobalOptions): Promise<void> {
+/** The region the course works in: the remembered one, else what the target would use. */
+async function effectiveRegion(s: Session, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (s.settings.region) return s.settings.region;
+  if (s.settings.target === 'aws') return (await import('../../targets/aws.js')).awsRegion({ profile: s.settings.profile, env });
+  // The sandbox's: the running (or last) one's, else the region a fresh sandbox starts in.
+  const [{ readRuntimeFile }, { DEFAULT_REGION }, { sandboxHome }] = await Promise.all([import('../../util/daemon.js'), import('../../sandbox/config.js'), import('../../paths.js')]);
+  return (await readRuntimeFile<SandboxRuntime>(sandboxHome()))?.region ?? DEFAULT_REGION;
+}
+
+/** `status [--verify] [--json]`: a progress bar per lesson. Fast without --verify: no SDK, no sandbox. */
+export async function status(opts: GlobalOptions & { verify?: boolean }): Promise<void> {
   const s = await session(opts);
   const progress = s.store.progress;
+  const env = opts.env ?? process.env;
   const current = currentStep(s);
-  const lessons = s.course.lessons.map((lesson) => {
-    const ids = lesson.steps.map((st) => st.id);
-    const steps = ids.map((id) => ({ id, status: progress.steps[id]?.status ?? 'pending' }));
-    const { passed, skipped } = summarize(progress, ids);
-    return { number: lesson.number, id: lesson.id, title: lesson.title, steps, passed, skipped };
-  });
+  let drift: Map<string, Drift> | undefined;
+  if (opts.verify) {
+    const resolved = await resolveWithSpinner(s, opts);
+    const spinner = startSpinner('re-checking the passed steps', { quiet: opts.json || !process.stderr.isTTY });
+    try {
+      drift = await findDrift(s, resolved, env);
+    } finally {
+      spinner.stop();
+    }
+  }
+  const lessons = lessonStatuses(s, drift);
+  const [region, client] = await Promise.all([effectiveRegion(s, env), clientOf(s, env)]);
   // On AWS, what the course left there (and its cost); the sandbox path stays fast.
   const left =
     progress.target === 'aws'
-      ? await (await import('../../aws/cleanup.js')).awsStatusLeftovers(
-          { region: s.settings.region, profile: s.settings.profile, learner: s.settings.learner, repo: s.settings.repo },
-          progress,
-          opts.env,
-        )
+      ? await (await import('../../aws/cleanup.js')).awsStatusLeftovers({ region: s.settings.region, profile: s.settings.profile, learner: s.settings.learner, repo: s.settings.repo }, progress, opts.env)
       : undefined;
+  const total = stepOrder(s.course).length;
+  const passed = lessons.reduce((n, l) => n + l.passed, 0);
   // Interview practice per topic, from the stored review cards (no scheduler loaded).
   const bank = await loadBankFast();
   const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date());
   if (opts.json) {
     // The classroom without its token: status output gets pasted into chats.
     const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
-    out(JSON.stringify({ target: progress.target, region: progress.region ?? null, profile: s.settings.profile, learner: progress.learner ?? null, currentStep: current?.id ?? null, lessons, practice, classroom, ...(left ? { onAws: left.plan ?? null } : {}) }));
+    out(
+      JSON.stringify({
+        target: progress.target,
+        region: region ?? null,
+        profile: s.settings.profile,
+        learner: progress.learner ?? null,
+        client,
+        currentStep: current?.id ?? null,
+        passed,
+        total,
+        lessons,
+        practice,
+        classroom,
+        ...(drift ? { verified: true, drifted: [...drift.keys()] } : {}),
+        ...(left ? { onAws: left.plan ?? null } : {}),
+      }),
+    );
     return;
   }
   const p = painter();
-  out(`${p.bold('ecr-workbook')}: target ${progress.target}${progress.region ? `, region ${progress.region}` : ''}, profile ${s.settings.profile}${progress.learner ? `, learner ${progress.learner}` : ''}`);
-  for (const l of lessons) {
-    const done = l.passed + l.skipped;
-    const mark = l.passed === l.steps.length ? p.green('✔') : l.skipped > 0 && done === l.steps.length ? p.yellow('~') : current && current.lessonId === l.id ? p.yellow('▶') : ' ';
-    out(`${mark} ${String(l.number).padStart(2, '0')} ${l.title.padEnd(38)} ${progressBar(l.passed, l.steps.length)}${l.skipped ? p.dim(` (${l.skipped} skipped)`) : ''}`);
-  }
-  const total = stepOrder(s.course).length;
-  const passed = lessons.reduce((n, l) => n + l.passed, 0);
+  out(`${p.bold('ecr-workbook')}: target ${progress.target}${region ? `, region ${region}` : ''}, profile ${s.settings.profile}, client ${client}${progress.learner ? `, learner ${progress.learner}` : ''}`);
+  out(formatStatus(s, lessons, p).join('\n'));
   if (left) out(`\n${left.text}`);
   if (progress.classroom) out(`\nYour checks are reported to the classroom at ${progress.classroom.url} as ${progress.classroom.name} (leave with \`ecr-workbook leave\`).`);
-  out(`\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}`);
+  const drifted = drift ? [...drift.values()].filter((d) => !d.afterCleanUp).length : 0;
+  out(
+    `\n${passed} of ${total} steps passed.${current ? ` Next: ${current.id} (lesson ${lessonOf(s, current).number}); check it with \`ecr-workbook check\`.` : ' The course is complete.'}` +
+      (drift ? (drifted ? '' : passed ? ' Every passed step still holds.' : '') : passed ? ' Re-check the passed steps against real state with: ecr-workbook status --verify' : ''),
+  );
   out(`\n${p.bold('Interview practice')}: ${practice.due} due, ${practice.seen} of ${practice.questions} questions seen, ${practice.mastered} mastered. Practise with \`ecr-workbook quiz\`.`);
   for (const row of practiceTable(practice.topics)) out(row);
 }
 
-/** `lessons`: the lesson list with ids. */
+/** `lessons`: the lesson list, each with its step ids (what `check`, `hint` and `skip` take). */
 export async function lessons(opts: GlobalOptions): Promise<void> {
   const s = await session(opts);
   if (opts.json) {
     out(JSON.stringify(s.course.lessons.map((l) => ({ number: l.number, id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.map((st) => st.id) }))));
     return;
   }
+  const p = painter();
   for (const l of s.course.lessons) {
     const done = l.steps.every((st) => isPassed(s.store.progress, st.id));
     out(`${done ? '✔' : ' '} ${String(l.number).padStart(2, '0')}  ${l.id.padEnd(22)} ${l.title} (${l.minutes} min)`);
+    out(p.dim(`      step${l.steps.length > 1 ? 's' : ''}: ${l.steps.map((st) => `${st.id}${isPassed(s.store.progress, st.id) ? ' ✔' : ''}`).join(', ')}`));
   }
-  out('\nRead one with: ecr-workbook lesson <id>');
+  out('\nRead one with: ecr-workbook lesson <number or id>. Check a step with: ecr-workbook check <step id or lesson number>');
 }
 
 /** `lesson [id]`: the lesson rendered for the learner's target. */
@@ -191,7 +241,7 @@ export async function lesson(id: string | undefined, opts: GlobalOptions): Promi
   // marked-terminal is heavy: loaded only to show a lesson.
   const { toTerminal } = await import('../../course/terminal.js');
   const markdown = renderLesson(lessonRecord, await renderContext(s, resolved, opts.env));
-  out(opts.json ? JSON.stringify({ id: lessonRecord.id, markdown }) : toTerminal(markdown, { color: colorEnabled(), width: Math.min(process.stdout.columns ?? 80, 100) }));
+  out(opts.json ? JSON.stringify({ id: lessonRecord.id, markdown }) : toTerminal(markdown, { color: colorEnabled(), width: terminalWidth() }));
 }
 
 /** `reset [--yes]`: forget progress (settings are kept). */

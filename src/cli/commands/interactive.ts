@@ -2,6 +2,7 @@
 import { EXIT, ExitError } from '../errors.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { readsEndpointEnv } from '../../course/render.js';
+import { detectClient, type ContainerClient } from '../../docker/client.js';
 import { resolveWithSpinner, session, type GlobalOptions } from './course.js';
 
 const NON_INTERACTIVE =
@@ -31,11 +32,12 @@ export async function interactive(opts: GlobalOptions): Promise<void> {
 export async function watchCommand(opts: GlobalOptions): Promise<void> {
   const { session, resolved } = await openResolved(opts);
   const { watch } = await import('../../runner/watch.js');
-  await watch(session, resolved, { env: opts.env });
+  // Ctrl-C ends with 130 (128 + SIGINT), as an interrupted command does in a shell.
+  if ((await watch(session, resolved, { env: opts.env })) === 'interrupted') process.exitCode = 130;
 }
 
 /** `course check [--static]`: lint, then replay against a fresh sandbox. */
-export async function courseCheck(opts: { static?: boolean; json?: boolean }): Promise<void> {
+export async function courseCheck(opts: { static?: boolean; json?: boolean; client?: ContainerClient }): Promise<void> {
   const { lintCourse, replayCourse } = await import('../../runner/course-check.js');
   const { formatCoverage } = await import('../../quiz/lint.js');
   const { problems, coverage } = await lintCourse();
@@ -60,16 +62,21 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean }): P
   } catch {
     throw new ExitError('The replay runs the lessons with the real aws CLI, and none is on PATH. Install it, or run `course check --static`.', EXIT.unable);
   }
+  const client = opts.client ?? (await detectClient());
   const steps = await replayCourse({
     awsCli,
+    client,
     readsEndpointEnv: readsEndpointEnv(version),
     onStep: (r) => {
-      if (!opts.json) process.stdout.write(`${r.ok ? '✔' : '✖'} ${r.step.padEnd(22)} before: ${r.before.padEnd(5)} after: ${r.after}${r.ok ? '' : `  ${r.afterSummary}`}\n`);
+      if (opts.json) return;
+      const failed = r.commands.find((c) => c.code !== 0);
+      const why = r.ok ? '' : failed ? `  $ ${failed.command} exited ${failed.code}: ${failed.output.trim().split('\n').pop()}` : `  ${r.afterSummary}`;
+      process.stdout.write(`${r.ok ? '✔' : '✖'} ${r.step.padEnd(22)} before: ${r.before.padEnd(5)} after: ${r.after}${why}\n`);
     },
   });
   const ok = steps.every((s) => s.ok);
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok, awsCli: version, steps })}\n`);
-  else process.stdout.write(ok ? `Every reference solution turns its check from fail to pass (${version}).\n` : 'Some steps did not go from fail to pass; see above.\n');
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok, awsCli: version, client, steps })}\n`);
+  else process.stdout.write(ok ? `Every reference solution turns its check from fail to pass (${version}, ${client}).\n` : 'Some steps did not go from fail to pass; see above.\n');
   process.exitCode = ok ? EXIT.ok : EXIT.failed;
 }
 

@@ -24,7 +24,7 @@ function describeRuntime(runtime: SandboxRuntime): string {
 }
 
 /** `sandbox up`. */
-export async function up(opts: { port?: number; region: string; host?: string; tokenTtl?: number; json?: boolean }): Promise<void> {
+export async function up(opts: { port?: number; region?: string; host?: string; tokenTtl?: number; json?: boolean }): Promise<void> {
   if (opts.host && !['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
     process.stderr.write(
       `warning: --host ${opts.host} makes the sandbox reachable from other machines. Its credentials are printed by \`sandbox env\`; use this only on a network you trust.\n`,
@@ -122,7 +122,13 @@ export async function env(opts: { shell: ShellKind; json?: boolean; account?: Sa
     return;
   }
   out(renderShellEnv(vars, opts.shell));
-  // stdout is eval'ed; a CLI that ignores the endpoint variables is worth a word on stderr.
+  // stdout is eval'ed; what the learner should know goes to stderr. A remembered region the
+  // sandbox does not serve: the lessons' commands carry it, these variables do not.
+  const { ProgressStore } = await import('../../progress/store.js');
+  const { regionDiffersFromSandbox } = await import('../../course/messages.js');
+  const remembered = (await ProgressStore.open()).store.progress.region;
+  if (remembered && remembered !== runtime.region) process.stderr.write(`warning: ${regionDiffersFromSandbox(remembered, runtime.region, runtime.registryHost)}\n`);
+  // A CLI that ignores the endpoint variables is worth a word too.
   const { awsCliVersion } = await import('../../runner/session.js');
   const { parseAwsCliVersion, readsEndpointEnv } = await import('../../course/render.js');
   const version = await awsCliVersion();

@@ -8,8 +8,9 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { detectClient, isContainerClient, type ContainerClient } from '../../docker/client.js';
 
-export type ContainerClient = 'docker' | 'podman';
+export type { ContainerClient };
 
 /** The label every task container of a sandbox carries (value: containerLabel of the sandbox's folder). */
 export const TASK_LABEL = 'io.ecr-workbook.task';
@@ -65,14 +66,13 @@ export interface TaskContainers {
   listLabelled(label: string, value: string): Promise<string[]>;
 }
 
-/** The engine to run tasks with: ECR_WORKBOOK_CONTAINER_CLIENT, else podman when docker is podman's shim or missing, else docker. */
-export async function detectContainerClient(env: NodeJS.ProcessEnv = process.env): Promise<ContainerClient> {
-  const chosen = env.ECR_WORKBOOK_CONTAINER_CLIENT?.trim();
-  if (chosen === 'docker' || chosen === 'podman') return chosen;
-  const docker = await run('docker', ['--version'], env, 10_000).catch(() => undefined);
-  if (docker && docker.code === 0) return /podman/i.test(docker.stdout + docker.stderr) ? 'podman' : 'docker';
-  const podman = await run('podman', ['--version'], env, 10_000).catch(() => undefined);
-  return podman && podman.code === 0 ? 'podman' : 'docker';
+/**
+ * The engine to run tasks with: ECR_WORKBOOK_CONTAINER_CLIENT when set, else the client the
+ * workbook detects for the learner (podman when docker is podman's shim or missing, else docker).
+ */
+export async function taskEngine(env: NodeJS.ProcessEnv = process.env): Promise<ContainerClient> {
+  const chosen = env.ECR_WORKBOOK_CONTAINER_CLIENT?.trim() ?? '';
+  return isContainerClient(chosen) ? chosen : detectClient(env);
 }
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeout = 300_000): Promise<CliResult> {

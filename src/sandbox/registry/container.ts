@@ -145,7 +145,10 @@ export class RegistryStartError extends Error {
     const reason = causeError.message || String(causeError);
     let hint = 'Check that Docker is running (`docker info`).';
     if (/no such image|pull access denied|not found|manifest unknown|failed to resolve|lookup|dial tcp/i.test(reason)) {
-      hint = `The image '${image}' is not available locally and could not be pulled. Pull it with \`docker pull ${image}\`, or build a local one with scripts/build-registry-image.sh and set ECR_WORKBOOK_REGISTRY_IMAGE to its name.`;
+      hint =
+        `The image '${image}' is not available locally and could not be pulled. Pull it with \`docker pull ${image}\`; or, with no Docker Hub, ` +
+        "build the same registry from Debian's or Ubuntu's `docker-registry` package: `sudo apt-get install -y docker-registry && scripts/build-registry-image.sh ecr-workbook/registry:local`, " +
+        'then `export ECR_WORKBOOK_REGISTRY_IMAGE=ecr-workbook/registry:local` (README: "Machines without Docker Hub").';
     } else if (/ENOENT|ECONNREFUSED|Could not find a working container runtime|docker\.sock/i.test(reason)) {
       hint = 'Docker does not seem to be running. Start Docker Desktop (or `sudo systemctl start docker`) and try again.';
     }

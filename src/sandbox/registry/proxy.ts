@@ -135,8 +135,11 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     const headers = upstreamRequestHeaders(req.headers);
     headers.accept ??= image.manifestMediaType;
     await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers);
-    if (req.method === 'GET' && res.statusCode === 200) {
-      // ECR's lastRecordedPullTime; a lost update costs nothing, so the answer does not wait for it.
+    // ECR's lastRecordedPullTime. A client that already holds the image resolves the tag with a
+    // HEAD (containerd, podman) or a conditional GET answered 304, and fetches nothing more: that
+    // is still a pull (the same image pulled from a second repository must count).
+    if ((req.method === 'GET' || req.method === 'HEAD') && (res.statusCode === 200 || res.statusCode === 304)) {
+      // A lost update costs nothing, so the answer does not wait for it.
       image.lastPulledAt = backend.store.now();
       backend.store.save().catch(() => undefined);
     }

@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { replayCourse } from '../../src/runner/course-check.js';
+import { BEFORE_EACH_STEP, shortfalls } from '../helpers/learner.js';
+import { installedAwsClis } from '../helpers/sandbox.js';
+
+// The whole course as a Podman learner does it: every lesson rendered for podman (its commands
+// run as rendered), each check looking at real state (Podman's logins and images), with the same
+// first diagnoses, exit codes and passes as with docker (test/e2e/course-replay.test.ts).
+// CI installs Debian's podman; elsewhere the replay needs it too, and says so when skipped.
+const hasPodman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasPodman && !process.env.CI) console.info('test/podman: the podman course replay is skipped, podman is not installed');
+
+describe('the course, replayed with podman', () => {
+  it.runIf(hasPodman || process.env.CI)('with podman (lessons rendered for it) and the aws CLI: every lesson, each check on real state', { timeout: 300_000 }, async () => {
+    const cli = installedAwsClis()[0]!;
+    const steps = await replayCourse({ awsCli: cli.path, readsEndpointEnv: cli.readsEndpointEnv, repo: `e2e-podman-${process.pid}`, client: 'podman' });
+    expect(steps.map((s) => s.step)).toEqual(Object.keys(BEFORE_EACH_STEP));
+    const commands = steps.flatMap((s) => s.commands.map((c) => c.command));
+    expect(commands.filter((c) => /(^|[|&;]\s*|\bdo\s+)docker /.test(c))).toEqual([]);
+    expect(commands.some((c) => /podman login --tls-verify=false --username AWS/.test(c))).toBe(true);
+    expect(commands.some((c) => /podman push --tls-verify=false /.test(c))).toBe(true);
+    expect(shortfalls(steps), shortfalls(steps).join('\n')).toEqual([]);
+  });
+});
