@@ -108,11 +108,26 @@ export function renderForClient(text: string, client: ContainerClient | undefine
   if (client !== 'podman') return text;
   const podman = text.replace(DOCKER_COMMAND, (_match, lead: string, space: string) => `${lead}${space}podman`);
   if (!plainHttpHost) return podman;
+  const names = variablesNaming(podman, plainHttpHost);
+  const reachesHost = (rest: string) =>
+    rest.includes(plainHttpHost) || names.some((name) => new RegExp(String.raw`\$(${name}\b|\{${name}\})`).test(rest));
   return podman.replace(PODMAN_REGISTRY_COMMAND, (match, lead: string, space: string, verb: string, offset: number) => {
     const rest = COMMAND_REST.exec(podman.slice(offset + match.length))?.[0] ?? '';
-    if (!rest.includes(plainHttpHost) || /(^|\s)--tls-verify(\s|=|$)/.test(rest)) return match;
+    if (!reachesHost(rest) || /(^|\s)--tls-verify(\s|=|$)/.test(rest)) return match;
     return `${lead}${space}podman ${verb} --tls-verify=false`;
   });
+}
+
+/**
+ * Variables `text` sets to a value holding `host`: a shell `NAME=…` or a buildspec's `NAME: …`
+ * (env.variables), so `podman push $REPOSITORY_URI:$TAG` reaches the plain-HTTP host as well.
+ */
+function variablesNaming(text: string, host: string): string[] {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)(?:=|:[ \t]+)["']?([^\s"';]*)/gm)) {
+    if (m[2].includes(host)) names.add(m[1]);
+  }
+  return [...names];
 }
 
 /** The registry host a podman learner reaches over plain HTTP (loopback: the sandbox), if this one is. */

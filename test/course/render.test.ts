@@ -334,6 +334,29 @@ describe('docker commands for a Podman learner (one render rule for every lesson
     );
   });
 
+  it('a registry command that names the host through a variable (a buildspec\'s env.variables, a shell assignment) gets --tls-verify=false too', () => {
+    const buildspec = [
+      'env:',
+      '  variables:',
+      '    REGISTRY: localhost:5123',
+      '    REPOSITORY_URI: localhost:5123/demo-app',
+      '    OTHER: 111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+      'phases:',
+      '  pre_build:',
+      '    commands:',
+      '      - aws ecr get-login-password | docker login --username AWS --password-stdin $REGISTRY',
+      '      - docker push ${REPOSITORY_URI}:v1',
+      '      - docker push $OTHER/demo-app:v1',
+      '      - docker push $REGISTRY_MIRROR/demo-app:v1',
+    ].join('\n');
+    const rendered = podman(buildspec).split('\n');
+    expect(rendered[8]).toBe('      - aws ecr get-login-password | podman login --tls-verify=false --username AWS --password-stdin $REGISTRY');
+    expect(rendered[9]).toBe('      - podman push --tls-verify=false ${REPOSITORY_URI}:v1');
+    expect(rendered[10]).toBe('      - podman push $OTHER/demo-app:v1');
+    expect(rendered[11]).toBe('      - podman push $REGISTRY_MIRROR/demo-app:v1');
+    expect(podman('URI=localhost:5123/x; docker push "$URI:v1"')).toBe('URI=localhost:5123/x; podman push --tls-verify=false "$URI:v1"');
+  });
+
   it('leaves real ECR hosts, words that are not commands, docker learners and already-rendered text alone', () => {
     expect(renderForClient('docker push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/demo-app:v1', 'podman', undefined)).toBe(
       'podman push 111122223333.dkr.ecr.eu-west-1.amazonaws.com/demo-app:v1',
