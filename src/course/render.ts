@@ -124,8 +124,8 @@ export function renderForClient(text: string, client: ContainerClient | undefine
  */
 function variablesNaming(text: string, host: string): string[] {
   const names = new Set<string>();
-  for (const m of text.matchAll(/(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)(?:=|:[ \t]+)["']?([^\s"';]*)/gm)) {
-    if (m[2].includes(host)) names.add(m[1]);
+  for (const [, name, value] of text.matchAll(/(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)(?:=|:[ \t]+)["']?([^\s"';]*)/gm)) {
+    if (name && value?.includes(host)) names.add(name);
   }
   return [...names];
 }
