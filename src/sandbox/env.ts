@@ -49,24 +49,28 @@ export function profileCommands(profile: string, input: { accessKeyId: string; s
 }
 
 
-/** Shell text that sets the sandbox variables, for `eval "$(ecr-workbook sandbox env)"`. */
-export function renderShellEnv(vars: Record<string, string>, shell: ShellKind): string {
+/**
+ * Shell text that sets the sandbox variables, for `eval "$(ecr-workbook sandbox env)"`; `extra`
+ * is what the command's hint line adds after `sandbox env` (`--account second`).
+ */
+export function renderShellEnv(vars: Record<string, string>, shell: ShellKind, extra = ''): string {
   const lines: string[] = [];
+  const command = `ecr-workbook sandbox env${extra ? ` ${extra}` : ''}`;
   if (shell === 'sh') {
     for (const [k, v] of Object.entries(vars)) lines.push(`export ${k}=${shellQuote(v)}`);
     lines.push(`unset ${CLEARED_VARS.join(' ')}`);
     lines.push('# Run this command to configure your shell:');
-    lines.push('# eval "$(ecr-workbook sandbox env)"');
+    lines.push(`# eval "$(${command})"`);
   } else if (shell === 'fish') {
     for (const [k, v] of Object.entries(vars)) lines.push(`set -gx ${k} ${shellQuote(v)};`);
     lines.push(`set -e ${CLEARED_VARS.join(' ')};`);
     lines.push('# Run this command to configure your shell:');
-    lines.push('# ecr-workbook sandbox env --shell fish | source');
+    lines.push(`# ${command} --shell fish | source`);
   } else {
     for (const [k, v] of Object.entries(vars)) lines.push(`$Env:${k} = "${v.replace(/[`"$]/g, '`$&')}"`);
     for (const k of CLEARED_VARS) lines.push(`Remove-Item Env:${k} -ErrorAction SilentlyContinue`);
     lines.push('# Run this command to configure your shell:');
-    lines.push('# ecr-workbook sandbox env --shell powershell | Invoke-Expression');
+    lines.push(`# ${command} --shell powershell | Invoke-Expression`);
   }
   return `${lines.join('\n')}\n`;
 }

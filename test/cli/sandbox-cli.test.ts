@@ -108,7 +108,7 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     expect(whoAmI(`eval "$(node ${BIN} sandbox env)" && "${awsCli.path}" sts get-caller-identity --profile partner --output json`).Arn).toBe(
       'arn:aws:iam::111122223333:user/partner-admin',
     );
-  });
+  }, 180_000);
 
   it('stops cleanly: no process, no container, state kept for next time', () => {
     const { pid, containerId } = JSON.parse(cli('sandbox', 'status', '--json').stdout);

@@ -10,7 +10,9 @@ import { REPOSITORY_NAME_PATTERN } from '../../src/sandbox/api/validate.js';
 import { consoleAssetsDir, loadAssets } from '../../src/sandbox/console/assets.js';
 import { pushCommandsContext } from '../../src/sandbox/console/push-commands.js';
 import { pageText } from '../../src/sandbox/console/messages.js';
-import { tempDir, type TestSandbox } from '../helpers/sandbox.js';
+import { DeleteUserPolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { policyText } from '../helpers/iam.js';
+import { iamClient, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 import { rawEcr, repoName, seedImage, target, withApiSandbox } from '../sandbox/api-helpers.js';
 
 /**
@@ -259,6 +261,25 @@ describe('repositories', () => {
     expect(res.json.repository.repositoryName).toBe(name);
     expect(removed).toEqual([[sandbox.region, name, [image.digest]]]);
     await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
+  });
+
+  it("is the learner at the console: the learner's IAM policies apply to it as to the CLI", async () => {
+    const name = repoName('console/kept');
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    const iam = iamClient(sandbox);
+    const rule = policyText({ Effect: 'Deny', Action: 'ecr:DeleteRepository', Resource: `arn:aws:ecr:us-east-1:${sandbox.accountId}:repository/${name}` });
+    await iam.send(new PutUserPolicyCommand({ UserName: 'ecr-learner', PolicyName: 'keep', PolicyDocument: rule }));
+    try {
+      const refused = await consoleCall('DELETE', repoPath(name), { force: true });
+      expect(refused.json).toEqual({
+        __type: 'AccessDeniedException',
+        message: `User: arn:aws:iam::${sandbox.accountId}:user/ecr-learner is not authorized to perform: ecr:DeleteRepository on resource: arn:aws:ecr:us-east-1:${sandbox.accountId}:repository/${name} with an explicit deny in an identity-based policy`,
+      });
+      expect(refused.json).toEqual((await apiCall('DeleteRepository', { repositoryName: name, force: true })).json);
+    } finally {
+      await iam.send(new DeleteUserPolicyCommand({ UserName: 'ecr-learner', PolicyName: 'keep' }));
+      iam.destroy();
+    }
   });
 });
 

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { createRegistryProxy } from '../../src/sandbox/registry/proxy.js';
 import { ecrClient, type CredentialOverrides } from './sandbox.js';
 
 /** sha256 digest of some bytes, as registries name blobs and manifests. */
@@ -91,4 +94,52 @@ export class RegistryHttp {
 export async function registryErrorOf(res: Response): Promise<{ code: string; message: string }> {
   const body = (await res.json()) as { errors: Array<{ code: string; message: string }> };
   return body.errors[0]!;
+}
+
+/**
+ * The sandbox's registry proxy in front of a stub registry (no Docker needed): 201 for manifest
+ * PUTs, 202 with a Location for upload starts, a dropped connection for blob GETs, 404 otherwise.
+ * `seen` lists the requests that reached the stub (`METHOD path`), to tell what the proxy let by.
+ */
+export async function stubRegistryProxy(sandbox: RunningSandbox): Promise<{ baseUrl: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const listen = (server: http.Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  const stub = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const url = req.url ?? '';
+      seen.push(`${req.method} ${url}`);
+      if (req.method === 'PUT' && url.includes('/manifests/')) {
+        const digest = url.slice(url.lastIndexOf('/') + 1);
+        res.writeHead(201, { 'Docker-Content-Digest': digest, Location: url, 'Content-Length': 0 });
+        res.end();
+      } else if (req.method === 'POST' && url.includes('/blobs/uploads/')) {
+        res.writeHead(202, { Location: `${url.split('?')[0]}stub-upload`, 'Content-Length': 0 });
+        res.end();
+      } else if (url.includes('/blobs/sha256:')) {
+        req.socket.destroy();
+      } else {
+        res.writeHead(404, { 'Content-Length': 0 });
+        res.end();
+      }
+    });
+  });
+  const proxy = createRegistryProxy({
+    backends: [sandbox.backend, sandbox.secondBackend],
+    iam: sandbox.iam,
+    authorizer: sandbox.authorizer,
+    upstream: { host: '127.0.0.1', port: await listen(stub) },
+    region: sandbox.region,
+  });
+  const front = http.createServer((req, res) => proxy.handle(req, res));
+  const port = await listen(front);
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    seen,
+    async close() {
+      await proxy.close();
+      await new Promise((resolve) => front.close(resolve));
+      await new Promise((resolve) => stub.close(resolve));
+    },
+  };
 }

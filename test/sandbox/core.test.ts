@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxStore } from '../../src/sandbox/backend/store.js';
 import { hostAllowed } from '../../src/sandbox/host-guard.js';
-import { renderShellEnv, sandboxEnvVars } from '../../src/sandbox/env.js';
+import { profileCommands, renderShellEnv, sandboxEnvVars } from '../../src/sandbox/env.js';
 import { issueToken, verifyToken } from '../../src/sandbox/auth/token.js';
 import { dockerIsLocal } from '../../src/sandbox/registry/container.js';
 import { startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
@@ -123,5 +123,17 @@ describe('sandbox env', () => {
     const text = renderShellEnv(vars, 'sh');
     expect(text).toContain(`export AWS_SECRET_ACCESS_KEY='a'\\''b c'`);
     expect(text).toContain('unset AWS_SESSION_TOKEN AWS_PROFILE');
+    expect(text).toContain('export AWS_ENDPOINT_URL_IAM=http://localhost:1');
+    expect(text).toContain('# eval "$(ecr-workbook sandbox env)"');
+    expect(renderShellEnv(vars, 'fish', '--account second')).toContain('# ecr-workbook sandbox env --account second --shell fish | source');
+  });
+
+  it('prints the aws configure set commands for a named profile, quoted', () => {
+    expect(profileCommands("my profile", { accessKeyId: 'AKIA1', secretAccessKey: "s'x", region: 'us-east-1', endpoint: 'http://localhost:1' })).toEqual([
+      "aws configure set aws_access_key_id AKIA1 --profile 'my profile'",
+      "aws configure set aws_secret_access_key 's'\\''x' --profile 'my profile'",
+      "aws configure set region us-east-1 --profile 'my profile'",
+      "aws configure set endpoint_url http://localhost:1 --profile 'my profile'",
+    ]);
   });
 });

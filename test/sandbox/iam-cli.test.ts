@@ -11,6 +11,8 @@ import { installedAwsClis, isolatedCliEnv, startTestSandbox, type TestSandbox } 
  */
 
 const clis = installedAwsClis();
+/** Each test runs a dozen or more aws commands, a second or more each on a busy machine. */
+const CLI_TIMEOUT = 240_000;
 let sandbox: TestSandbox;
 let env: NodeJS.ProcessEnv;
 
@@ -70,7 +72,7 @@ describe('the real aws iam and aws sts CLIs against the sandbox', () => {
           "1 validation error detected: Value 'no spaces' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
           ['iam', 'create-user', '--user-name', 'no spaces'],
         );
-      });
+      }, CLI_TIMEOUT);
 
       it('policies: attach/list/detach a managed policy, put/get/list/delete an inline one (decoded by the CLI); MalformedPolicyDocument', async () => {
         const readOnly = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
@@ -93,7 +95,7 @@ describe('the real aws iam and aws sts CLIs against the sandbox', () => {
           policyText({ Effect: 'Allow', Principal: '*', Action: 'ecr:*', Resource: '*' }),
         ]);
         await fails('NoSuchEntity', `Policy ${readOnly}x does not exist or is not attachable.`, ['iam', 'attach-user-policy', '--user-name', user, '--policy-arn', `${readOnly}x`]);
-      });
+      }, CLI_TIMEOUT);
 
       it('managed policies: create-policy, get-policy, versions, list-policies (Local and AWS), get-policy-version of an AWS one, delete-policy', async () => {
         expect((await ok('iam', 'create-policy', '--policy-name', `pull-${v}`, '--policy-document', pullPolicy)).Policy.Arn).toBe(policyArn);
@@ -113,7 +115,7 @@ describe('the real aws iam and aws sts CLIs against the sandbox', () => {
         await fails('DeleteConflict', 'Cannot delete a policy attached to entities.', ['iam', 'delete-policy', '--policy-arn', policyArn]);
         await ok('iam', 'detach-user-policy', '--user-name', user, '--policy-arn', policyArn);
         await ok('iam', 'delete-policy', '--policy-arn', policyArn);
-      });
+      }, CLI_TIMEOUT);
 
       it('access keys: create-access-key (at most two: LimitExceeded), list, update to Inactive (refused at sts), delete', async () => {
         const created = (await ok('iam', 'create-access-key', '--user-name', user)).AccessKey;
@@ -130,7 +132,7 @@ describe('the real aws iam and aws sts CLIs against the sandbox', () => {
         });
         await ok('iam', 'delete-access-key', '--user-name', user, '--access-key-id', spare.AccessKeyId);
         await fails('DeleteConflict', 'Cannot delete entity, must detach all policies first.', ['iam', 'delete-user', '--user-name', user]);
-      });
+      }, CLI_TIMEOUT);
 
       it('the simulator: simulate-principal-policy and simulate-custom-policy', async () => {
         const principal = await ok('iam', 'simulate-principal-policy', '--policy-source-arn', `arn:aws:iam::123456789012:user/${user}`, '--action-names', 'ecr:BatchGetImage', 'ecr:PutImage', '--resource-arns', repo);
@@ -144,7 +146,7 @@ describe('the real aws iam and aws sts CLIs against the sandbox', () => {
           ['iam', 'list-users'],
           keys,
         );
-      });
+      }, CLI_TIMEOUT);
 
       it('roles: create-role, get-role, update-assume-role-policy, role policies, list-roles, sts assume-role and its session, delete-role', async () => {
         const trust = policyText({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::123456789012:user/${user}` }, Action: 'sts:AssumeRole' });
@@ -182,7 +184,7 @@ describe('the real aws iam and aws sts CLIs against the sandbox', () => {
         await ok('iam', 'delete-role-policy', '--role-name', role, '--policy-name', 'pull');
         await ok('iam', 'delete-role', '--role-name', role);
         await fails('NoSuchEntity', `The role with name ${role} cannot be found.`, ['iam', 'get-role', '--role-name', role]);
-      });
+      }, CLI_TIMEOUT);
     });
   }
 });

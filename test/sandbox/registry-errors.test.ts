@@ -1,15 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
+import { DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueToken } from '../../src/sandbox/auth/token.js';
 import { manifestDigest } from '../../src/sandbox/backend/images.js';
 import { MAX_MANIFEST_BYTES } from '../../src/sandbox/config.js';
 import { REGISTRY_ERRORS, type RegistryErrorName } from '../../src/sandbox/registry/errors.js';
-import { createRegistryProxy, type RegistryProxy } from '../../src/sandbox/registry/proxy.js';
-import { DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
 import { createUser } from '../helpers/iam.js';
-import { RegistryHttp, registryAuthorization } from '../helpers/registry-http.js';
+import { RegistryHttp, registryAuthorization, stubRegistryProxy } from '../helpers/registry-http.js';
 import { ecrClient, iamClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -22,49 +19,18 @@ type Sandbox = TestSandbox;
 type Scenario<N extends RegistryErrorName> = () => Promise<{ res: Response; args: Parameters<(typeof REGISTRY_ERRORS)[N]['message']> }>;
 
 let sandbox: Sandbox;
-let stub: http.Server;
-let front: http.Server;
-let proxy: RegistryProxy;
+let stub: Awaited<ReturnType<typeof stubRegistryProxy>>;
 let registry: RegistryHttp;
 const MUTABLE = 'errors-mutable';
 const IMMUTABLE = 'errors-immutable';
-
-function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
 
 const manifest = (n: number) => JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [], n });
 const put = (name: string, tag: string, body: string) => registry.putManifest(name, tag, body, 'application/vnd.oci.image.manifest.v1+json');
 
 beforeAll(async () => {
   sandbox = await startTestSandbox({ withoutRegistry: true });
-  stub = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const url = req.url ?? '';
-      if (req.method === 'PUT' && url.includes('/manifests/')) {
-        const digest = url.slice(url.lastIndexOf('/') + 1);
-        res.writeHead(201, { 'Docker-Content-Digest': digest, Location: url, 'Content-Length': 0 });
-        res.end();
-      } else if (url.includes('/blobs/sha256:')) {
-        req.socket.destroy();
-      } else {
-        res.writeHead(404, { 'Content-Length': 0 });
-        res.end();
-      }
-    });
-  });
-  const stubPort = await listen(stub);
-  proxy = createRegistryProxy({
-    backends: [sandbox.backend, sandbox.secondBackend],
-    iam: sandbox.iam,
-    authorizer: sandbox.authorizer,
-    upstream: { host: '127.0.0.1', port: stubPort },
-    region: sandbox.region,
-  });
-  front = http.createServer((req, res) => proxy.handle(req, res));
-  const port = await listen(front);
-  registry = new RegistryHttp(`http://127.0.0.1:${port}`, await registryAuthorization(sandbox));
+  stub = await stubRegistryProxy(sandbox);
+  registry = new RegistryHttp(stub.baseUrl, await registryAuthorization(sandbox));
   const client = ecrClient(sandbox);
   await client.send(new CreateRepositoryCommand({ repositoryName: MUTABLE }));
   await client.send(new CreateRepositoryCommand({ repositoryName: IMMUTABLE, imageTagMutability: 'IMMUTABLE' }));
@@ -72,9 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  await new Promise((resolve) => front?.close(resolve));
-  await new Promise((resolve) => stub?.close(resolve));
+  await stub?.close();
   await sandbox?.stop();
 });
 

@@ -348,6 +348,28 @@ describe('blobs', () => {
     expect(`sha256:${back.digest('hex')}`).toBe(digest);
   });
 
+  it("does not stall on docker's paced uploads: 32 KiB pieces, one per turn, 32 MiB each, three in a row", async () => {
+    // An upload whose pieces arrive as slowly as docker's compressor makes them used to stop for
+    // good halfway (the registry request's 'drain' was missed): each must now complete.
+    const name = repoName('paced');
+    await createRepository(name);
+    const piece = crypto.randomBytes(32 * 1024);
+    for (let round = 0; round < 3; round++) {
+      const start = await registry.request('POST', `/v2/${name}/blobs/uploads/`);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (sent++ >= 1024) controller.close();
+          else controller.enqueue(piece);
+        },
+      });
+      const patch = await registry.request('PATCH', start.headers.get('location')!, { headers: { 'content-type': 'application/octet-stream' }, body });
+      expect(patch.status).toBe(202);
+      expect(patch.headers.get('range')).toBe(`0-${1024 * piece.length - 1}`);
+    }
+  }, 60_000);
+
   it('mounts a blob from another repository of the sandbox, as docker does for a shared layer', async () => {
     const from = repoName('mount-from');
     const to = repoName('mount-to');

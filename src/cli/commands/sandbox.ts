@@ -121,7 +121,7 @@ export async function env(opts: { shell: ShellKind; json?: boolean; account?: Sa
     out(`${JSON.stringify(vars)}\n`);
     return;
   }
-  out(renderShellEnv(vars, opts.shell));
+  out(renderShellEnv(vars, opts.shell, account === 'second' ? '--account second' : ''));
   // stdout is eval'ed; what the learner should know goes to stderr. A remembered region the
   // sandbox does not serve: the lessons' commands carry it, these variables do not.
   const { ProgressStore } = await import('../../progress/store.js');

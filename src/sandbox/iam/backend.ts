@@ -79,7 +79,8 @@ function managedPolicyId(name: string): string {
  * check everything before they change anything, then await the store's save.
  */
 export class IamBackend {
-  private readonly parsed = new Map<string, PolicyDocument>();
+  /** Parsed documents by kind, then by their text (the stored string itself, so lookups rehash nothing). */
+  private readonly parsed = new Map<PolicyKind, Map<string, PolicyDocument>>();
 
   constructor(readonly store: SandboxStore) {}
 
@@ -278,8 +279,9 @@ export class IamBackend {
    * words. Stored documents are parsed once (the cache is keyed by kind and text).
    */
   parse(text: string, kind: PolicyKind): PolicyDocument {
-    const cacheKey = `${kind}\n${text}`;
-    const cached = this.parsed.get(cacheKey);
+    let byText = this.parsed.get(kind);
+    if (!byText) this.parsed.set(kind, (byText = new Map()));
+    const cached = byText.get(text);
     if (cached) return cached;
     let document: PolicyDocument;
     try {
@@ -288,8 +290,8 @@ export class IamBackend {
       if (error instanceof PolicyError) throw iamError('malformedPolicy', error.message);
       throw error;
     }
-    if (this.parsed.size >= 1000) this.parsed.clear();
-    this.parsed.set(cacheKey, document);
+    if (byText.size >= 1000) byText.clear();
+    byText.set(text, document);
     return document;
   }
 
@@ -396,16 +398,13 @@ export class IamBackend {
 
   /** ListUsers: by name, optionally under a path prefix. */
   listUsers(accountId: string, pathPrefix?: string): IamUser[] {
-    return Object.values(this.state.accounts[accountId]?.users ?? {})
-      .filter((u) => !pathPrefix || u.path.startsWith(pathPrefix))
-      .sort((a, b) => compareNames(a.userName, b.userName));
+    return underPath(Object.values(this.state.accounts[accountId]?.users ?? {}), pathPrefix);
   }
 
   /** DeleteUser: refused while it has attached policies, inline policies or access keys (in that order). */
   async deleteUser(accountId: string, userName: string): Promise<void> {
     const user = this.requireUser(accountId, userName);
-    if (user.attachedPolicies.length > 0) throw iamError('mustDetachPolicies');
-    if (Object.keys(user.inlinePolicies).length > 0) throw iamError('mustDeletePolicies');
+    checkNoPolicies(user);
     if (user.accessKeys.length > 0) throw iamError('mustDeleteAccessKeys');
     delete this.account(accountId).users[key(user.userName)];
     await this.store.save();
@@ -490,7 +489,7 @@ export class IamBackend {
     const holder = this.holder(accountId, kind, name);
     const document = holder.inlinePolicies[policyName];
     if (document === undefined) throw iamError(kind === 'user' ? 'noSuchUserPolicy' : 'noSuchRolePolicy', policyName);
-    return { holder, holderName: 'userName' in holder ? holder.userName : holder.roleName, document };
+    return { holder, holderName: nameOf(holder), document };
   }
 
   async deleteInlinePolicy(accountId: string, kind: HolderKind, name: string, policyName: string): Promise<void> {
@@ -758,17 +757,15 @@ export class IamBackend {
     return role;
   }
 
+  /** ListRoles: by name, optionally under a path prefix. */
   listRoles(accountId: string, pathPrefix?: string): IamRole[] {
-    return Object.values(this.state.accounts[accountId]?.roles ?? {})
-      .filter((r) => !pathPrefix || r.path.startsWith(pathPrefix))
-      .sort((a, b) => compareNames(a.roleName, b.roleName));
+    return underPath(Object.values(this.state.accounts[accountId]?.roles ?? {}), pathPrefix);
   }
 
   /** DeleteRole: refused while policies are attached or inline; its sessions end with it. */
   async deleteRole(accountId: string, roleName: string): Promise<void> {
     const role = this.requireRole(accountId, roleName);
-    if (role.attachedPolicies.length > 0) throw iamError('mustDetachPolicies');
-    if (Object.keys(role.inlinePolicies).length > 0) throw iamError('mustDeletePolicies');
+    checkNoPolicies(role);
     delete this.account(accountId).roles[key(role.roleName)];
     await this.store.save();
   }
@@ -810,6 +807,20 @@ export class IamBackend {
     await this.store.save();
     return session;
   }
+}
+
+/** A user's or role's name. */
+const nameOf = (holder: IamUser | IamRole) => ('userName' in holder ? holder.userName : holder.roleName);
+
+/** Users or roles under a path prefix (all without one), by name as IAM lists them. */
+function underPath<T extends IamUser | IamRole>(holders: T[], pathPrefix: string | undefined): T[] {
+  return holders.filter((h) => !pathPrefix || h.path.startsWith(pathPrefix)).sort((a, b) => compareNames(nameOf(a), nameOf(b)));
+}
+
+/** DeleteUser's and DeleteRole's first refusals: attached policies, then inline ones. */
+function checkNoPolicies(holder: PolicyHolder): void {
+  if (holder.attachedPolicies.length > 0) throw iamError('mustDetachPolicies');
+  if (Object.keys(holder.inlinePolicies).length > 0) throw iamError('mustDeletePolicies');
 }
 
 /** Sorts names the way IAM lists them: without regard to case. */

@@ -143,9 +143,16 @@ export function sendBody(req: Readable, upstream: ClientRequest, batchBytes = 10
     upstream.write(chunk);
     if (held < batchBytes) return;
     release();
-    if (upstream.writableNeedDrain) {
+    // Backpressure from the registry connection itself. The request's own 'drain' is not to be
+    // relied on here: with its socket corked by hand it can miss one, and a paced upload (docker's)
+    // then waits for it forever. No socket yet: wait for it, then go on.
+    const socket = upstream.socket;
+    if (!socket) {
       req.pause();
-      upstream.once('drain', () => req.resume());
+      upstream.once('socket', () => req.resume());
+    } else if (socket.writableNeedDrain) {
+      req.pause();
+      socket.once('drain', () => req.resume());
     }
   });
   finished(req, (error) => {

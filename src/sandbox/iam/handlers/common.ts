@@ -1,5 +1,5 @@
 import { isoSeconds, validationError, type QueryParams, type StringRule, type XmlValue } from '../../query/protocol.js';
-import type { IamBackend, PolicyView } from '../backend.js';
+import type { HolderKind, IamBackend, PolicyView } from '../backend.js';
 import { iamError } from '../errors.js';
 import type { AccessKeyRecord, IamRole, IamTag, IamUser, Identity } from '../types.js';
 
@@ -133,4 +133,23 @@ export function policyXml(policy: PolicyView, withDescription: boolean): Record<
 /** AccessKeyMetadata (ListAccessKeys): never the secret. */
 export function accessKeyMetadataXml(user: IamUser, key: AccessKeyRecord): Record<string, XmlValue> {
   return { UserName: user.userName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: isoSeconds(key.createDate) };
+}
+
+/** TagUser/TagRole, UntagUser/UntagRole and ListUserTags/ListRoleTags: the same three for both kinds. */
+export function tagHandlers(kind: HolderKind): { tag: IamHandler; untag: IamHandler; list: IamHandler } {
+  const name = (ctx: IamContext) => (kind === 'user' ? ctx.params.requiredString('UserName', RULES.existingUserName) : ctx.params.requiredString('RoleName', RULES.roleName));
+  return {
+    tag: async (ctx) => {
+      await ctx.iam.tag(ctx.accountId, kind, name(ctx), readTags(ctx.params) ?? []);
+      return undefined;
+    },
+    untag: async (ctx) => {
+      await ctx.iam.untag(ctx.accountId, kind, name(ctx), readTagKeys(ctx.params));
+      return undefined;
+    },
+    list: async (ctx) => {
+      const { items, ...more } = page(ctx.params, ctx.iam.tags(ctx.accountId, kind, name(ctx)));
+      return { Tags: items.map((t) => ({ Key: t.Key, Value: t.Value })), ...more };
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { page, readTagKeys, readTags, roleXml, RULES, type IamHandler } from './common.js';
+import { page, readTags, roleXml, RULES, tagHandlers, type IamHandler } from './common.js';
 
 /** CreateRole: the trust policy (AssumeRolePolicyDocument) says who may assume it. */
 export const CreateRole: IamHandler = async (ctx) => {
@@ -35,20 +35,7 @@ export const UpdateAssumeRolePolicy: IamHandler = async (ctx) => {
   return undefined;
 };
 
-export const TagRole: IamHandler = async (ctx) => {
-  const roleName = ctx.params.requiredString('RoleName', RULES.roleName);
-  await ctx.iam.tag(ctx.accountId, 'role', roleName, readTags(ctx.params) ?? []);
-  return undefined;
-};
-
-export const UntagRole: IamHandler = async (ctx) => {
-  const roleName = ctx.params.requiredString('RoleName', RULES.roleName);
-  await ctx.iam.untag(ctx.accountId, 'role', roleName, readTagKeys(ctx.params));
-  return undefined;
-};
-
-export const ListRoleTags: IamHandler = async (ctx) => {
-  const tags = ctx.iam.tags(ctx.accountId, 'role', ctx.params.requiredString('RoleName', RULES.roleName));
-  const { items, ...more } = page(ctx.params, tags);
-  return { Tags: items.map((t) => ({ Key: t.Key, Value: t.Value })), ...more };
-};
+const roleTags = tagHandlers('role');
+export const TagRole = roleTags.tag;
+export const UntagRole = roleTags.untag;
+export const ListRoleTags = roleTags.list;

@@ -1,5 +1,5 @@
 import { isoSeconds } from '../../query/protocol.js';
-import { accessKeyMetadataXml, page, readTagKeys, readTags, RULES, userNameOrSelf, userXml, type IamHandler } from './common.js';
+import { accessKeyMetadataXml, page, readTags, RULES, tagHandlers, userNameOrSelf, userXml, type IamHandler } from './common.js';
 
 /** CreateUser. */
 export const CreateUser: IamHandler = async (ctx) => {
@@ -28,23 +28,10 @@ export const DeleteUser: IamHandler = async (ctx) => {
   return undefined;
 };
 
-export const TagUser: IamHandler = async (ctx) => {
-  const userName = ctx.params.requiredString('UserName', RULES.existingUserName);
-  await ctx.iam.tag(ctx.accountId, 'user', userName, readTags(ctx.params) ?? []);
-  return undefined;
-};
-
-export const UntagUser: IamHandler = async (ctx) => {
-  const userName = ctx.params.requiredString('UserName', RULES.existingUserName);
-  await ctx.iam.untag(ctx.accountId, 'user', userName, readTagKeys(ctx.params));
-  return undefined;
-};
-
-export const ListUserTags: IamHandler = async (ctx) => {
-  const tags = ctx.iam.tags(ctx.accountId, 'user', ctx.params.requiredString('UserName', RULES.existingUserName));
-  const { items, ...more } = page(ctx.params, tags);
-  return { Tags: items.map((t) => ({ Key: t.Key, Value: t.Value })), ...more };
-};
+const userTags = tagHandlers('user');
+export const TagUser = userTags.tag;
+export const UntagUser = userTags.untag;
+export const ListUserTags = userTags.list;
 
 /** CreateAccessKey: the only answer that ever carries the secret. */
 export const CreateAccessKey: IamHandler = async (ctx) => {
