@@ -6,11 +6,12 @@ import { runCheck } from '../../src/check/registry.js';
 import type { CheckContext, CheckResult } from '../../src/check/types.js';
 import { removeRepositoryImages } from '../../src/runner/course-check.js';
 import { announceInProcessSandbox } from '../../src/sandbox/runtime.js';
-import { checkContext, learnerChain, type ResolvedTarget } from '../../src/targets/index.js';
+import { checkContext } from '../../src/targets/index.js';
 import { removeRuntimeFile } from '../../src/util/daemon.js';
 import { runShell } from '../../src/util/shell.js';
 import { removeBuiltImages, trackImage } from '../helpers/docker.js';
 import { buildRunnableImage, taskContainers } from '../helpers/ecs.js';
+import { sandboxTarget } from '../helpers/learner.js';
 import { cliIn, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type CliResult, type TestSandbox } from '../helpers/sandbox.js';
 
 // Lessons 14 and 15's diagnoses, each made for real: the learner's mistake with the aws CLI,
@@ -36,21 +37,8 @@ const awsCmd = (args: string) => `"${aws.path}" --endpoint-url ${sandbox.endpoin
 const trust = (service: string) => `'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"${service}"},"Action":"sts:AssumeRole"}]}'`;
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
-async function resolvedFor(repo: string): Promise<ResolvedTarget> {
-  return {
-    target: 'sandbox',
-    region: sandbox.region,
-    accountId: sandbox.accountId,
-    registryHost: sandbox.registryHost,
-    repositoryName: repo,
-    endpoint: sandbox.endpoint,
-    credentials: sandbox.credentials,
-    learnerCredentials: await learnerChain('ecr-workbook', env),
-  };
-}
-
 async function context(repo: string): Promise<CheckContext> {
-  return checkContext(await resolvedFor(repo), env, { localImage: `${repo}:v1`, lastCiBuild: () => readLastBuild(stateDir) });
+  return checkContext(await sandboxTarget(sandbox, repo, env), env, { localImage: `${repo}:v1`, lastCiBuild: () => readLastBuild(stateDir) });
 }
 
 async function check(id: string, repo: string, params: Record<string, unknown>): Promise<CheckResult> {

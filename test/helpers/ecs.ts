@@ -7,7 +7,9 @@ import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from
 import { execa } from 'execa';
 import { lessonsDir } from '../../src/course/load.js';
 import { ensureBusyboxBase } from '../../src/runner/course-check.js';
-import { TASK_LABEL } from '../../src/sandbox/ecs/containers.js';
+import { TASK_LABEL, type ContainerClient } from '../../src/sandbox/ecs/containers.js';
+import { containerLabel } from '../../src/sandbox/registry/container.js';
+import { sandboxHome } from '../../src/paths.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { docker, ok, sh, trackImage } from './docker.js';
 import { managedPolicy } from './iam.js';
@@ -85,11 +87,14 @@ export async function pushRunnableImage(
   return { image, digest: /digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1]! };
 }
 
-/** Ids of the task containers a sandbox (by its label value) has on the docker daemon, running or not. */
-export async function taskContainers(label: string): Promise<string[]> {
-  const { stdout } = await execa('docker', ['ps', '-aq', '--filter', `label=${TASK_LABEL}=${label}`]);
+/** Ids of the task containers a sandbox (by its label value) has in the engine (docker's daemon, or podman's store), running or not. */
+export async function taskContainers(label: string, client: ContainerClient = 'docker'): Promise<string[]> {
+  const { stdout } = await execa(client, ['ps', '-aq', '--filter', `label=${TASK_LABEL}=${label}`]);
   return stdout.split('\n').filter(Boolean);
 }
+
+/** The task label of the sandbox a course replay starts in `work` (its state folder's sandbox). */
+export const replayTaskLabel = (work: string) => containerLabel(sandboxHome(path.join(work, 'state')));
 
 /** Polls until `done` says yes, or fails after `timeoutMs` with what it last saw. */
 export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {

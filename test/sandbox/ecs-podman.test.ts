@@ -3,7 +3,7 @@ import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionComma
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeBuiltImages, uniqueName } from '../helpers/docker.js';
-import { createRole, ecsClient, eventually, EXECUTION_POLICY, pushRunnableImage } from '../helpers/ecs.js';
+import { createRole, ecsClient, eventually, EXECUTION_POLICY, pushRunnableImage, taskContainers } from '../helpers/ecs.js';
 import { policyText } from '../helpers/iam.js';
 import { isolatedCliEnv, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -44,6 +44,8 @@ afterAll(async () => {
   if (!hasPodman) return;
   ecs?.destroy();
   await sandbox?.stop();
+  // Its tasks ran in podman's store: the stopped sandbox leaves none of them there.
+  if (sandbox) expect(await taskContainers(sandbox.ecsLabel, 'podman')).toEqual([]);
   if (image) await execa('podman', ['rmi', '-f', image], { reject: false });
   await removeBuiltImages();
 });
