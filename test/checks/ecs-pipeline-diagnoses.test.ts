@@ -68,19 +68,26 @@ async function executionRole(name: string, options: { trusted?: string; policy?:
   }
 }
 
-async function register(family: string, image: string, options: { role?: string; ports?: boolean; fargate?: boolean } = {}): Promise<void> {
+async function register(family: string, image: string, options: { role?: string; ports?: boolean; fargate?: boolean; command?: string[] } = {}): Promise<void> {
   const fargate = options.fargate ?? true;
-  const container = { name: 'web', image, essential: true, ...(fargate ? {} : { memory: 64 }), ...(options.ports === false ? {} : { portMappings: [{ containerPort: 80 }] }) };
+  const container = {
+    name: 'web',
+    image,
+    essential: true,
+    ...(fargate ? {} : { memory: 64 }),
+    ...(options.ports === false ? {} : { portMappings: [{ containerPort: 80 }] }),
+    ...(options.command ? { command: options.command } : {}),
+  };
   const flags = fargate ? '--requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512' : '';
   await ok(awsCmd(`ecs register-task-definition --family ${family} ${flags} ${options.role ? `--execution-role-arn ${roleArn(options.role)}` : ''} --container-definitions '${JSON.stringify([container])}'`));
 }
 
-/** Runs a task of the family and waits until it is RUNNING or STOPPED. */
-async function runTask(family: string): Promise<string> {
+/** Runs a task of the family and waits until it is RUNNING or STOPPED (or only the statuses given). */
+async function runTask(family: string, settled = ['RUNNING', 'STOPPED']): Promise<string> {
   const arn = (await ok(awsCmd(`ecs run-task --cluster ${CLUSTER} --launch-type FARGATE --task-definition ${family} --network-configuration 'awsvpcConfiguration={subnets=[${SUBNET}]}' --query 'tasks[0].taskArn' --output text`))).trim();
   for (let i = 0; i < 200; i++) {
     const status = (await ok(awsCmd(`ecs describe-tasks --cluster ${CLUSTER} --tasks ${arn} --query 'tasks[0].lastStatus' --output text`))).trim();
-    if (status === 'RUNNING' || status === 'STOPPED') return arn;
+    if (settled.includes(status)) return arn;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`task ${arn} never settled`);
@@ -177,6 +184,12 @@ describe('lesson 14: the task definition (task-definition-registered)', () => {
     expect(await diagnosis('task-definition-registered', 'def-app', params('never-pushed'))).toBe('image-tag-not-pushed');
     await register('no-port', image, { role: 'ecsTaskExecutionRole', ports: false });
     expect(await diagnosis('task-definition-registered', 'def-app', params('no-port'))).toBe('port-not-mapped');
+    // No execution role: ECS itself refuses the definition, so the check's execution-role-not-set never comes to it.
+    const noRole = await sh(awsCmd(`ecs register-task-definition --family no-role --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 --container-definitions '${JSON.stringify([{ name: 'web', image, portMappings: [{ containerPort: 80 }] }])}'`));
+    expect(noRole.output).toContain('Fargate requires task definition to have execution role ARN to support ECR images.');
+    expect(await diagnosis('task-definition-registered', 'def-app', params('no-role'))).toBe('task-definition-missing');
+    await register('other-repo', `${sandbox.registryHost}/role-app:v1`, { role: 'ecsTaskExecutionRole' });
+    expect(await diagnosis('task-definition-registered', 'def-app', params('other-repo'))).toBe('image-other-repository');
     await register('untrusted-role', image, { role: 'ec2-trusting' });
     expect(await diagnosis('task-definition-registered', 'def-app', params('untrusted-role'))).toBe('execution-role-not-trusted');
     await register('right', image, { role: 'ecsTaskExecutionRole' });
@@ -227,10 +240,28 @@ describe('lesson 14: the running task (task-serving, tasks-stopped)', () => {
     expect(await diagnosis('task-serving', 'run-app', params('portless'))).toBe('port-not-mapped');
     await stopAll('portless');
 
+    // An essential container that exits (not for a missing program): the task stops with its exit code.
+    await register('exits', image, { role: 'ecsTaskExecutionRole', command: ['sh', '-c', 'exit 3'] });
+    await runTask('exits', ['STOPPED']);
+    const exited = await check('task-serving', 'run-app', params('exits'));
+    expect(exited.diagnosis?.id).toBe('task-stopped');
+    expect(exited.diagnosis?.mistake).toContain('exited with code 3');
+
+    // Port 80 mapped, but the container serves nothing there.
+    await register('silent', image, { role: 'ecsTaskExecutionRole', command: ['sleep', '600'] });
+    await runTask('silent');
+    expect(await diagnosis('task-serving', 'run-app', params('silent'))).toBe('task-not-answering');
+    await stopAll('silent');
+
     await runTask('web');
     const serving = await check('task-serving', 'run-app', params('web'));
     expect(serving.status, JSON.stringify(serving)).toBe('pass');
     expect(serving.evidence.join('\n')).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/: HTTP 200, "demo-app"/);
+
+    // v1 pushed again as another image: the running task still runs the digest it pulled.
+    // (The first build keeps a tag of its own, for the clean-up to find.)
+    await ok(`docker tag ${image} ${image}-first && printf 'FROM ${image}\\nLABEL rebuilt=1\\n' | docker build -q -t ${image} - && docker push ${image}`);
+    expect(await diagnosis('task-serving', 'run-app', params('web'))).toBe('task-image-differs');
 
     // tasks-stopped: still running, then stopped.
     expect(await diagnosis('tasks-stopped', 'run-app', { family: 'web', cluster: CLUSTER })).toBe('tasks-still-running');
@@ -264,6 +295,13 @@ describe('lesson 15: the pipeline (pipeline-role, pipeline-pushed)', () => {
     const plain = await pipeline('pipe-app', { build: ['echo hello'] });
     expect((await ciRun(plain)).code).toBe(0);
     expect(await diagnosis('pipeline-pushed', 'pipe-app', params)).toBe('ci-not-as-role');
+
+    // As the role, a command that fails for a reason of its own.
+    const failing = await pipeline('pipe-app', { build: ['echo about to fail', 'exit 3'] });
+    expect((await ciRun(failing, '--role', 'codebuild-demo')).code).toBe(1);
+    const failed = await check('pipeline-pushed', 'pipe-app', params);
+    expect(failed.diagnosis?.id).toBe('ci-build-failed');
+    expect(failed.diagnosis?.mistake).toContain('BUILD');
 
     // The push in BUILD, the login after it in POST_BUILD: docker has no login yet.
     const late = await pipeline('pipe-app', { pre_build: [TAG], build: [BUILD, PUSH], post_build: [LOGIN] });
