@@ -6,39 +6,29 @@
 //
 // Each round builds a fresh FROM-scratch image holding SIZE MiB of random bytes (fresh, so docker
 // can neither skip nor cross-mount a layer it pushed before), then pushes it once through the
-// sandbox (localhost:PORT, with ECR auth) and once directly (127.0.0.1:<mapped port>; docker
-// allows plain HTTP to loopback registries), alternating which goes first. Throughput is the
-// image's size over the wall time of `docker push`; the ratio compares the medians. The sandbox
+// sandbox (localhost:PORT, with ECR auth) and once directly (127.0.0.1:<mapped port>, with the
+// container's own credentials; docker allows plain HTTP to loopback registries), alternating which
+// goes first. Throughput is the image's size over the wall time of `docker push`; the ratio
+// compares the medians. The sandbox
 // runs as a child process so its peak RSS (VmHWM) is its own, not this script's.
 //
 // docker push is bound by the daemon's gzip (one core), which hides the proxy's own cost, so a
 // second part uploads a SIZE MiB blob over raw HTTP (POST, one streamed PATCH, PUT) through the
 // sandbox and directly, as fast as this process can send it.
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { buildRandomImage, option, requireBuilt, root, run } from './common.mjs';
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const SIZE_MIB = option('size-mib', 256);
 const ROUNDS = option('rounds', 3);
 const MiB = 1024 * 1024;
 
-if (!fs.existsSync(path.join(root, 'dist/src/sandbox/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(2);
-}
+requireBuilt();
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-bench-'));
 const dockerEnv = { ...process.env, DOCKER_CONFIG: path.join(work, 'docker') };
@@ -67,14 +57,8 @@ function memory(pid) {
 }
 
 async function buildImage(tag) {
-  const context = fs.mkdtempSync(path.join(work, 'ctx-'));
-  const fd = fs.openSync(path.join(context, 'payload.bin'), 'w');
-  for (let i = 0; i < SIZE_MIB; i++) fs.writeSync(fd, crypto.randomBytes(MiB));
-  fs.closeSync(fd);
-  fs.writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY payload.bin /payload.bin\n');
   images.add(tag);
-  await run('docker', ['build', '-q', '-t', tag, context], { env: dockerEnv });
-  fs.rmSync(context, { recursive: true, force: true });
+  await buildRandomImage(tag, SIZE_MIB, work, dockerEnv);
 }
 
 async function timedPush(source, target) {
@@ -165,11 +149,15 @@ try {
   const ecr = new ECRClient({ endpoint: info.endpoint, region: info.region, credentials: info.credentials });
   const token = await ecr.send(new GetAuthorizationTokenCommand({}));
   const password = Buffer.from(token.authorizationData[0].authorizationToken, 'base64').toString('utf8').slice(4);
-  await new Promise((resolve, reject) => {
-    const login = spawn('docker', ['login', '--username', 'AWS', '--password-stdin', info.registryHost], { env: dockerEnv, stdio: ['pipe', 'ignore', 'inherit'] });
-    login.stdin.end(password);
-    login.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker login exited ${code}`))));
-  });
+  const dockerLogin = (host, username, secret) =>
+    new Promise((resolve, reject) => {
+      const login = spawn('docker', ['login', '--username', username, '--password-stdin', host], { env: dockerEnv, stdio: ['pipe', 'ignore', 'inherit'] });
+      login.stdin.end(secret);
+      login.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker login exited ${code}`))));
+    });
+  await dockerLogin(info.registryHost, 'AWS', password);
+  // The registry container takes only the sandbox's own credentials: the direct pushes use them too.
+  await dockerLogin(`127.0.0.1:${info.registry.publishedPort}`, info.registry.username, info.registry.password);
   const startupHwm = memory(child.pid).hwm;
   phase = 'dockerPushes';
 
@@ -197,7 +185,7 @@ try {
     const name = `bench/raw-${process.pid}-${round}`;
     await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
     const viaSandbox = () => withSandboxCpu(child.pid, () => rawUpload(info.endpoint, name, `Basic ${token.authorizationData[0].authorizationToken}`));
-    const straight = () => rawUpload(`http://127.0.0.1:${info.registry.publishedPort}`, `${name}-direct`);
+    const straight = () => rawUpload(`http://127.0.0.1:${info.registry.publishedPort}`, `${name}-direct`, info.registry.authorization);
     const pair = await inTurn(round, viaSandbox, straight);
     rawProxied.push(pair.viaSandbox);
     rawDirect.push(pair.straight);

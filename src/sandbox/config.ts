@@ -1,4 +1,5 @@
 /** Fixed facts about the sandbox's pretend AWS account. */
+import { isKnownRegion, nearestRegion } from '../aws/regions.js';
 
 /** The sandbox account id: AWS's own documentation example, so lesson text and screens agree. */
 export const SANDBOX_ACCOUNT_ID = '123456789012';
@@ -44,4 +45,18 @@ export function registryImage(env: NodeJS.ProcessEnv = process.env): string {
 
 export function userArn(accountId: string = SANDBOX_ACCOUNT_ID, userName: string = SANDBOX_USER_NAME): string {
   return `arn:aws:iam::${accountId}:user/${userName}`;
+}
+
+/**
+ * Why the sandbox will not serve `region`, or undefined when AWS has it. A made-up region would
+ * put it into ARNs (`arn:aws:ecr:us-esat-1:…`) that no real account has.
+ */
+export function sandboxRegionRefusal(region: string): string | undefined {
+  if (isKnownRegion(region)) return undefined;
+  const nearest = nearestRegion(region);
+  return (
+    `AWS has no region '${region}' (did you mean '${nearest}'?), so the sandbox will not serve it: on real AWS a made-up region ` +
+    `has no endpoints, and the aws CLI fails with "Could not connect to the endpoint URL: https://api.ecr.${region}.amazonaws.com/". ` +
+    `Start it with: ecr-workbook sandbox up --region ${nearest}`
+  );
 }

@@ -3,16 +3,19 @@
  * imports: `sandbox status` and `sandbox env` must stay fast, so nothing here loads
  * testcontainers or the AWS SDK.
  */
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { DaemonError, findDaemon, stopDaemon, upDaemon } from '../util/daemon.js';
+import { DaemonError, findDaemon, FolderInUseError, processAlive, runtimeFile, stopDaemon, stopProcess, upDaemon } from '../util/daemon.js';
 import { isSandboxState, type SandboxState } from './backend/types.js';
-import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
+import { SANDBOX_ACCOUNT_ID, sandboxRegionRefusal, SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
+import { lockOwner, stateFolderInUse, stateFolderLocked } from './lock.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 import type { ContainerClient } from '../docker/client.js';
+import type { RegistryHealth } from './server.js';
 
 export const DEFAULT_PORT = 5123;
 
@@ -31,18 +34,76 @@ export interface UpOptions {
   timeoutMs?: number;
 }
 
+/** A running sandbox as `sandbox status` reports it: where it serves, and its registry's state. */
+export type RunningSandboxInfo = SandboxRuntime & { registry?: RegistryHealth; registryProblem?: string };
+
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
-export function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
-  return findDaemon<SandboxRuntime>(dir);
+export async function findRunningSandbox(dir: string = sandboxHome()): Promise<RunningSandboxInfo | undefined> {
+  const runtime = await findDaemon<SandboxRuntime>(dir);
+  return runtime && { ...runtime, ...(await registryHealth(runtime.port)) };
+}
+
+/** What the sandbox's health page says of its registry container (nothing when it does not say). */
+async function registryHealth(port: number): Promise<{ registry?: RegistryHealth; registryProblem?: string }> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    const body = (await res.json()) as { registry?: RegistryHealth; registryProblem?: string };
+    return { ...(body.registry ? { registry: body.registry } : {}), ...(body.registryProblem ? { registryProblem: body.registryProblem } : {}) };
+  } catch {
+    return {};
+  }
 }
 
 /**
  * Starts the sandbox daemon for `dir` and resolves once it serves, or returns the one already
  * running. Refuses to start a second one on another port. Without --port it takes the port of
- * its last run (docker logins are per host:port), else 5123.
+ * its last run (docker logins are per host:port), else 5123. A running sandbox whose registry
+ * container died is started again on the same storage. When another `sandbox up` is starting
+ * the same folder at the same moment, the one it starts is returned.
  */
-export function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
+export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
   const dir = options.dir ?? sandboxHome();
+  const refusal = options.region === undefined ? undefined : sandboxRegionRefusal(options.region);
+  if (refusal) throw new DaemonError(refusal);
+  const running = await findRunningSandbox(dir);
+  let port = options.port;
+  if (running?.registry === 'down') {
+    // Its registry container died: a new one on the same storage, same port, same credentials.
+    options.onWarning?.(
+      `The running sandbox's registry container is gone (${running.registryProblem ?? 'it stopped'}); starting the sandbox again on the same storage.`,
+    );
+    await sandboxDown(dir);
+    port ??= running.port;
+  }
+  // The learner's alone (it holds their access key), also when an older version made it.
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp.chmod(dir, 0o700);
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  try {
+    return await startDaemon(dir, { ...options, port }, timeoutMs);
+  } catch (error) {
+    if (!(error instanceof FolderInUseError)) throw error;
+  }
+  // Another `sandbox up` got there first (two at once): use its sandbox once it serves.
+  options.onProgress?.('another `sandbox up` is starting this sandbox; waiting for it');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const other = await findRunningSandbox(dir);
+    if (other) return { runtime: other, alreadyRunning: true };
+    // A starting daemon writes runtime.json whole once it serves: one that exists but does not
+    // read is broken, and waiting will not mend it.
+    if (fs.existsSync(runtimeFile(dir)) || !(await stateFolderLocked(dir))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const owner = lockOwner(dir);
+  throw new DaemonError(
+    `Another ecr-workbook sandbox${owner ? ` (pid ${owner})` : ''} holds the state folder ${dir}, but this command cannot reach it ` +
+      `(its runtime.json is unreadable, or it did not become ready). Stop it with \`ecr-workbook sandbox down\`, then run \`ecr-workbook sandbox up\` again.`,
+  );
+}
+
+/** The sandbox daemon for `dir`: the one running (on the port asked for), or a new one. */
+function startDaemon(dir: string, options: UpOptions, timeoutMs: number): Promise<{ runtime: SandboxRuntime; alreadyRunning: boolean }> {
   return upDaemon<SandboxRuntime>({
     dir,
     port: options.port,
@@ -65,18 +126,57 @@ export function sandboxUp(options: UpOptions = {}): Promise<{ runtime: SandboxRu
     entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
     label: 'The sandbox',
     logName: 'sandbox.log',
-    timeoutMs: options.timeoutMs ?? 180_000,
+    timeoutMs,
     onProgress: options.onProgress,
     onWarning: options.onWarning,
   });
 }
 
+/** What `sandbox down` did: the daemon it stopped, and containers left by a crashed one that it removed. */
+export interface DownResult {
+  stopped?: SandboxRuntime | { pid: number; port?: undefined };
+  orphansRemoved: number;
+}
+
 /**
- * Stops the sandbox for `dir`: SIGTERM, then SIGKILL after `graceMs` (the next `sandbox up` then
- * removes the container it leaves behind). Returns what was stopped.
+ * Stops the sandbox for `dir`: SIGTERM, then SIGKILL after `graceMs`. The daemon is found by its
+ * runtime.json, or by the lock's owner when runtime.json is unreadable. Then, unless a live
+ * process holds the folder, removes any registry container a crashed sandbox left on its storage.
  */
-export function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<SandboxRuntime | undefined> {
-  return stopDaemon<SandboxRuntime>(dir, graceMs);
+export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000): Promise<DownResult> {
+  let stopped: DownResult['stopped'] = await stopDaemon<SandboxRuntime>(dir, graceMs);
+  const owner = lockOwner(dir);
+  if (!stopped && owner !== undefined && owner !== process.pid && processAlive(owner)) {
+    await stopProcess(owner, graceMs);
+    await fsp.rm(runtimeFile(dir), { force: true });
+    stopped = { pid: owner };
+  }
+  return { stopped, orphansRemoved: await removeOrphans(dir) };
+}
+
+/** Removes registry containers of `dir` that no live sandbox owns; 0 when Docker is not there. */
+async function removeOrphans(dir: string): Promise<number> {
+  if (await stateFolderInUse(dir)) return 0;
+  const { removeSandboxContainers, DockerUnavailableError } = await import('./registry/container.js');
+  try {
+    return await removeSandboxContainers(path.join(dir, 'registry'));
+  } catch (error) {
+    if (error instanceof DockerUnavailableError) return 0;
+    throw error;
+  }
+}
+
+/** The main account's access key as credentials.json keeps it (state.json for a sandbox from before that file). */
+async function storedCredentials(dir: string): Promise<{ accessKeyId?: string; secretAccessKey?: string } | undefined> {
+  for (const file of ['credentials.json', 'state.json']) {
+    try {
+      const value = JSON.parse(await fsp.readFile(path.join(dir, file), 'utf8')) as { credentials?: { accessKeyId?: string; secretAccessKey?: string } };
+      if (value.credentials?.accessKeyId) return value.credentials;
+    } catch {
+      /* try the next */
+    }
+  }
+  return undefined;
 }
 
 /** Counts from the state file for `sandbox status`, without starting anything. */
@@ -85,7 +185,6 @@ export async function sandboxCounts(
 ): Promise<{ repositories: number; images: number; accessKeyId?: string; clockOffsetSeconds: number } | undefined> {
   try {
     const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
-      credentials?: { accessKeyId?: string };
       regions?: Record<string, { repositories?: Record<string, { images?: Record<string, unknown> }> }>;
       clockOffsetSeconds?: unknown;
     };
@@ -98,7 +197,12 @@ export async function sandboxCounts(
       }
     }
     const offset = state.clockOffsetSeconds;
-    return { repositories, images, accessKeyId: state.credentials?.accessKeyId, clockOffsetSeconds: typeof offset === 'number' && Number.isFinite(offset) ? offset : 0 };
+    return {
+      repositories,
+      images,
+      accessKeyId: (await storedCredentials(dir))?.accessKeyId,
+      clockOffsetSeconds: typeof offset === 'number' && Number.isFinite(offset) ? offset : 0,
+    };
   } catch {
     return undefined;
   }
@@ -108,29 +212,28 @@ export async function sandboxCounts(
 export type SandboxAccount = 'main' | 'second';
 
 /**
- * The issued credentials, read from the state file: the learner's keys, or the second account's
- * administrator's (undefined until the sandbox has started once with IAM, or if they are gone).
+ * The issued credentials: the learner's keys (from credentials.json, which keeps them when the
+ * state file is lost), or the second account's administrator's, from the state file (undefined
+ * until the sandbox has started once with IAM, or if they are gone).
  */
 export async function sandboxCredentials(
   dir: string = sandboxHome(),
   account: SandboxAccount = 'main',
 ): Promise<{ accessKeyId: string; secretAccessKey: string; accountId: string } | undefined> {
+  if (account === 'main') {
+    const c = await storedCredentials(dir);
+    // The learner's account id is fixed (config.ts), so it needs no state file to be known.
+    return c?.accessKeyId && c.secretAccessKey ? { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, accountId: SANDBOX_ACCOUNT_ID } : undefined;
+  }
   try {
     const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as {
-      accountId?: string;
-      credentials?: { accessKeyId?: string; secretAccessKey?: string };
       iam?: { accounts?: Record<string, { users?: Record<string, { accessKeys?: Array<{ accessKeyId?: string; secretAccessKey?: string; sandboxKey?: boolean }> }> }> };
     };
-    if (account === 'second') {
-      const admin = state.iam?.accounts?.[SECOND_ACCOUNT_ID]?.users?.[SECOND_ACCOUNT_USER_NAME.toLowerCase()];
-      const key = admin?.accessKeys?.find((k) => k.sandboxKey && k.accessKeyId && k.secretAccessKey);
-      if (key) return { accessKeyId: key.accessKeyId!, secretAccessKey: key.secretAccessKey!, accountId: SECOND_ACCOUNT_ID };
-      return undefined;
-    }
-    const c = state.credentials;
-    if (c?.accessKeyId && c.secretAccessKey && state.accountId) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, accountId: state.accountId };
+    const admin = state.iam?.accounts?.[SECOND_ACCOUNT_ID]?.users?.[SECOND_ACCOUNT_USER_NAME.toLowerCase()];
+    const key = admin?.accessKeys?.find((k) => k.sandboxKey && k.accessKeyId && k.secretAccessKey);
+    if (key) return { accessKeyId: key.accessKeyId!, secretAccessKey: key.secretAccessKey!, accountId: SECOND_ACCOUNT_ID };
   } catch {
-    /* fall through */
+    /* no state file, or unreadable */
   }
   return undefined;
 }

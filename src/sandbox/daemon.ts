@@ -3,12 +3,24 @@
  * util/daemon.ts for how it is started, found and stopped). SIGTERM/SIGINT stop it cleanly,
  * container included.
  */
-import { runDaemon } from '../util/daemon.js';
+import { removeRuntimeFile, runDaemon } from '../util/daemon.js';
 import { startSandbox } from './index.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
 
 runDaemon<DaemonOptions, SandboxRuntime>(async (options, hooks) => {
-  const sandbox = await startSandbox({ ...options, onProgress: hooks.onProgress, onWarning: hooks.onWarning });
+  const sandbox = await startSandbox({
+    ...options,
+    onProgress: hooks.onProgress,
+    onWarning: hooks.onWarning,
+    // Another daemon took the folder over: this one must not touch its state any more. (The
+    // sandbox stops serving at once; the process goes once that had time to finish.)
+    onLockLost: () =>
+      setTimeout(() => {
+        removeRuntimeFile(options.dir, process.pid);
+        hooks.log('stopped: the state folder is held by another sandbox now');
+        process.exit(1);
+      }, 5_000),
+  });
   hooks.log(`serving ${sandbox.endpoint} (region ${sandbox.region})`);
   return {
     runtime: {

@@ -1,15 +1,19 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Authorizer } from './authz/authorizer.js';
 import { EcrBackend, otherRegistry } from './backend/ecr.js';
-import { SandboxStore } from './backend/store.js';
+import { SandboxStore, type StoreLoadReport } from './backend/store.js';
 import type { IssuedCredentials } from './backend/types.js';
-import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
+import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, sandboxRegionRefusal, SECOND_ACCOUNT_ID, TOKEN_TTL_SECONDS } from './config.js';
 import { IamBackend } from './iam/backend.js';
+import { lockStateFolder, type StateLock } from './lock.js';
+import { adoptRegistryContent, type AdoptionReport } from './registry/adopt.js';
 import { containerLabel, startRegistryContainer, type RegistryUpstream } from './registry/container.js';
 import { ContainerCli, taskEngine, type ContainerClient } from './ecs/containers.js';
 import { EcsBackend } from './ecs/backend.js';
 import { createRegistryProxy } from './registry/proxy.js';
-import { SandboxServer } from './server.js';
+import { UPSTREAM_TIMEOUTS as UPSTREAM_DEFAULTS, type UpstreamTimeouts } from './registry/upstream.js';
+import { SandboxServer, type ClientTimeouts } from './server.js';
 import { createConsole } from './console/index.js';
 
 export interface SandboxOptions {
@@ -35,6 +39,11 @@ export interface SandboxOptions {
   onProgress?: (message: string) => void;
   /** Warnings the caller should show (a corrupt state file moved aside, say). */
   onWarning?: (message: string) => void;
+  /** Called if the state folder's lock is taken away (the sandbox then stops serving). */
+  onLockLost?: (error: Error) => void;
+  /** Shorter waits for tests; the defaults are CLIENT_TIMEOUTS and UPSTREAM_TIMEOUTS. */
+  clientTimeouts?: Partial<ClientTimeouts>;
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
 }
 
 export interface RunningSandbox {
@@ -61,16 +70,46 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-/** Starts a sandbox in this process: the HTTP server first, then the registry container. */
+/**
+ * Starts a sandbox in this process: the state folder's lock first (one sandbox per folder), then
+ * the HTTP server, then the registry container. A lost or unreadable state file is recovered from,
+ * never silently reset: the credentials come from their own file, whole records are salvaged, and
+ * what the registry's storage still holds is taken back into the books.
+ */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const region = options.region ?? DEFAULT_REGION;
+  const refusal = sandboxRegionRefusal(region);
+  if (refusal) throw new Error(refusal);
   const listenHost = options.host ?? '127.0.0.1';
-  const { store, report } = await SandboxStore.open(options.dir);
-  if (report.corrupt) {
-    options.onWarning?.(
-      `The sandbox state file was unreadable (${report.corrupt.reason}); it was moved to ${report.corrupt.movedTo} and the sandbox starts empty.`,
-    );
+  let running: RunningSandbox | undefined;
+  const held = { lost: false };
+  const lock = await lockStateFolder(options.dir, {
+    onProgress: options.onProgress,
+    onLost: (error) => {
+      held.lost = true;
+      options.onWarning?.(`Another process took over the state folder's lock (${error.message}); this sandbox stops serving it and writes nothing more to it.`);
+      options.onLockLost?.(error);
+      void running?.stop();
+    },
+  });
+  try {
+    running = await startLocked(options, region, listenHost, lock, held);
+    return running;
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
+}
+
+async function startLocked(
+  options: SandboxOptions,
+  region: string,
+  listenHost: string,
+  lock: StateLock,
+  held: { lost: boolean },
+): Promise<RunningSandbox> {
+  const { store, report } = await SandboxStore.open(options.dir);
+  for (const warning of loadWarnings(report)) options.onWarning?.(warning);
   let port = options.port ?? 0;
   const iam = new IamBackend(store);
   if (iam.ensureIdentities()) await store.save();
@@ -103,6 +142,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     console: createConsole({ backend, iam, authorizer, region, tokenTtlSeconds }),
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
+    expectRegistry: !options.withoutRegistry,
+    timeouts: options.clientTimeouts,
   });
   options.onProgress?.('starting the API server');
   try {
@@ -117,16 +158,31 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   let proxy: ReturnType<typeof createRegistryProxy> | undefined;
   if (!options.withoutRegistry) {
     const image = options.registryImage ?? registryImage();
+    const storageDir = path.join(options.dir, 'registry');
     options.onProgress?.(`starting the registry container (${image})`);
     try {
-      registry = await startRegistryContainer(image, path.join(options.dir, 'registry'));
+      registry = await startRegistryContainer(image, storageDir);
+      // A sandbox killed after deleting images left their bytes behind: collect them before serving.
+      await collectRegistryGarbage(registry, store, options.onWarning);
+      if (report.corrupt || (report.missing && (await holdsRepositories(storageDir)))) {
+        options.onProgress?.("reading back what the registry's storage holds");
+        // Into the learner's own account: which account a lost repository belonged to was in the state.
+        const adopted = await adoptRegistryContent({ backend, region, registry, storageDir });
+        for (const warning of adoptionWarnings(adopted, report)) options.onWarning?.(warning);
+      }
     } catch (error) {
+      await registry?.stop();
       await server.close();
       throw error;
     }
-    // A sandbox killed after deleting images left their bytes behind: collect them before serving.
-    await collectRegistryGarbage(registry, store, options.onWarning);
-    proxy = createRegistryProxy({ backends: [backend, secondBackend], iam, authorizer, upstream: registry, region });
+    proxy = createRegistryProxy({
+      backends: [backend, secondBackend],
+      iam,
+      authorizer,
+      upstream: registry,
+      upstreamTimeouts: { ...UPSTREAM_DEFAULTS, ...options.upstreamTimeouts },
+      region,
+    });
     server.setRegistry(proxy);
   }
 
@@ -150,19 +206,83 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     registry,
     stop() {
       stopped ??= (async () => {
-        // Tasks first, while the registry still serves a pull under way.
-        await ecs.stopAll();
+        // Tasks first, while the registry still serves a pull under way. With the lock lost, the
+        // folder's tasks (and the label on their containers) are the new owner's: it removes ours
+        // as it would a killed sandbox's, and nothing is written here.
+        if (!held.lost) await ecs.stopAll();
         await lifecycle.stop();
         await server.close();
         await proxy?.close();
-        if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
-        await registry?.stop();
-        await store.save();
+        // With the lock lost, the folder is another sandbox's now: no collection, no save, no release.
+        if (held.lost) return void (await registry?.stop());
+        try {
+          if (registry) await collectRegistryGarbage(registry, store, options.onWarning);
+          await registry?.stop();
+          await store.save();
+        } finally {
+          await lock.release();
+        }
       })();
       return stopped;
     },
   };
 }
+
+/** What the learner must hear about a state file that was missing or unreadable (a first start says nothing). */
+function loadWarnings(report: StoreLoadReport): string[] {
+  const warnings: string[] = [];
+  if (report.corrupt) {
+    const { salvaged } = report.corrupt;
+    warnings.push(
+      `The sandbox state file was unreadable (${report.corrupt.reason}); it was moved to ${report.corrupt.movedTo}. ` +
+        `Kept from it: ${count(salvaged.repositories, 'repository', 'repositories')} and ${count(salvaged.images, 'image')}` +
+        (salvaged.dropped.length > 0 ? `; not readable: ${salvaged.dropped.join(', ')}.` : '.'),
+    );
+    if (report.newCredentials) warnings.push(NEW_CREDENTIALS);
+  } else if (report.missing && !report.newCredentials) {
+    // The credentials file outlived it, so this is no first start.
+    warnings.push(
+      'The sandbox state file (state.json) was missing. Your access key and docker login stay valid (credentials.json); ' +
+        "repositories come back from the registry's storage where they hold images, but not their tags, settings or policies, nor repositories that held no image.",
+    );
+  }
+  return warnings;
+}
+
+const NEW_CREDENTIALS =
+  'The sandbox\'s access key and login secret were lost too, so new ones were made: run `eval "$(ecr-workbook sandbox env)"` and log docker in again.';
+
+/** What re-adoption found, in words; nothing at all when the storage held nothing. */
+function adoptionWarnings(adopted: AdoptionReport, report: StoreLoadReport): string[] {
+  const warnings: string[] = [];
+  const found = adopted.images > 0 || adopted.unreadable.length > 0;
+  if (report.missing && report.newCredentials && found) {
+    warnings.push("The sandbox state file (state.json) was missing, but the registry's storage holds images: the sandbox takes them back instead of starting empty.");
+    warnings.push(NEW_CREDENTIALS);
+  }
+  if (adopted.images > 0) {
+    warnings.push(
+      `Recovered from the registry's storage: ${count(adopted.images, 'image')}` +
+        (adopted.repositories.length > 0 ? ` in ${count(adopted.repositories.length, 'repository', 'repositories')} (${adopted.repositories.join(', ')})` : '') +
+        '. Their tags, repository settings and policies were only in the state file: the images are untagged now ' +
+        '(push them again with their tags; no layer is sent twice), and recreated repositories have the default settings.',
+    );
+  }
+  if (adopted.unreadable.length > 0) warnings.push(`Not recovered (unreadable in the registry's storage): ${adopted.unreadable.join(', ')}.`);
+  return warnings;
+}
+
+/** `1 image`, `3 images`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Whether the registry's storage has any repository folder (a first start has none). */
+async function holdsRepositories(storageDir: string): Promise<boolean> {
+  const entries = await fs.readdir(path.join(storageDir, 'docker', 'registry', 'v2', 'repositories')).catch(() => []);
+  return entries.length > 0;
+}
+
 
 /**
  * Applies lifecycle policies once now (a policy that came due while the sandbox was stopped

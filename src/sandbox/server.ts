@@ -16,13 +16,38 @@ import { listenOn } from '../util/http-server.js';
 import { hostAllowed } from './host-guard.js';
 import type { IamBackend } from './iam/backend.js';
 import { handleQuery, sendQueryTooLarge } from './query/front.js';
+import { registryError, sendRegistryError } from './registry/errors.js';
 
 /** Serves `/v2/…`; provided by the registry proxy. */
 export interface RegistryFrontend {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Serves a layer by the URL GetDownloadUrlForLayer handed out (`/_layers/…`). */
   serveLayerDownload(req: IncomingMessage, res: ServerResponse): void;
+  /** Why its registry container is gone, or undefined while it serves. */
+  registryGone?(): string | undefined;
 }
+
+/** How long the sandbox waits on its clients, so none can hold a connection for ever. */
+export interface ClientTimeouts {
+  /** A request's headers must all arrive within this. */
+  headersMs: number;
+  /** A connection with nothing sent or received for this long is closed. */
+  idleMs: number;
+  /** A kept-alive connection waits this long for its next request. */
+  keepAliveMs: number;
+  /**
+   * A request body must bring at least `minBodyBytes` in every `bodyWindowMs` while the sandbox
+   * is reading it: a client trickling a byte every 20 s is cut, a slow push is not (docker sends
+   * a layer at many kilobytes a second even on a poor link).
+   */
+  bodyWindowMs: number;
+  minBodyBytes: number;
+}
+
+export const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 60_000, idleMs: 120_000, keepAliveMs: 30_000, bodyWindowMs: 60_000, minBodyBytes: 1024 };
+
+/** What `/health` says of the registry: serving, gone (its container died), starting, or none (API-only). */
+export type RegistryHealth = 'up' | 'down' | 'starting' | 'none';
 
 /** Serves the browser console (GET pages and its form posts). */
 export interface ConsoleFrontend {
@@ -43,6 +68,9 @@ export interface SandboxServerOptions {
   tokenTtlSeconds: number;
   /** A non-loopback host name the user asked to serve on (--host). */
   extraHost?: string;
+  /** Whether a registry container is to come (else /v2/ has none: an API-only sandbox). */
+  expectRegistry?: boolean;
+  timeouts?: Partial<ClientTimeouts>;
 }
 
 /** Reads an API request's body up to `limit`, refusing more as AWS does (413). */
@@ -72,6 +100,8 @@ function authenticationError(result: AuthenticationFailure): AwsError {
     case 'bad-signature':
     case 'expired':
     case 'wrong-service':
+    case 'scope-date':
+    case 'unknown-region':
       return errors.invalidSignature(result.message);
   }
 }
@@ -86,16 +116,63 @@ export class SandboxServer {
     this.options.registry = registry;
   }
 
+  private readonly timeouts: ClientTimeouts;
+
   constructor(private readonly options: SandboxServerOptions) {
-    this.http = http.createServer((req, res) => this.route(req, res));
+    this.timeouts = { ...CLIENT_TIMEOUTS, ...options.timeouts };
+    // Node checks the headers deadline on this interval (30 s by default): often enough to keep it.
+    this.http = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(100, this.timeouts.headersMs / 4)) }, (req, res) => {
+      this.watchBody(req);
+      this.route(req, res);
+    });
     this.http.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    // Large pushes stream for a long time; only idle sockets time out.
+    // Large pushes stream for a long time: no deadline for a whole request, only for its
+    // headers, for idleness, and for a body that stops moving (watchBody).
     this.http.requestTimeout = 0;
-    this.http.headersTimeout = 60_000;
-    this.http.keepAliveTimeout = 30_000;
+    this.http.headersTimeout = this.timeouts.headersMs;
+    this.http.keepAliveTimeout = this.timeouts.keepAliveMs;
+    this.http.timeout = this.timeouts.idleMs;
+  }
+
+  /**
+   * Closes the connection of a request whose body arrives slower than the minimum rate while the
+   * sandbox reads it. A body the sandbox itself holds back (waiting for the registry to take it)
+   * is not the client's doing, so such a window does not count.
+   */
+  private watchBody(req: IncomingMessage): void {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (!hasBody || req.complete) return;
+    const { bodyWindowMs, minBodyBytes } = this.timeouts;
+    const socket = req.socket;
+    let seen = socket.bytesRead;
+    let heldBack = false;
+    const onPause = () => (heldBack = true);
+    req.on('pause', onPause);
+    const timer = setInterval(() => {
+      const moved = socket.bytesRead - seen;
+      seen = socket.bytesRead;
+      const held = heldBack || req.readableFlowing !== true;
+      heldBack = false;
+      if (!held && moved < minBodyBytes) socket.destroy();
+    }, bodyWindowMs);
+    timer.unref();
+    const stop = () => {
+      clearInterval(timer);
+      req.off('pause', onPause);
+    };
+    req.once('end', stop);
+    req.once('close', stop);
+  }
+
+  /** The registry's state for `/health` and `sandbox status`. */
+  registryHealth(): { registry: RegistryHealth; registryProblem?: string } {
+    const registry = this.options.registry;
+    if (!registry) return { registry: this.options.expectRegistry ? 'starting' : 'none' };
+    const gone = registry.registryGone?.();
+    return gone === undefined ? { registry: 'up' } : { registry: 'down', registryProblem: gone };
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -119,12 +196,12 @@ export class SandboxServer {
     }
     if (url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')) {
       if (this.options.registry) this.options.registry.handle(req, res);
-      else sendRegistryUnavailable(res);
+      else this.sendRegistryStarting(req, res);
       return;
     }
     if ((req.method === 'GET' || req.method === 'HEAD') && url.startsWith('/_layers/')) {
       if (this.options.registry) this.options.registry.serveLayerDownload(req, res);
-      else sendRegistryUnavailable(res);
+      else this.sendRegistryStarting(req, res);
       return;
     }
     if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith(`${CONTROL_TARGET_PREFIX}.`)) {
@@ -140,13 +217,19 @@ export class SandboxServer {
       return;
     }
     const contentType = String(req.headers['content-type'] ?? '');
-    if (req.method === 'POST' && (url === '/' || url.startsWith('/?')) && contentType.startsWith('application/x-www-form-urlencoded')) {
+    const apiPath = url === '/' || url.startsWith('/?');
+    if (req.method === 'POST' && apiPath && contentType.startsWith('application/x-www-form-urlencoded')) {
       void this.handleQuery(req, res);
+      return;
+    }
+    if (req.method === 'POST' && apiPath && /^AWS4-HMAC-SHA256 /.test(String(req.headers.authorization ?? ''))) {
+      // A signed API call that names no operation: answered in the JSON protocol, as AWS does.
+      void this.handleEcr(req, res);
       return;
     }
     if (this.options.console?.handle(req, res)) return;
     if (req.method === 'GET' && (url === '/' || url === '/health')) {
-      const body = JSON.stringify({ service: 'ecr-workbook sandbox', accountId: this.options.backend.accountId, ok: true });
+      const body = JSON.stringify({ service: 'ecr-workbook sandbox', accountId: this.options.backend.accountId, ok: true, ...this.registryHealth() });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -154,6 +237,12 @@ export class SandboxServer {
     const body = 'Not found. The ECR sandbox serves the ECR and ECS APIs (POST / with X-Amz-Target), IAM and STS (form POST /) and the registry (/v2/).\n';
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
+  }
+
+  /** Before its registry container is up, the registry routes say so (and drop an unread upload). */
+  private sendRegistryStarting(req: IncomingMessage, res: ServerResponse): void {
+    if (!req.complete) res.setHeader('Connection', 'close');
+    sendRegistryError(res, registryError('registryStarting'), { registryHost: this.options.backend.env.registryHost(), head: req.method === 'HEAD' });
   }
 
   private async handleEcr(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -167,6 +256,7 @@ export class SandboxServer {
       const body = await readApiBody(req, res, limit);
       const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecr', this.options.iam);
       if (!auth.ok) throw authenticationError(auth.failure);
+      if (req.headers['x-amz-target'] === undefined) throw errors.missingTarget();
       if (!operation || !ECR_OPERATIONS.has(operation)) throw errors.unknownOperation(target);
       const handler = operations[operation];
       if (!handler) throw errors.notImplemented(operation);
@@ -190,6 +280,8 @@ export class SandboxServer {
       if (repositoryName) backend.noteSuccess(auth.region, repositoryName, operation);
       sendJson(res, id, output);
     } catch (error) {
+      // The client went (or was cut off for trickling its body): there is no one to answer.
+      if (req.destroyed && !req.complete) return;
       const awsError = toAwsError(error);
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
       // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
@@ -253,6 +345,7 @@ export class SandboxServer {
     try {
       body = await readBody(req, MAX_API_BODY_BYTES);
     } catch (error) {
+      if (req.destroyed && !req.complete) return;
       if (!(error instanceof BodyTooLarge) || !error.drained) res.setHeader('Connection', 'close');
       sendQueryTooLarge(req, res);
       return;
@@ -261,8 +354,3 @@ export class SandboxServer {
   }
 }
 
-function sendRegistryUnavailable(res: ServerResponse): void {
-  const body = JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'The sandbox registry is not running.', detail: {} }] });
-  res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}

@@ -22,13 +22,18 @@ export type DaemonMessage<R extends DaemonRuntime = DaemonRuntime> =
   | { type: 'progress'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'ready'; runtime: R }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** Another live daemon holds the folder (it is starting or serving it). */
+  | { type: 'locked'; message: string };
 
 /** The variable the daemon reads its options from (JSON). */
 export const DAEMON_OPTIONS_ENV = 'ECR_WORKBOOK_DAEMON_OPTIONS';
 
 /** A daemon that could not be started: the message says why and where its log is. */
 export class DaemonError extends Error {}
+
+/** The daemon's folder is held by another live daemon: thrown by a start function, and by spawnDaemon. */
+export class FolderInUseError extends DaemonError {}
 
 export const runtimeFile = (dir: string) => path.join(dir, 'runtime.json');
 
@@ -128,7 +133,9 @@ export interface SpawnDaemonOptions {
 export async function spawnDaemon<R extends DaemonRuntime>(o: SpawnDaemonOptions): Promise<R> {
   await fsp.mkdir(o.dir, { recursive: true });
   const logFile = path.join(o.dir, o.logName);
-  const logFd = fs.openSync(logFile, 'a');
+  // The learner's alone: it names their repositories, endpoints and classmates.
+  const logFd = fs.openSync(logFile, 'a', 0o600);
+  fs.fchmodSync(logFd, 0o600);
   const child = spawn(process.execPath, [o.entry], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
@@ -147,6 +154,9 @@ export async function spawnDaemon<R extends DaemonRuntime>(o: SpawnDaemonOptions
         } else if (message.type === 'failed') {
           clearTimeout(timer);
           reject(new DaemonError(message.message));
+        } else if (message.type === 'locked') {
+          clearTimeout(timer);
+          reject(new FolderInUseError(message.message));
         }
       });
       child.on('exit', (code, signal) => {
@@ -159,7 +169,8 @@ export async function spawnDaemon<R extends DaemonRuntime>(o: SpawnDaemonOptions
       });
     });
   } catch (error) {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    // A daemon that found the folder in use exits by itself; the other one must not be touched.
+    if (child.exitCode === null && !(error instanceof FolderInUseError)) child.kill('SIGTERM');
     throw error;
   } finally {
     child.removeAllListeners();
@@ -204,13 +215,18 @@ export async function stopDaemon<R extends DaemonRuntime>(dir: string, graceMs: 
     await fsp.rm(runtimeFile(dir), { force: true });
     return undefined;
   }
-  process.kill(runtime.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (processAlive(runtime.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  // It did not stop in time: what it leaves behind is the next start's to clean.
-  if (processAlive(runtime.pid)) process.kill(runtime.pid, 'SIGKILL');
+  await stopProcess(runtime.pid, graceMs);
   await fsp.rm(runtimeFile(dir), { force: true });
   return runtime;
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
+export async function stopProcess(pid: number, graceMs: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // It did not stop in time: what it leaves behind is the next start's to clean.
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** What a daemon's start function gets: where to say progress and warnings. */
@@ -256,7 +272,7 @@ export function runDaemon<O extends { dir: string }, R extends DaemonRuntime>(st
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       log(`failed: ${message}`);
-      send({ type: 'failed', message });
+      send(error instanceof FolderInUseError ? { type: 'locked', message } : { type: 'failed', message });
       process.exitCode = 1;
       return;
     }

@@ -1,6 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/util/daemon.js';
+import { sandboxUp } from '../../src/sandbox/control.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { BIN, freePort, installedAwsClis, learnerHome, tempDir } from '../helpers/sandbox.js';
 
 describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
@@ -28,6 +32,37 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     expect(envCmd.stdout).toBe('');
   });
 
+  it('refuses a region AWS does not have, naming the nearest real one, before starting anything', async () => {
+    const result = cli('sandbox', 'up', '--region', 'us-esat-1');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("'us-esat-1' is not an AWS region (the nearest one is us-east-1)");
+    expect(fs.existsSync(path.join(home, 'state', 'sandbox', 'runtime.json'))).toBe(false);
+    // The sandbox refuses it itself too, for every caller (the runner, scripts), saying what AWS would do.
+    const said = "AWS has no region 'us-esat-1' (did you mean 'us-east-1'?), so the sandbox will not serve it: on real AWS a made-up region has no endpoints";
+    const dir = tempDir('ecrwb-region-');
+    await expect(sandboxUp({ dir, region: 'us-esat-1' })).rejects.toThrow(said);
+    await expect(startSandbox({ dir, region: 'us-esat-1', withoutRegistry: true })).rejects.toThrow('Start it with: ecr-workbook sandbox up --region us-east-1');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('says what is missing, and how to start it, when Docker does not answer', () => {
+    const noDocker = tempDir('ecrwb-nodocker-');
+    const socket = path.join(noDocker, 'no-such-docker.sock');
+    const result = spawnSync(process.execPath, [BIN, 'sandbox', 'up', '--port', '0'], {
+      env: { ...process.env, ...learnerHome(noDocker), NO_COLOR: '1', DOCKER_HOST: `unix://${socket}` },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`The sandbox needs Docker to run its registry, but no Docker engine answered at DOCKER_HOST=unix://${socket}.`);
+    for (const how of ['Docker Desktop', 'colima start', 'sudo systemctl start docker', 'systemctl --user start podman.socket', 'unset DOCKER_HOST']) {
+      expect(result.stderr).toContain(how);
+    }
+    expect(result.stderr).not.toMatch(/^Could not find a working container runtime strategy$/m);
+    // Nothing is left running on that state folder.
+    expect(fs.existsSync(path.join(noDocker, 'state', 'sandbox', 'runtime.json'))).toBe(false);
+  });
+
   it('refuses a bad --port with exit 2 and says what is allowed', () => {
     const result = cli('sandbox', 'up', '--port', 'abc');
     expect(result.status).toBe(2);
@@ -35,6 +70,12 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
   });
 
   it('starts in the background, reports the port, and is idempotent', () => {
+    // Left by an older version, readable by others: the sandbox makes them the learner's alone.
+    const stateDir = path.join(home, 'state', 'sandbox');
+    fs.mkdirSync(path.join(stateDir, 'registry'), { recursive: true, mode: 0o755 });
+    fs.chmodSync(path.join(stateDir, 'registry'), 0o755);
+    fs.writeFileSync(path.join(stateDir, 'sandbox.log'), 'an older run\n', { mode: 0o644 });
+    fs.chmodSync(path.join(stateDir, 'sandbox.log'), 0o644);
     const up = cli('sandbox', 'up', '--port', String(port), '--json');
     expect(up.stderr).toBe('');
     expect(up.status).toBe(0);
@@ -51,6 +92,11 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     const status = cli('sandbox', 'status', '--json');
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, port, repositories: 0 });
+
+    // The learner's files are theirs alone: the log, the registry's storage, the folder itself.
+    expect(fs.statSync(path.join(stateDir, 'sandbox.log')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(stateDir, 'registry')).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(stateDir).mode & 0o777).toBe(0o700);
 
     // The raw registry behind the sandbox is published on loopback only.
     const published = execFileSync('docker', ['port', started.containerId], { encoding: 'utf8' }).trim().split('\n');
@@ -114,7 +160,7 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
     const { pid, containerId } = JSON.parse(cli('sandbox', 'status', '--json').stdout);
     const down = cli('sandbox', 'down', '--json');
     expect(down.status).toBe(0);
-    expect(JSON.parse(down.stdout)).toEqual({ stopped: true, port });
+    expect(JSON.parse(down.stdout)).toEqual({ stopped: true, port, orphansRemoved: 0 });
     expect(processAlive(pid)).toBe(false);
     const containers = execFileSync('docker', ['ps', '-aq', '--no-trunc'], { encoding: 'utf8' });
     expect(containers).not.toContain(containerId);

@@ -68,7 +68,7 @@ async function screenshot(name: string): Promise<void> {
 /** The upstream registry's answer for a manifest: 404 once the sandbox dropped the content too. */
 async function storedStatus(digest: string): Promise<number> {
   const url = `http://${sandbox.registry!.host}:${sandbox.registry!.port}/v2/${REPO}/manifests/${digest}`;
-  return (await fetch(url, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })).status;
+  return (await fetch(url, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT, authorization: sandbox.registry!.authorization } })).status;
 }
 
 beforeAll(async () => {

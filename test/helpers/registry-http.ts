@@ -101,6 +101,8 @@ export async function registryErrorOf(res: Response): Promise<{ code: string; me
  * PUTs, 202 with a Location for upload starts, a dropped connection for blob GETs, 404 otherwise.
  * `seen` lists the requests that reached the stub (`METHOD path`), to tell what the proxy let by.
  */
+const STUB_REALM = 'stub-registry-realm';
+
 export async function stubRegistryProxy(sandbox: RunningSandbox): Promise<{ baseUrl: string; seen: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
   const listen = (server: http.Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -108,8 +110,18 @@ export async function stubRegistryProxy(sandbox: RunningSandbox): Promise<{ base
     req.resume();
     req.on('end', () => {
       const url = req.url ?? '';
+      if (!req.headers.authorization) {
+        // The sandbox's proof that this is its own registry: an anonymous request is challenged in its realm.
+        res.writeHead(401, { 'WWW-Authenticate': `Basic realm="${STUB_REALM}"`, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
       seen.push(`${req.method} ${url}`);
-      if (req.method === 'PUT' && url.includes('/manifests/')) {
+      if (req.method === 'GET' && url.includes('/blobs/uploads/')) {
+        // An upload's status: ten bytes so far.
+        res.writeHead(204, { Range: '0-9', 'Content-Length': 0 });
+        res.end();
+      } else if (req.method === 'PUT' && url.includes('/manifests/')) {
         const digest = url.slice(url.lastIndexOf('/') + 1);
         res.writeHead(201, { 'Docker-Content-Digest': digest, Location: url, 'Content-Length': 0 });
         res.end();
@@ -128,7 +140,8 @@ export async function stubRegistryProxy(sandbox: RunningSandbox): Promise<{ base
     backends: [sandbox.backend, sandbox.secondBackend],
     iam: sandbox.iam,
     authorizer: sandbox.authorizer,
-    upstream: { host: '127.0.0.1', port: await listen(stub) },
+    upstream: { host: '127.0.0.1', port: await listen(stub), username: 'stub', password: 'stub-password', realm: STUB_REALM },
+    upstreamTimeouts: { connectMs: 2_000, idleMs: 60_000, watchMs: 0 },
     region: sandbox.region,
   });
   const front = http.createServer((req, res) => proxy.handle(req, res));

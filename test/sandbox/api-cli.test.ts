@@ -73,6 +73,18 @@ describe('the real aws CLI against the sandbox', () => {
         );
       });
 
+      it('a made-up --region is refused, naming the nearest real region and what AWS would do', async () => {
+        const typo = await aws(cli.path, ['ecr', 'describe-repositories', '--region', 'us-esat-1']);
+        expect(typo.exitCode).toBe(serviceErrorExit);
+        expect(typo.stderr).toContain(
+          "An error occurred (InvalidSignatureException) when calling the DescribeRepositories operation: Credential should be scoped to a valid region, not 'us-esat-1'. AWS has no region 'us-esat-1' (did you mean 'us-east-1'?)",
+        );
+        expect(typo.stderr).toContain('Could not connect to the endpoint URL');
+        const sts = await execa(cli.path, ['sts', 'get-caller-identity', '--region', 'eu-wset-1', '--endpoint-url', sandbox.endpoint], { env, extendEnv: false, reject: false, timeout: 60_000 });
+        expect(sts.exitCode).toBe(serviceErrorExit);
+        expect(sts.stderr).toContain("(SignatureDoesNotMatch) when calling the GetCallerIdentity operation: Credential should be scoped to a valid region, not 'eu-wset-1'. AWS has no region 'eu-wset-1' (did you mean 'eu-west-1'?)");
+      });
+
       it('get-login-password prints a password (the token splits on exactly one colon)', async () => {
         const login = await aws(cli.path, ['ecr', 'get-login-password']);
         expect(login.exitCode, login.stderr).toBe(0);

@@ -28,13 +28,15 @@ export interface SignOptions {
   date?: Date;
   /** Sign this body but send another (tampering). */
   signedBody?: string | Buffer;
+  /** The credential scope's day (YYYYMMDD), when it should differ from the request's date. */
+  scopeDay?: string;
 }
 
 /** SigV4 headers for a POST / with the given headers and body. */
 export function signPost(host: string, headers: Record<string, string>, body: string | Buffer, options: SignOptions): Record<string, string> {
   const date = options.date ?? new Date();
   const stamp = amzDate(date);
-  const day = stamp.slice(0, 8);
+  const day = options.scopeDay ?? stamp.slice(0, 8);
   const all: Record<string, string> = { ...headers, host, 'x-amz-date': stamp };
   const names = Object.keys(all)
     .map((n) => n.toLowerCase())
@@ -60,16 +62,16 @@ export interface RawResponse {
   json: Record<string, unknown> | undefined;
 }
 
-/** A signed ECR JSON 1.1 call with any body, the way the SDK would send it. */
+/** A signed ECR JSON 1.1 call with any body, the way the SDK would send it (no X-Amz-Target when `target` is undefined). */
 export async function rawEcr(
   sandbox: RunningSandbox,
-  target: string,
+  target: string | undefined,
   body: string | Buffer,
   overrides: Partial<SignOptions> = {},
 ): Promise<RawResponse> {
   const headers = signPost(
     `localhost:${sandbox.port}`,
-    { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    { 'content-type': 'application/x-amz-json-1.1', ...(target === undefined ? {} : { 'x-amz-target': target }) },
     body,
     {
       accessKeyId: sandbox.credentials.accessKeyId,

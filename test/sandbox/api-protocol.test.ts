@@ -73,6 +73,18 @@ describe('bad input gets AWS-shaped errors, and the server keeps serving', () =>
     await stillServes();
   });
 
+  it('UnknownOperationException in JSON (not a plain-text 404) for a signed POST without X-Amz-Target', async () => {
+    const res = await rawEcr(sandbox, undefined, '{}');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(res.json).toEqual({
+      __type: 'UnknownOperationException',
+      message:
+        "The request has no X-Amz-Target header, so it names no operation: send 'X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>' with Content-Type application/x-amz-json-1.1.",
+    });
+    await stillServes();
+  });
+
   it('UnsupportedOperationException naming a real ECR operation the sandbox does not implement', async () => {
     const res = await rawEcr(sandbox, target('PutReplicationConfiguration'), '{}');
     expect(res.status).toBe(400);
@@ -247,6 +259,26 @@ describe('SigV4 failures', () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+  });
+
+  it('InvalidSignatureException when the credential scope names another day than X-Amz-Date', async () => {
+    const now = new Date();
+    const yesterday = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10).replace(/-/g, '');
+    const res = await rawEcr(sandbox, target('DescribeRepositories'), '{}', { date: now, scopeDay: yesterday });
+    expect(res.status).toBe(400);
+    const stamp = res.json && /from '(\d{8}T\d{6}Z)'/.exec(String(res.json.message))?.[1];
+    expect(res.json).toEqual({
+      __type: 'InvalidSignatureException',
+      message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${yesterday}' != '${stamp!.slice(0, 8)}', from '${stamp}'.`,
+    });
+  });
+
+  it('InvalidSignatureException for a region AWS does not have', async () => {
+    const res = await rawEcr(sandbox, target('CreateRepository'), JSON.stringify({ repositoryName: repoName() }), { region: 'eu-wset-1' });
+    expect(res.status).toBe(400);
+    expect(res.json!.__type).toBe('InvalidSignatureException');
+    expect(res.json!.message).toMatch(/^Credential should be scoped to a valid region, not 'eu-wset-1'\. AWS has no region 'eu-wset-1' \(did you mean 'eu-west-1'\?\)/);
+    expect(sandbox.store.state.regions['eu-wset-1']).toBeUndefined();
   });
 
   it('InvalidSignatureException for credentials scoped to another service', async () => {

@@ -111,7 +111,7 @@ describe('CreateRepository', () => {
     await expectAwsError(
       ecr.send(new CreateRepositoryCommand({ repositoryName: repoName(), imageTagMutability: 'FROZEN' as never })),
       'InvalidParameterException',
-      "Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION]'",
+      "Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [IMMUTABLE, MUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION]'",
     );
   });
 
@@ -344,10 +344,19 @@ describe('DescribeRepositories', () => {
       'InvalidParameterException',
       "Invalid parameter at 'repositoryNames' failed to satisfy constraint: 'Member must have length less than or equal to 100'",
     );
+  });
+
+  // ECR words a bad element of a list as the list's constraint, naming each rule it broke.
+  it.each([
+    ['Page-1', `Member must satisfy regular expression pattern: ${REPOSITORY_NAME_PATTERN}`],
+    ['a', 'Member must have length greater than or equal to 2'],
+    ['A', `Member must have length greater than or equal to 2, Member must satisfy regular expression pattern: ${REPOSITORY_NAME_PATTERN}`],
+    ['a'.repeat(257), 'Member must have length less than or equal to 256'],
+  ])('InvalidParameterException naming the list member for the name %s in repositoryNames', async (name, rules) => {
     await expectAwsError(
-      client.send(new DescribeRepositoriesCommand({ repositoryNames: ['Page-1'] })),
+      client.send(new DescribeRepositoriesCommand({ repositoryNames: ['page-1', name] })),
       'InvalidParameterException',
-      `Invalid parameter at 'repositoryNames' failed to satisfy constraint: 'must satisfy regular expression '${REPOSITORY_NAME_PATTERN}''`,
+      `Invalid parameter at 'repositoryNames' failed to satisfy constraint: 'Member must satisfy constraint: [${rules}]'`,
     );
   });
 
@@ -449,7 +458,7 @@ describe('PutImageTagMutability', () => {
     await expectAwsError(
       ecr.send(new PutImageTagMutabilityCommand({ repositoryName: name, imageTagMutability: 'immutable' as never })),
       'InvalidParameterException',
-      "Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION]'",
+      "Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [IMMUTABLE, MUTABLE, MUTABLE_WITH_EXCLUSION, IMMUTABLE_WITH_EXCLUSION]'",
     );
   });
 

@@ -155,6 +155,36 @@ describe('SetRepositoryPolicy / GetRepositoryPolicy / DeleteRepositoryPolicy', (
     );
   });
 
+  const withCondition = (condition: unknown) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage', Condition: condition }] });
+
+  it.each([
+    // Once a 500 "Maximum call stack size exceeded" from the pretty-printer.
+    ['3000 levels of lists in a Condition (6 KB)', withCondition({ StringEquals: { 'aws:PrincipalTag/team': JSON.parse(`${'['.repeat(3000)}"x"${']'.repeat(3000)}`) } })],
+    // Once stored and echoed as 5.6 MB of indentation.
+    ['1,680 nested objects in a Condition (10 KB)', withCondition(JSON.parse(`${'{"a":'.repeat(1680)}1${'}'.repeat(1680)}`))],
+    ['a Condition value that is an object', withCondition({ StringEquals: { 'aws:PrincipalTag/team': { nested: 'x' } } })],
+  ])('InvalidParameterException, not a 500, for %s', async (_label, policyText) => {
+    expect(policyText.length).toBeLessThanOrEqual(10240);
+    const { name } = await newRepo();
+    await expectAwsError(
+      ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText })),
+      'InvalidParameterException',
+      "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
+    );
+  });
+
+  it('stores a 10 KB policy of many conditions at a bounded size, and echoes it back', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 330 }, (_, i) => [`aws:PrincipalTag/k${i}`, `v${i}`]));
+    const policyText = withCondition({ StringEquals: keys });
+    expect(policyText.length).toBeGreaterThan(9000);
+    expect(policyText.length).toBeLessThanOrEqual(10240);
+    const { name } = await newRepo();
+    const set = await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText }));
+    expect(JSON.parse(set.policyText!)).toEqual(JSON.parse(policyText));
+    expect(set.policyText!.length).toBeLessThan(policyText.length * 3);
+  });
+
   it('InvalidParameterException for a policy over 10240 characters', async () => {
     const { name } = await newRepo();
     await expectAwsError(

@@ -82,7 +82,8 @@ describe('the learner flow with the real CLIs', () => {
       expect(described.imageDetails[0].imageSizeInBytes).toBeGreaterThan(0);
 
       const stored = `http://${sandbox.registry!.host}:${sandbox.registry!.port}/v2/${name}/manifests/${digest}`;
-      const storedStatus = async () => (await fetch(stored, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).status;
+      const storedStatus = async () =>
+        (await fetch(stored, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json', authorization: sandbox.registry!.authorization } })).status;
       expect(await storedStatus()).toBe(200);
       await ok(run(cli.path, ['ecr', 'delete-repository', '--repository-name', name, '--force', ...ep], env));
       // Really gone from the registry behind the sandbox, not only from its books.

@@ -95,7 +95,29 @@ const scenarios: { [N in RegistryErrorName]: Scenario<N> } = {
     }
     return { res: await put(MUTABLE, 'broken', '{oops'), args: [reason] };
   },
-  deleteUnsupported: async () => ({ res: await registry.request('DELETE', `/v2/${MUTABLE}/manifests/${manifestDigest('x')}`), args: [] }),
+  deleteUnsupported: async () => ({ res: await registry.request('DELETE', `/v2/${MUTABLE}/blobs/${manifestDigest('x')}`), args: [] }),
+  deleteByTagUnsupported: async () => ({ res: await registry.request('DELETE', `/v2/${MUTABLE}/manifests/latest`), args: ['latest'] }),
+  manifestReferenced: async () => {
+    const child = manifest(5);
+    expect((await put(MUTABLE, 'child', child)).status).toBe(201);
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest(child), size: child.length }],
+    });
+    expect((await registry.putManifest(MUTABLE, 'index', index, 'application/vnd.oci.image.index.v1+json')).status).toBe(201);
+    return { res: await registry.request('DELETE', `/v2/${MUTABLE}/manifests/${manifestDigest(child)}`), args: [[manifestDigest(index)]] };
+  },
+  digestInvalid: async () => ({ res: await registry.request('GET', `/v2/${MUTABLE}/blobs/notadigest`), args: ['notadigest'] }),
+  manifestDigestMismatch: async () => ({ res: await put(MUTABLE, manifestDigest('other'), manifest(6)), args: [manifestDigest('other'), manifestDigest(manifest(6))] }),
+  rangeInvalid: async () => ({
+    res: await registry.request('PATCH', `/v2/${MUTABLE}/blobs/uploads/4f0a7c1e-0d7c-4a55-9a5e-1f7f3c2b9a10`, {
+      headers: { 'content-range': '20-29', 'content-type': 'application/octet-stream' },
+      body: 'x'.repeat(10),
+    }),
+    args: ['20-29', 10],
+  }),
+  registryStarting: async () => ({ res: await new RegistryHttp(sandbox.endpoint, registry.authorization).request('GET', '/v2/'), args: [] }),
   methodUnsupported: async () => ({ res: await registry.request('POST', `/v2/${MUTABLE}/manifests/v1`), args: ['POST', `/v2/${MUTABLE}/manifests/v1`] }),
   notFound: async () => ({ res: await registry.request('GET', `/v2/${MUTABLE}/referrers`), args: [`/v2/${MUTABLE}/referrers`] }),
   registryUnavailable: async () => ({ res: await registry.request('GET', `/v2/${MUTABLE}/blobs/${manifestDigest('y')}`), args: ['socket hang up'] }),
@@ -149,7 +171,21 @@ describe('registry error table', () => {
   it('uses only codes docker knows, so it prints "<code>: <message>"', () => {
     // distribution's registered error codes (registry/api/errcode and api/v2/errors.go), plus
     // NOT_FOUND, which docker reports as "unknown"; it is only reachable with curl.
-    const known = new Set(['UNAUTHORIZED', 'DENIED', 'NAME_UNKNOWN', 'NAME_INVALID', 'MANIFEST_UNKNOWN', 'MANIFEST_INVALID', 'TAG_INVALID', 'UNSUPPORTED', 'UNAVAILABLE', 'UNKNOWN', 'NOT_FOUND']);
+    const known = new Set([
+      'UNAUTHORIZED',
+      'DENIED',
+      'NAME_UNKNOWN',
+      'NAME_INVALID',
+      'MANIFEST_UNKNOWN',
+      'MANIFEST_INVALID',
+      'TAG_INVALID',
+      'DIGEST_INVALID',
+      'RANGE_INVALID',
+      'UNSUPPORTED',
+      'UNAVAILABLE',
+      'UNKNOWN',
+      'NOT_FOUND',
+    ]);
     for (const entry of Object.values(REGISTRY_ERRORS)) expect(known).toContain(entry.code);
   });
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { BatchDeleteImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -67,5 +68,34 @@ describe('deleted images free their disk space', () => {
     sandbox = await startTestSandbox({ dir });
     expect(sandbox.store.state.registryGcPending).toBe(false);
     expect(savedState(dir).registryGcPending).toBe(false);
+  });
+
+  it('partial uploads left for over an hour are purged at the next start; recent ones stay; the registry purges them too while it serves', async () => {
+    await sandbox?.stop();
+    sandbox = await startTestSandbox();
+    const dir = sandbox.dir;
+    const client = ecrClient(sandbox);
+    await client.send(new CreateRepositoryCommand({ repositoryName: 'gc/uploads' }));
+    client.destroy();
+    const registry = new RegistryHttp(sandbox.endpoint, await registryAuthorization(sandbox));
+    /** An interrupted push: an upload started, one chunk sent, never finished. Returns its folder. */
+    const interrupted = async () => {
+      const start = await registry.request('POST', '/v2/gc/uploads/blobs/uploads/');
+      expect(start.status).toBe(202);
+      const patch = await registry.request('PATCH', start.headers.get('location')!, { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(4096, 7) });
+      expect(patch.status).toBe(202);
+      return path.join(dir, 'registry', 'docker', 'registry', 'v2', 'repositories', 'gc', 'uploads', '_uploads', start.headers.get('docker-upload-uuid')!);
+    };
+    const old = await interrupted();
+    const recent = await interrupted();
+    const { stdout } = await execa('docker', ['inspect', '-f', '{{json .Config.Env}}', sandbox.registry!.containerId]);
+    expect(JSON.parse(stdout)).toContain('REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING={enabled: true, age: 60m, interval: 1h, dryrun: false}');
+    await sandbox.stop();
+
+    expect(fs.existsSync(path.join(old, 'data'))).toBe(true);
+    fs.writeFileSync(path.join(old, 'startedat'), new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString());
+    sandbox = await startTestSandbox({ dir });
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(path.join(recent, 'data'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BatchDeleteImageCommand, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
+import { BatchDeleteImageCommand, CreateRepositoryCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/sandbox/auth/token.js';
 import { ecrClient, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -40,7 +40,7 @@ function repo(name: string) {
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   registry = new RegistryHttp(sandbox.endpoint, await registryAuthorization(sandbox));
-  direct = new RegistryHttp(`http://${sandbox.registry!.host}:${sandbox.registry!.port}`);
+  direct = new RegistryHttp(`http://${sandbox.registry!.host}:${sandbox.registry!.port}`, sandbox.registry!.authorization);
 });
 
 afterAll(async () => {
@@ -304,14 +304,152 @@ describe('manifest pull', () => {
     expect((await registry.request('GET', `/v2/${name}/manifests/${image.digest}`)).status).toBe(404);
   });
 
-  it('refuses DELETE through the registry: ECR deletes through the API', async () => {
+  it('DELETE of a manifest by digest: 202, and the image leaves DescribeImages and the storage, as BatchDeleteImage does', async () => {
+    const name = repoName('regdelete');
+    await createRepository(name);
+    const image = await registry.pushImage(name, 'v1');
+    const kept = await registry.pushImage(name, 'v2');
+    const res = await registry.request('DELETE', `/v2/${name}/manifests/${image.digest}`);
+    expect(res.status).toBe(202);
+    expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+    const client = ecrClient(sandbox);
+    try {
+      const { imageDetails } = await client.send(new DescribeImagesCommand({ repositoryName: name }));
+      expect(imageDetails!.map((d) => d.imageDigest)).toEqual([kept.digest]);
+    } finally {
+      client.destroy();
+    }
+    expect((await registry.request('GET', `/v2/${name}/manifests/v1`)).status).toBe(404);
+    await expect.poll(async () => (await direct.request('HEAD', `/v2/${name}/manifests/${image.digest}`, { headers: { accept: image.mediaType } })).status).toBe(404);
+    // Gone, so a second DELETE finds nothing.
+    const again = await registry.request('DELETE', `/v2/${name}/manifests/${image.digest}`);
+    expect(again.status).toBe(404);
+    expect((await registryErrorOf(again)).code).toBe('MANIFEST_UNKNOWN');
+  });
+
+  it('refuses DELETE by tag (405 UNSUPPORTED, ECR deletes by digest) and of a layer; the image stays', async () => {
     const name = repoName('nodelete');
     await createRepository(name);
     const image = await registry.pushImage(name, 'v1');
-    const res = await registry.request('DELETE', `/v2/${name}/manifests/${image.digest}`);
-    expect(res.status).toBe(405);
-    expect((await registryErrorOf(res)).code).toBe('UNSUPPORTED');
-    expect(repo(name).images[image.digest]).toBeDefined();
+    const byTag = await registry.request('DELETE', `/v2/${name}/manifests/v1`);
+    expect(byTag.status).toBe(405);
+    expect(await registryErrorOf(byTag)).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining("'aws ecr batch-delete-image --image-ids imageTag=v1'") });
+    const blob = await registry.request('DELETE', `/v2/${name}/blobs/${image.layers[0]!.digest}`);
+    expect(blob.status).toBe(405);
+    expect(repo(name).images[image.digest]!.tags).toEqual(['v1']);
+  });
+});
+
+describe('OCI 1.1 referrers', () => {
+  const EMPTY = Buffer.from('{}');
+  /** An artifact (an SBOM, a signature) that refers to `subject`, pushed by digest as oras does. */
+  async function pushReferrer(name: string, subject: { digest: string; mediaType: string; manifest: string }, artifactType: string, note: string) {
+    await registry.pushBlob(name, EMPTY);
+    const layer = await registry.pushBlob(name, Buffer.from(note));
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType,
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256Digest(EMPTY), size: 2 },
+      layers: [{ mediaType: 'text/plain', digest: layer, size: note.length }],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: Buffer.byteLength(subject.manifest) },
+      annotations: { 'org.example.note': note },
+    });
+    const res = await registry.putManifest(name, sha256Digest(manifest), manifest, 'application/vnd.oci.image.manifest.v1+json');
+    expect(res.status).toBe(201);
+    return { res, digest: sha256Digest(manifest), manifest };
+  }
+
+  it('a manifest PUT with a subject answers OCI-Subject; the referrers list comes from the books, filtered by artifactType', async () => {
+    const name = repoName('referrers');
+    await createRepository(name);
+    const subject = await registry.pushImage(name, 'v1', [500], true);
+    const sbom = await pushReferrer(name, subject, 'application/spdx+json', 'sbom');
+    expect(sbom.res.headers.get('oci-subject')).toBe(subject.digest);
+    const signature = await pushReferrer(name, subject, 'application/vnd.cncf.notary.signature', 'signature');
+    // A plain image push has no subject, and no OCI-Subject header.
+    const plain = await registry.putManifest(name, 'v2', subject.manifest, subject.mediaType);
+    expect(plain.headers.get('oci-subject')).toBeNull();
+
+    const all = await registry.request('GET', `/v2/${name}/referrers/${subject.digest}`);
+    expect(all.status).toBe(200);
+    expect(all.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
+    expect(all.headers.get('oci-filters-applied')).toBeNull();
+    const descriptor = (referrer: { digest: string; manifest: string }, artifactType: string, note: string) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: referrer.digest,
+      size: Buffer.byteLength(referrer.manifest),
+      artifactType,
+      annotations: { 'org.example.note': note },
+    });
+    expect(await all.json()).toEqual({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [descriptor(sbom, 'application/spdx+json', 'sbom'), descriptor(signature, 'application/vnd.cncf.notary.signature', 'signature')],
+    });
+
+    const filtered = await registry.request('GET', `/v2/${name}/referrers/${subject.digest}?artifactType=${encodeURIComponent('application/vnd.cncf.notary.signature')}`);
+    expect(filtered.headers.get('oci-filters-applied')).toBe('artifactType');
+    expect(((await filtered.json()) as { manifests: unknown[] }).manifests).toEqual([descriptor(signature, 'application/vnd.cncf.notary.signature', 'signature')]);
+
+    // A digest nothing refers to has no referrers; a malformed one is refused.
+    expect(((await (await registry.request('GET', `/v2/${name}/referrers/${sha256Digest('nothing')}`)).json()) as { manifests: unknown[] }).manifests).toEqual([]);
+    const bad = await registry.request('GET', `/v2/${name}/referrers/sha256:nothex`);
+    expect(bad.status).toBe(400);
+    expect((await registryErrorOf(bad)).code).toBe('DIGEST_INVALID');
+    // The artifact is an image of the repository, as in ECR, with its artifactType.
+    expect(repo(name).images[sbom.digest]).toMatchObject({ tags: [], artifactMediaType: 'application/spdx+json' });
+  });
+});
+
+describe('paths the registry must never see', () => {
+  it('a blob reference that is not a digest: 400 DIGEST_INVALID in JSON, not the registry plain-text 404', async () => {
+    const name = repoName('badblob');
+    await createRepository(name);
+    const res = await registry.request('GET', `/v2/${name}/blobs/notadigest`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await registryErrorOf(res)).toEqual({ code: 'DIGEST_INVALID', message: expect.stringContaining("Invalid digest 'notadigest'") });
+  });
+
+  it('a digest holding %2f.. never redirects into another repository', async () => {
+    const name = repoName('escape');
+    const other = repoName('victim');
+    await createRepository(name);
+    await createRepository(other);
+    const secret = await registry.pushImage(other, 'v1', [700]);
+    const escape = `/v2/${name}/blobs/${secret.layers[0]!.digest}%2f..%2f..%2f..%2f${other}%2fblobs%2f${secret.layers[0]!.digest}`;
+    for (const method of ['GET', 'HEAD']) {
+      const res = await registry.request(method, escape);
+      expect(res.status, method).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    }
+  });
+
+  it('an upload chunk whose Content-Range does not continue the upload: 416, and the upload stays intact', async () => {
+    const name = repoName('chunks');
+    await createRepository(name);
+    const bytes = crypto.randomBytes(30);
+    const start = await registry.request('POST', `/v2/${name}/blobs/uploads/`);
+    expect(start.status).toBe(202);
+    const chunk = async (location: string, from: number, to: number) =>
+      registry.request('PATCH', location, { headers: { 'content-type': 'application/octet-stream', 'content-range': `${from}-${to}` }, body: bytes.subarray(from, to + 1) });
+    const first = await chunk(start.headers.get('location')!, 0, 9);
+    expect(first.status).toBe(202);
+    const skipped = await chunk(first.headers.get('location')!, 20, 29);
+    expect(skipped.status).toBe(416);
+    expect(await registryErrorOf(skipped)).toEqual({ code: 'RANGE_INVALID', message: expect.stringContaining('its next chunk starts at byte 10') });
+    const repeated = await chunk(first.headers.get('location')!, 0, 9);
+    expect(repeated.status).toBe(416);
+    const second = await chunk(first.headers.get('location')!, 10, 19);
+    expect(second.status).toBe(202);
+    const third = await chunk(second.headers.get('location')!, 20, 29);
+    expect(third.status).toBe(202);
+    const location = third.headers.get('location')!;
+    const done = await registry.request('PUT', `${location}${location.includes('?') ? '&' : '?'}digest=${encodeURIComponent(sha256Digest(bytes))}`);
+    expect(done.status).toBe(201);
+    const back = await registry.request('GET', `/v2/${name}/blobs/${sha256Digest(bytes)}`);
+    expect(Buffer.from(await back.arrayBuffer())).toEqual(bytes);
   });
 });
 

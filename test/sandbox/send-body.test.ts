@@ -76,4 +76,50 @@ describe('sendBody (upload bodies on to the registry in batches)', () => {
     expect((await got).aborted).toBe(true);
     expect(upstream.destroyed).toBe(true);
   });
+
+  it('never stalls against a registry that reads slowly over a kept-alive connection', async () => {
+    // A registry that takes each piece a moment after it arrives, so the connection fills up and
+    // drains again and again. The request's own 'drain' flag used to stay set after its
+    // connection drained, and about every second 48 MiB upload then waited for ever.
+    const slow = http.createServer((req, res) => {
+      let received = 0;
+      req.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        req.pause();
+        setTimeout(() => req.resume(), 1);
+      });
+      req.on('end', () => res.end(String(received)));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const agent = new http.Agent({ keepAlive: true });
+    const size = 48 * 1024 * 1024;
+    try {
+      for (let upload = 0; upload < 8; upload++) {
+        let sent = 0;
+        const body = new Readable({
+          read() {
+            if (sent >= size) return void this.push(null);
+            sent += 32 * 1024;
+            setImmediate(() => this.push(Buffer.alloc(32 * 1024, upload)));
+          },
+        });
+        const answered = new Promise<string>((resolve, reject) => {
+          const upstream = http.request({ host: '127.0.0.1', port: (slow.address() as AddressInfo).port, method: 'PATCH', path: '/', agent, headers: { 'transfer-encoding': 'chunked' } });
+          upstream.on('response', (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve(text));
+          });
+          upstream.on('error', reject);
+          sendBody(body, upstream);
+        });
+        const stalled = new Promise<string>((resolve) => setTimeout(() => resolve('stalled'), 10_000).unref());
+        expect(await Promise.race([answered, stalled]), `upload ${upload + 1}`).toBe(String(size));
+      }
+    } finally {
+      agent.destroy();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  }, 120_000);
 });

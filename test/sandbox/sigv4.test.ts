@@ -17,7 +17,9 @@ const HOST = 'localhost:4566';
 const BODY = JSON.stringify({ repositoryName: 'app' });
 const lookup = (akid: string) => (akid === KEY ? SECRET : undefined);
 
-function request(options: { date?: Date; secret?: string; key?: string; region?: string; service?: string; body?: string; signedBody?: string } = {}): SignedRequest {
+function request(
+  options: { date?: Date; secret?: string; key?: string; region?: string; service?: string; body?: string; signedBody?: string; scopeDay?: string } = {},
+): SignedRequest {
   const headers = signPost(
     HOST,
     { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.CreateRepository' },
@@ -28,6 +30,7 @@ function request(options: { date?: Date; secret?: string; key?: string; region?:
       region: options.region ?? 'us-east-1',
       service: options.service ?? 'ecr',
       date: options.date ?? NOW,
+      scopeDay: options.scopeDay,
     },
   );
   const lower: IncomingHttpHeaders = { host: HOST };
@@ -138,6 +141,28 @@ describe('verifySigV4', () => {
       ok: false,
       kind: 'malformed',
       message: "Credential should be scoped to a valid region, not 'nowhere'.",
+    });
+  });
+
+  it('scope-date when the credential scope names another day than X-Amz-Date, in AWS words', () => {
+    // Correctly signed with the scope's day: only the date rule can refuse it.
+    expect(verifySigV4(request({ scopeDay: '20261121' }), 'ecr', lookup, NOW)).toEqual({
+      ok: false,
+      kind: 'scope-date',
+      message:
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20261121' != '20261122', from '20261122T191500Z'.",
+    });
+  });
+
+  it('unknown-region for a region AWS does not have, naming the nearest real one and what AWS does', () => {
+    const result = verifySigV4(request({ region: 'us-esat-1' }), 'ecr', lookup, NOW);
+    expect(result).toMatchObject({ ok: false, kind: 'unknown-region' });
+    const message = (result as { message: string }).message;
+    expect(message).toMatch(/^Credential should be scoped to a valid region, not 'us-esat-1'\. AWS has no region 'us-esat-1' \(did you mean 'us-east-1'\?\)/);
+    expect(message).toContain('Could not connect to the endpoint URL: https://api.ecr.us-esat-1.amazonaws.com/');
+    expect(message).toContain('--region us-east-1');
+    expect(verifySigV4(request({ region: 'us-esat-1', service: 'sts' }), 'sts', lookup, NOW)).toMatchObject({
+      message: expect.stringContaining('https://sts.us-esat-1.amazonaws.com/'),
     });
   });
 });

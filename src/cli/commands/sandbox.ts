@@ -1,6 +1,6 @@
 import { sandboxHome } from '../../paths.js';
 import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from '../../sandbox/config.js';
-import { editStoppedState, findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, type SandboxAccount } from '../../sandbox/control.js';
+import { editStoppedState, findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, type RunningSandboxInfo, type SandboxAccount } from '../../sandbox/control.js';
 import { ControlApiError, ControlClient } from '../../sandbox/control-api/client.js';
 import type { ClockOutput, RunLifecycleOutput } from '../../sandbox/control-api/operations.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
@@ -58,16 +58,31 @@ export async function up(opts: { port?: number; region?: string; host?: string; 
 /** `sandbox down`. */
 export async function down(opts: { json?: boolean }): Promise<void> {
   const spinner = startSpinner('stopping the ECR sandbox', { quiet: opts.json });
-  const stopped = await sandboxDown();
+  const { stopped, orphansRemoved } = await sandboxDown();
   if (opts.json) {
-    out(`${JSON.stringify({ stopped: !!stopped, port: stopped?.port ?? null })}\n`);
+    out(`${JSON.stringify({ stopped: !!stopped, port: stopped?.port ?? null, orphansRemoved })}\n`);
     return;
   }
-  if (stopped) spinner.succeed(`stopped the sandbox on port ${stopped.port}; repositories and images are kept for next time`);
+  if (stopped) spinner.succeed(`stopped the sandbox${stopped.port ? ` on port ${stopped.port}` : ` (pid ${stopped.pid})`}; repositories and images are kept for next time`);
   else spinner.succeed('the sandbox was not running');
+  if (orphansRemoved > 0) out(`Removed ${orphansRemoved} registry container(s) left behind by a sandbox that stopped without cleaning up.\n`);
 }
 
-/** `sandbox status`: exit 0 when running, 1 when not. */
+/** The status line for the registry container. */
+function describeRegistry(runtime: RunningSandboxInfo): string {
+  switch (runtime.registry) {
+    case 'down':
+      return `DOWN: ${runtime.registryProblem ?? 'its container is gone'}.\n                        Start a new one on the same storage with: ecr-workbook sandbox up`;
+    case 'starting':
+      return 'starting';
+    case 'none':
+      return 'none (API only)';
+    default:
+      return 'up';
+  }
+}
+
+/** `sandbox status`: exit 0 when running with its registry up, 1 when not running or the registry is down. */
 export async function status(opts: { json?: boolean }): Promise<void> {
   const runtime = await findRunningSandbox();
   const counts = await sandboxCounts();
@@ -80,13 +95,13 @@ export async function status(opts: { json?: boolean }): Promise<void> {
     const uptime = Math.round((Date.now() - Date.parse(runtime.startedAt)) / 1000);
     const clock = offset === 0 ? 'real time' : `${formatDuration(offset)} ahead of real time (back with: ecr-workbook sandbox clock reset)`;
     out(
-      `${describeRuntime(runtime)}\n  Process:              pid ${runtime.pid}, up ${uptime} s\n  Holds:                ${counts?.repositories ?? 0} repositories, ${counts?.images ?? 0} images\n  Clock:                ${clock}\n`,
+      `${describeRuntime(runtime)}\n  Process:              pid ${runtime.pid}, up ${uptime} s\n  Registry container:   ${describeRegistry(runtime)}\n  Holds:                ${counts?.repositories ?? 0} repositories, ${counts?.images ?? 0} images\n  Clock:                ${clock}\n`,
     );
   } else {
     const clock = offset === 0 ? '' : ` Its clock is ${formatDuration(offset)} ahead of real time.`;
     out(`The ECR sandbox is not running.${counts ? ` It holds ${counts.repositories} repositories and ${counts.images} images from before.${clock}` : ''}\nStart it with: ecr-workbook sandbox up\n`);
   }
-  if (!runtime) process.exitCode = EXIT.failed;
+  if (!runtime || runtime.registry === 'down') process.exitCode = EXIT.failed;
 }
 
 /**

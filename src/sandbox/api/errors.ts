@@ -207,6 +207,12 @@ export const errors = {
   serialization: (message: string) => new AwsError('SerializationException', message),
   unknownOperation: (target: string) =>
     new AwsError('UnknownOperationException', `The operation '${target}' is not a known ECR operation.`),
+  /** A JSON 1.1 call without X-Amz-Target: Coral's exception for it, in sandbox wording (AWS sends no message). */
+  missingTarget: () =>
+    new AwsError(
+      'UnknownOperationException',
+      "The request has no X-Amz-Target header, so it names no operation: send 'X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>' with Content-Type application/x-amz-json-1.1.",
+    ),
   unknownControlOperation: (operation: string, known: string[]) =>
     new AwsError('UnknownOperationException', `The sandbox control API has no operation '${operation}'. Its operations: ${known.join(', ')}.`),
   notImplemented: (operation: string) =>

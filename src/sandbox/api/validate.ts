@@ -166,6 +166,22 @@ export function checkRepositoryName(name: string, member = 'repositoryName'): st
   return name;
 }
 
+/**
+ * A repository name inside a list member (DescribeRepositories' repositoryNames). ECR words a bad
+ * list element as the list's constraint, naming each rule the element broke: `Member must satisfy
+ * constraint: [Member must satisfy regular expression pattern: …]` (the same shape as its
+ * registryIds capture, aws-actions/amazon-ecr-login#27), not the single-member wording above.
+ */
+export function checkRepositoryNameInList(name: string, member: string): string {
+  const broken = [
+    ...(name.length > 256 ? ['Member must have length less than or equal to 256'] : []),
+    ...(name.length < 2 ? ['Member must have length greater than or equal to 2'] : []),
+    ...(REPOSITORY_NAME_RE.test(name) ? [] : [`Member must satisfy regular expression pattern: ${REPOSITORY_NAME_PATTERN}`]),
+  ];
+  if (broken.length > 0) throw errors.invalidParameter(member, `Member must satisfy constraint: [${broken.join(', ')}]`);
+  return name;
+}
+
 /** The required repositoryName member, validated. */
 export function requiredRepositoryName(input: Input, member = 'repositoryName'): string {
   const name = optionalString(input, member);

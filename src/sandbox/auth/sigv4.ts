@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isKnownRegion, nearestRegion } from '../../aws/regions.js';
 
 /** What a SigV4 check needs from an HTTP request. */
 export interface SignedRequest {
@@ -16,7 +17,9 @@ export type SigV4Failure =
   | { kind: 'unknown-key'; message: string }
   | { kind: 'bad-signature'; message: string }
   | { kind: 'expired'; message: string }
-  | { kind: 'wrong-service'; message: string };
+  | { kind: 'wrong-service'; message: string }
+  | { kind: 'scope-date'; message: string }
+  | { kind: 'unknown-region'; message: string };
 
 export type SigV4Result =
   | { ok: true; accessKeyId: string; region: string; service: string }
@@ -75,6 +78,21 @@ function parseAmzDate(value: string): Date | undefined {
 
 function formatAmzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/**
+ * A region AWS does not have: AWS's own words for a scope it cannot serve, then what the learner
+ * needs: the nearest real region, and that real AWS never even receives such a request (the
+ * endpoint, such as `api.ecr.<region>.amazonaws.com`, does not exist, so the CLI cannot connect).
+ */
+function unknownRegionMessage(region: string, service: string): string {
+  const nearest = nearestRegion(region);
+  const host = `${service === 'ecr' ? 'api.ecr' : service}.${region}.amazonaws.com`;
+  return (
+    `Credential should be scoped to a valid region, not '${region}'. AWS has no region '${region}' (did you mean '${nearest}'?): ` +
+    `against real AWS this request would never arrive, because no endpoint exists for a made-up region and the aws CLI stops with ` +
+    `"Could not connect to the endpoint URL: https://${host}/". Use --region ${nearest} (or set AWS_REGION).`
+  );
 }
 
 /**
@@ -190,8 +208,18 @@ export function verifySigV4(
   if (!REGION_PATTERN.test(region)) {
     return { ok: false, kind: 'malformed', message: `Credential should be scoped to a valid region, not '${region}'.` };
   }
+  if (!isKnownRegion(region)) return { ok: false, kind: 'unknown-region', message: unknownRegionMessage(region, expectedService) };
   if (service !== expectedService) {
     return { ok: false, kind: 'wrong-service', message: `Credential should be scoped to correct service: '${expectedService}'.` };
+  }
+  // The signing key is derived from the scope's day: a scope for another day than the request's
+  // date is refused before any signature is compared (AWS's wording, with its details).
+  if (day !== amzDateRaw.slice(0, 8)) {
+    return {
+      ok: false,
+      kind: 'scope-date',
+      message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${day}' != '${amzDateRaw.slice(0, 8)}', from '${amzDateRaw}'.`,
+    };
   }
   const secret = lookupSecret(accessKeyId);
   if (secret === undefined) {

@@ -49,7 +49,8 @@ export function ecrRegistryOf(identity: Identity, input: Record<string, unknown>
 
 /**
  * The ECR action a registry (`/v2/`) request needs, as ECR maps them (User Guide, image-push and
- * image-pull permissions): manifests are BatchGetImage to read and PutImage to write, a layer's
+ * image-pull permissions): manifests are BatchGetImage to read, PutImage to write and
+ * BatchDeleteImage to delete (by digest), the referrers list BatchGetImage, a layer's
  * bytes GetDownloadUrlForLayer, a layer's existence BatchCheckLayerAvailability, and the three
  * steps of an upload InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload. Listing tags is
  * ListImages, the catalog DescribeRepositories. Undefined: a valid login is all it takes (`/v2/`),
@@ -63,7 +64,10 @@ export function registryAction(kind: RegistryRoute['kind'], method: string): str
     case 'tags':
       return 'ecr:ListImages';
     case 'manifest':
-      return read ? 'ecr:BatchGetImage' : method === 'PUT' ? 'ecr:PutImage' : undefined;
+      return read ? 'ecr:BatchGetImage' : method === 'PUT' ? 'ecr:PutImage' : method === 'DELETE' ? 'ecr:BatchDeleteImage' : undefined;
+    // As ListImageReferrers, ECR's API twin of this route, does.
+    case 'referrers':
+      return 'ecr:BatchGetImage';
     case 'blob':
       return method === 'GET' ? 'ecr:GetDownloadUrlForLayer' : method === 'HEAD' ? 'ecr:BatchCheckLayerAvailability' : undefined;
     case 'upload':

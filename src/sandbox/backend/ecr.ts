@@ -10,6 +10,7 @@ import {
   referencedBlobs,
   removeTags,
   tagPushRefusal,
+  type ParsedManifest,
 } from './images.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { LayerApi } from './layers.js';
@@ -600,6 +601,40 @@ export class EcrBackend {
     if (imageIds.length > 0) await this.store.save();
     this.notifyImagesRemoved(ctx.region, repo.name, removed);
     return { imageIds, failures };
+  }
+
+  /**
+   * Takes images found in the registry's storage back into the books after the state file was
+   * lost: the repository is created with ECR's defaults when the books lack it, and each image
+   * the books lack is recorded untagged (tags lived only in the lost state), pushed at the time
+   * its storage says. Image manifests go first, so an index finds its children for its size.
+   * Returns how many repositories and images were added.
+   */
+  async adoptImages(
+    region: string,
+    repositoryName: string,
+    images: Array<{ digest: string; manifest: string; parsed: ParsedManifest; pushedAt: number }>,
+  ): Promise<{ repositoryAdded: boolean; imagesAdded: number }> {
+    const repositories = this.store.region(region).repositories;
+    const repositoryAdded = !repositories[repositoryName];
+    const repo = (repositories[repositoryName] ??= {
+      name: repositoryName,
+      createdAt: Math.min(this.store.now(), ...images.map((image) => image.pushedAt)),
+      imageTagMutability: 'MUTABLE',
+      scanOnPush: false,
+      encryption: { encryptionType: 'AES256' },
+      tags: [],
+      images: {},
+    });
+    let imagesAdded = 0;
+    const indexesLast = [...images].sort((a, b) => Number(a.parsed.children.length > 0) - Number(b.parsed.children.length > 0));
+    for (const image of indexesLast) {
+      if (repo.images[image.digest]) continue;
+      recordManifestPush(repo, { digest: image.digest, manifest: image.manifest, parsed: image.parsed, via: 'registry' }, image.pushedAt);
+      imagesAdded++;
+    }
+    if (repositoryAdded || imagesAdded > 0) await this.store.save();
+    return { repositoryAdded, imagesAdded };
   }
 
   /**

@@ -39,6 +39,10 @@ export interface ParsedManifest {
   layers: Descriptor[];
   /** Child manifests of an index (manifest list); empty for an image manifest. */
   children: Descriptor[];
+  /** The manifest this one refers to (OCI 1.1 `subject`: a signature's or SBOM's image). */
+  subject?: Descriptor;
+  /** The manifest's own annotations, which the referrers API lists with it. */
+  annotations?: Record<string, string>;
 }
 
 /** The pushed bytes are not a JSON object, so not a manifest at all. */
@@ -95,13 +99,63 @@ export function parseManifest(text: string, contentType?: string): ParsedManifes
   const isIndex = INDEX_TYPES.has(mediaType);
   const config = isIndex ? undefined : descriptors([m.config])[0];
   const artifactMediaType = typeof m.artifactType === 'string' ? m.artifactType : config?.mediaType;
+  const subject = descriptors([m.subject])[0];
+  const annotations = stringMap(m.annotations);
   return {
     mediaType,
     ...(artifactMediaType ? { artifactMediaType } : {}),
     ...(config ? { config } : {}),
     layers: isIndex ? [] : descriptors(m.layers),
     children: isIndex ? descriptors(m.manifests) : [],
+    ...(subject ? { subject } : {}),
+    ...(annotations ? { annotations } : {}),
   };
+}
+
+/** An object of string values (annotations), or undefined. */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** One entry of a referrers answer (an OCI image index's descriptor). */
+export interface ReferrerDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * The OCI 1.1 referrers of `digest` in a repository: its images whose manifest names it as
+ * `subject`, from the sandbox's books (the registry behind it knows no referrers), optionally
+ * only those of one artifactType. Oldest push first, as DescribeImages lists them.
+ */
+export function referrersOf(repo: RepositoryRecord, digest: string, artifactType?: string): ReferrerDescriptor[] {
+  const found: Array<{ image: ImageRecord; descriptor: ReferrerDescriptor }> = [];
+  for (const image of Object.values(repo.images)) {
+    let parsed: ParsedManifest;
+    try {
+      parsed = parseManifest(image.manifest, image.manifestMediaType);
+    } catch {
+      continue;
+    }
+    if (parsed.subject?.digest !== digest) continue;
+    if (artifactType !== undefined && parsed.artifactMediaType !== artifactType) continue;
+    found.push({
+      image,
+      descriptor: {
+        mediaType: image.manifestMediaType,
+        digest: image.digest,
+        size: Buffer.byteLength(image.manifest),
+        ...(parsed.artifactMediaType ? { artifactType: parsed.artifactMediaType } : {}),
+        ...(parsed.annotations ? { annotations: parsed.annotations } : {}),
+      },
+    });
+  }
+  return found.sort((a, b) => a.image.pushedAt - b.image.pushedAt || (a.image.digest < b.image.digest ? -1 : 1)).map((f) => f.descriptor);
 }
 
 /**

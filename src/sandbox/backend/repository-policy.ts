@@ -8,6 +8,15 @@ import { parsePolicy, PolicyError } from '../iam/policy.js';
  */
 
 const POLICY_VERSIONS = new Set(['2012-10-17', '2008-10-17']);
+/**
+ * The grammar nests at most six levels (policy → Statement list → statement → Condition →
+ * operator → values list); anything deeper is refused before any code walks it recursively (3000
+ * levels once overflowed the pretty-printer's stack and answered 500). With the depth bounded,
+ * so is what the pretty-printer stores and echoes: its indentation grows with depth, and 1,680
+ * levels in a 10 KB policy once made 5.6 MB of it.
+ */
+const MAX_POLICY_DEPTH = 8;
+
 const TOP_LEVEL_KEYS = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 
@@ -28,8 +37,32 @@ function statementValid(statement: unknown): boolean {
   if ((statement.Principal === undefined) === (statement.NotPrincipal === undefined)) return false;
   const principal = statement.Principal ?? statement.NotPrincipal;
   if (principal !== '*' && !(isObject(principal) && Object.values(principal).every(isStringOrStringList))) return false;
-  if (statement.Condition !== undefined && !isObject(statement.Condition)) return false;
+  if (statement.Condition !== undefined && !conditionValid(statement.Condition)) return false;
   return true;
+}
+
+const isScalar = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/** `{ operator: { key: value | [values] } }`, values being strings, numbers or booleans. */
+function conditionValid(condition: unknown): boolean {
+  if (!isObject(condition)) return false;
+  return Object.values(condition).every(
+    (block) => isObject(block) && Object.values(block).every((value) => isScalar(value) || (Array.isArray(value) && value.every(isScalar))),
+  );
+}
+
+/** How deeply objects and arrays nest in a parsed JSON value, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (depth > MAX_POLICY_DEPTH) return depth;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /**
@@ -44,7 +77,7 @@ export function normalizeRepositoryPolicy(policyText: string): string {
   } catch {
     throw errors.invalidRepositoryPolicy();
   }
-  if (!isObject(policy)) throw errors.invalidRepositoryPolicy();
+  if (!isObject(policy) || nestingDepth(policy) > MAX_POLICY_DEPTH) throw errors.invalidRepositoryPolicy();
   if (Object.keys(policy).some((key) => !TOP_LEVEL_KEYS.has(key))) throw errors.invalidRepositoryPolicy();
   if (typeof policy.Version !== 'string' || !POLICY_VERSIONS.has(policy.Version)) throw errors.invalidRepositoryPolicy();
   const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];

@@ -49,6 +49,8 @@ function authenticationError(failure: AuthenticationFailure): QueryError {
     case 'bad-signature':
     case 'expired':
     case 'wrong-service':
+    case 'scope-date':
+    case 'unknown-region':
       return queryError('signatureDoesNotMatch', failure.message);
   }
 }

@@ -94,11 +94,38 @@ export const REGISTRY_ERRORS = {
     (limit: number) => `The manifest is larger than the ${limit} bytes ECR accepts.`,
   ),
   manifestNotJson: entry('MANIFEST_INVALID', 400, (reason: string) => `The manifest is not valid JSON: ${reason}`),
-  // ECR deletes images only through the API (BatchDeleteImage), never through the registry.
+  // ECR deletes blobs only with the images that use them (BatchDeleteImage), never one by one.
   deleteUnsupported: entry(
     'UNSUPPORTED',
     405,
-    () => "ECR does not delete through the registry API: use 'aws ecr batch-delete-image' (or delete-repository --force).",
+    () => "ECR does not delete layers through the registry API: delete the image with 'aws ecr batch-delete-image' (or delete-repository --force).",
+  ),
+  // ECR deletes manifests by digest (its user guide: `oras manifest delete <repo>@<digest>`); a
+  // registry that does not delete tags answers 400 or 405 (distribution spec), and the sandbox does.
+  deleteByTagUnsupported: entry(
+    'UNSUPPORTED',
+    405,
+    (tag: string) =>
+      `ECR deletes a manifest through the registry API by digest only, not by the tag '${tag}': DELETE /v2/<name>/manifests/<digest>, or 'aws ecr batch-delete-image --image-ids imageTag=${tag}'.`,
+  ),
+  // BatchDeleteImage's ImageReferencedByManifestList failure, through the registry API.
+  manifestReferenced: entry('DENIED', 409, (parents: string[]) => `Requested image referenced by manifest list: [${parents.join(', ')}]`),
+  digestInvalid: entry(
+    'DIGEST_INVALID',
+    400,
+    (digest: string) => `Invalid digest '${digest}': a digest is <algorithm>:<hex>, such as sha256: followed by 64 lower-case hex digits.`,
+  ),
+  manifestDigestMismatch: entry(
+    'DIGEST_INVALID',
+    400,
+    (reference: string, digest: string) => `The manifest's digest is ${digest}, not the ${reference} it was pushed to.`,
+  ),
+  // The distribution spec's answer to an out-of-order chunk (`416 Requested Range Not Satisfiable`).
+  rangeInvalid: entry(
+    'RANGE_INVALID',
+    416,
+    (range: string, next: number) =>
+      `Content-Range ${range} does not continue the upload: its next chunk starts at byte ${next}. Send the chunks in order, each starting where the last one ended.`,
   ),
   methodUnsupported: entry(
     'UNSUPPORTED',
@@ -109,7 +136,13 @@ export const REGISTRY_ERRORS = {
   registryUnavailable: entry(
     'UNAVAILABLE',
     503,
-    (reason: string) => `The sandbox's registry container is not answering (${reason}). Restart the sandbox.`,
+    (reason: string) =>
+      `The sandbox's registry container is not answering (${reason}). Run 'ecr-workbook sandbox up' to start a new one on the same storage: your repositories and images are kept.`,
+  ),
+  registryStarting: entry(
+    'UNAVAILABLE',
+    503,
+    () => "The sandbox's registry container is still starting. Try again in a moment; 'ecr-workbook sandbox status' says when it is up.",
   ),
   stateNotSaved: entry(
     'UNAVAILABLE',

@@ -12,6 +12,7 @@ import {
   parseManifest,
   recordManifestPush,
   referencedBlobs,
+  referrersOf,
   tagPushRefusal,
   type ParsedManifest,
 } from '../backend/images.js';
@@ -23,9 +24,17 @@ import type { Identity } from '../iam/types.js';
 import type { RegistryFrontend } from '../server.js';
 import { checkRegistryCredentials } from './auth.js';
 import { API_VERSION_HEADER, RegistryError, registryError, sendRegistryError } from './errors.js';
-import { parseRoute } from './routes.js';
+import { isValidDigest, parseRoute } from './routes.js';
 import { registryStorage } from './storage.js';
-import { relay, Upstream, UpstreamError, upstreamRequestHeaders } from './upstream.js';
+import {
+  relay,
+  Upstream,
+  UpstreamError,
+  UpstreamRedirectError,
+  upstreamRequestHeaders,
+  type UpstreamTarget,
+  type UpstreamTimeouts,
+} from './upstream.js';
 
 export interface RegistryProxyOptions {
   /**
@@ -37,15 +46,22 @@ export interface RegistryProxyOptions {
   iam: IamBackend;
   /** Decides every request, as the identity the login token carries. */
   authorizer: Authorizer;
-  upstream: { host: string; port: number };
+  /** The sandbox's own registry container, and how it proves itself. */
+  upstream: UpstreamTarget;
+  upstreamTimeouts?: UpstreamTimeouts;
   /** The region whose registry this is (the sandbox's region). */
   region: string;
 }
 
 export interface RegistryProxy extends RegistryFrontend {
+  /** Why the registry container is gone, or undefined while it serves. */
+  registryGone(): string | undefined;
   /** Waits for queued clean-up, then closes the registry connections. */
   close(): Promise<void>;
 }
+
+/** The OCI image index media type: the shape of a referrers answer. */
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 /** Docker's tag grammar (distribution's reference.TagRegexp). */
 const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
@@ -92,7 +108,7 @@ function readManifestBody(req: IncomingMessage, limit: number): Promise<Buffer> 
 export function createRegistryProxy(options: RegistryProxyOptions): RegistryProxy {
   const { backends, region } = options;
   const main = backends[0]!;
-  const upstream = new Upstream(options.upstream.host, options.upstream.port);
+  const upstream = new Upstream(options.upstream, options.upstreamTimeouts);
   // Shared with PutImage, so a docker push and an API push of one repository never interleave.
   const queue = main.repositoryQueue;
   const pending = new Set<Promise<void>>();
@@ -134,7 +150,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     if (!image) throw registryError('manifestUnknown');
     const headers = upstreamRequestHeaders(req.headers);
     headers.accept ??= image.manifestMediaType;
-    await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers);
+    await upstream.forward(req, res, `/v2/${name}/manifests/${image.digest}`, headers, { repository: name });
     // ECR's lastRecordedPullTime. A client that already holds the image resolves the tag with a
     // HEAD (containerd, podman) or a conditional GET answered 304, and fetches nothing more: that
     // is still a pull (the same image pulled from a second repository must count).
@@ -160,12 +176,14 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     const tag = isDigestReference(reference) ? undefined : reference;
     // The registry gets the manifest by digest, so it never sees (nor checks) the tag.
     if (tag !== undefined && !TAG_PATTERN.test(tag)) throw registryError('tagNameInvalid', tag);
+    if (tag === undefined && !isValidDigest(reference)) throw registryError('digestInvalid', reference);
+    if (tag === undefined && reference !== digest) throw registryError('manifestDigestMismatch', reference, digest);
     await queue.run(name, async () => {
       // Checked again inside the queue: a concurrent push or delete may have changed the repository.
       if (tagPushRefusal(requireRepository(backend, name), tag)) throw registryError('tagInvalid', tag!, name);
       const answer = await upstream.request(
         'PUT',
-        `/v2/${name}/manifests/${tag === undefined ? reference : digest}`,
+        `/v2/${name}/manifests/${digest}`,
         { 'content-type': req.headers['content-type'] ?? parsed.mediaType },
         body,
       );
@@ -189,8 +207,65 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         repo.images = before;
         throw registryError('stateNotSaved', (error as Error).message);
       }
+      // OCI 1.1: a registry with the referrers API says so on the PUT of a manifest with a subject.
+      if (parsed.subject) res.setHeader('OCI-Subject', parsed.subject.digest);
       relay(res, answer);
     });
+  }
+
+  /**
+   * `DELETE /v2/<name>/manifests/<digest>`: ECR deletes the image as BatchDeleteImage does (the
+   * same backend path, so the books and the storage agree), and answers 202.
+   */
+  async function deleteManifest(res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+    requireRepository(backend, name);
+    if (!isDigestReference(reference)) throw registryError('deleteByTagUnsupported', reference);
+    if (!isValidDigest(reference)) throw registryError('digestInvalid', reference);
+    const { failures } = await backend.batchDeleteImage({ region, operation: 'BatchDeleteImage' }, { repositoryName: name, imageIds: [{ imageDigest: reference }] });
+    const failure = failures[0];
+    if (failure?.failureCode === 'ImageReferencedByManifestList') {
+      throw registryError('manifestReferenced', /\[(.*)\]/.exec(failure.failureReason)?.[1]?.split(', ') ?? []);
+    }
+    if (failure) throw registryError('manifestUnknown');
+    res.writeHead(202, { ...API_VERSION_HEADER, 'Content-Length': 0 });
+    res.end();
+  }
+
+  /**
+   * `GET /v2/<name>/referrers/<digest>[?artifactType=…]` (OCI 1.1, which ECR supports): an image
+   * index of the manifests whose subject is `digest`, from the books. An unknown digest has no
+   * referrers (200 with none), as the spec asks.
+   */
+  function listReferrers(res: ServerResponse, head: boolean, backend: EcrBackend, name: string, digest: string, url: URL): void {
+    const repo = requireRepository(backend, name);
+    if (!isValidDigest(digest)) throw registryError('digestInvalid', digest);
+    const artifactType = url.searchParams.get('artifactType') ?? undefined;
+    const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: referrersOf(repo, digest, artifactType) });
+    res.writeHead(200, {
+      ...API_VERSION_HEADER,
+      'Content-Type': OCI_INDEX,
+      'Content-Length': Buffer.byteLength(body),
+      ...(artifactType !== undefined ? { 'OCI-Filters-Applied': 'artifactType' } : {}),
+    });
+    res.end(head ? undefined : body);
+  }
+
+  /**
+   * A chunk (`PATCH` with Content-Range) must start where the upload ends, or the distribution
+   * spec's 416. The registry behind the sandbox ignores Content-Range and would append the chunk
+   * anywhere, so the sandbox asks it for the upload's size first. Its `Range: 0-<last byte>` says
+   * `0-0` both for an empty upload and for one of a single byte; the sandbox accepts either start then.
+   */
+  async function checkChunkRange(req: IncomingMessage, url: URL): Promise<void> {
+    const range = req.headers['content-range'];
+    if (req.method !== 'PATCH' || range === undefined) return;
+    const status = await upstream.request('GET', url.pathname + url.search);
+    // An unknown upload: the PATCH itself gets the registry's BLOB_UPLOAD_UNKNOWN.
+    if (status.status !== 204) return;
+    const last = Number(/^0-(\d+)$/.exec(String(status.headers.range ?? ''))?.[1] ?? -1);
+    const starts = last === 0 ? [0, 1] : [last + 1];
+    const chunk = /^(?:bytes )?(\d+)-(\d+)$/.exec(range.trim());
+    if (!chunk || !starts.includes(Number(chunk[1])) || Number(chunk[2]) < Number(chunk[1])) throw registryError('rangeInvalid', range, starts[0]!);
   }
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend): Promise<void> {
@@ -214,7 +289,6 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       const denial = options.authorizer.registry(identity, backend.accountId, region, 'name' in route ? route.name : '*', action);
       if (denial) throw registryError('accessDenied', denial.message);
     }
-    const path = url.pathname + url.search;
     switch (route.kind) {
       case 'base':
         sendJson(res, head, {});
@@ -240,11 +314,14 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       case 'manifest':
         if (method === 'GET' || head) return getManifest(req, res, backend, route.name, route.reference);
         if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference, identity);
+        if (method === 'DELETE') return deleteManifest(res, backend, route.name, route.reference);
         requireRepository(backend, route.name);
-        throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
+        throw registryError('methodUnsupported', method, url.pathname);
       case 'blob':
         requireRepository(backend, route.name);
-        if (method === 'GET' || head) return upstream.forward(req, res, path);
+        if (!isValidDigest(route.digest)) throw registryError('digestInvalid', route.digest);
+        // Rebuilt from checked parts: the registry never sees a path the sandbox did not route.
+        if (method === 'GET' || head) return upstream.forward(req, res, `/v2/${route.name}/blobs/${route.digest}`, undefined, { repository: route.name });
         throw method === 'DELETE' ? registryError('deleteUnsupported') : registryError('methodUnsupported', method, url.pathname);
       case 'upload': {
         requireRepository(backend, route.name);
@@ -259,10 +336,13 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
           // it cannot pull: start a plain upload instead, as a failed mount does.
           url.searchParams.delete('mount');
           url.searchParams.delete('from');
-          return upstream.forward(req, res, url.pathname + url.search);
         }
-        return upstream.forward(req, res, path);
+        await checkChunkRange(req, url);
+        return upstream.forward(req, res, url.pathname + url.search, undefined, { repository: route.name });
       }
+      case 'referrers':
+        if (method !== 'GET' && !head) throw registryError('methodUnsupported', method, url.pathname);
+        return listReferrers(res, head, backend, route.name, route.digest, url);
       case 'unknown':
         throw registryError('notFound', url.pathname);
     }
@@ -354,8 +434,11 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
           res.destroy();
           return;
         }
+        // A refused upload's unread body must not be read to its end (it may be gigabytes).
+        if (!req.complete) res.setHeader('Connection', 'close');
         let answer: RegistryError;
         if (error instanceof RegistryError) answer = error;
+        else if (error instanceof UpstreamRedirectError) answer = registryError('internalError', error.message);
         else if (error instanceof UpstreamError) answer = registryError('registryUnavailable', error.message);
         else {
           console.error('[sandbox] registry request failed', error);
@@ -364,6 +447,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         sendRegistryError(res, answer, { registryHost: backend.env.registryHost(), head: req.method === 'HEAD' });
       });
     },
+    registryGone: () => upstream.gone,
     async close() {
       for (const backend of backends) backend.attachStorage(region, undefined);
       await settled();

@@ -3,7 +3,7 @@ import type { OperationHandler } from '../context.js';
 import { errors } from '../errors.js';
 import { paginate, refusePaginationWith } from '../pagination.js';
 import {
-  checkRepositoryName,
+  checkRepositoryNameInList,
   optionalArray,
   optionalBoolean,
   optionalEnum,
@@ -17,7 +17,8 @@ import {
   type Input,
 } from '../validate.js';
 
-const MUTABILITY = ['MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'] as const satisfies readonly TagMutability[];
+// ECR's order, as its enum message lists the values (ecr-facts §2); botocore's model order differs.
+const MUTABILITY = ['IMMUTABLE', 'MUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE_WITH_EXCLUSION'] as const satisfies readonly TagMutability[];
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const;
 const EXCLUSION_FILTER_PATTERN = '^[0-9a-zA-Z._*-]{1,128}$';
 const EXCLUSION_FILTER_RE = new RegExp(EXCLUSION_FILTER_PATTERN);
@@ -84,7 +85,7 @@ export const DescribeRepositories: OperationHandler = async (api, input) => {
   const registryId = optionalRegistryId(input);
   refusePaginationWith(input, 'repositoryNames');
   const repositoryNames = optionalArray(input, 'repositoryNames', 1, 100)?.map((name) =>
-    checkRepositoryName(requiredString({ repositoryNames: name }, 'repositoryNames'), 'repositoryNames'),
+    checkRepositoryNameInList(requiredString({ repositoryNames: name }, 'repositoryNames'), 'repositoryNames'),
   );
   const repos = api.backend.describeRepositories(api, { registryId, repositoryNames });
   const { page, nextToken } = repositoryNames ? { page: repos, nextToken: undefined } : paginate(repos, input);
