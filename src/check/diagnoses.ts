@@ -562,6 +562,62 @@ export const diagnoses = {
   courseLeftovers: (left: string[], commands: string[]) =>
     d('course-leftovers', `Still there: ${left.join('; ')}.`, commands.join(' ; ')),
 
+  // Break-fix drills (src/drills, lessons/drills): the mistakes the drills make on purpose that no
+  // lesson check meets. The drills also reuse the ones above (token-expired, credential-helper-broken,
+  // pushed-to-docker-hub, not-pushed, not-logged-in).
+  loginWrongRegion: (host: string, tokenRegion: string, registryRegion: string, profile: string) =>
+    d(
+      'login-wrong-region',
+      `The login token comes from ${tokenRegion} (the profile '${profile}' says region = ${tokenRegion}), and ${host} is ${registryRegion}'s registry. A registry refuses another region's token (docker login: "400 Bad Request"), so docker stored no login.`,
+      `Ask for the token in the registry's region (and set the profile's region for next time: aws configure set region ${registryRegion} --profile ${profile}):`,
+      `aws ecr get-login-password --region ${q(registryRegion)} --profile ${q(profile)} | docker login --username AWS --password-stdin ${q(host)}`,
+    ),
+  getAuthorizationTokenDenied: (user: string, detail: string) =>
+    d(
+      'get-authorization-token-denied',
+      `The user ${user} may not call ecr:GetAuthorizationToken (${detail}). That action is about no repository: a statement that allows it only on a repository ARN never matches it; it needs "Resource": "*".`,
+      `Give ecr:GetAuthorizationToken a statement of its own with "Resource": "*" in the user's policy file, apply it with your administrator profile (aws iam put-user-policy --user-name ${user} --policy-name <name> --policy-document file://<policy.json> --profile admin), then log in and push again.`,
+    ),
+  pushPermissionMissing: (user: string, actions: string[]) =>
+    d(
+      'push-permission-missing',
+      `The user ${user} is not allowed ${actions.join(', ')} on the repository. docker push needs all of ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage: a layer upload starts with InitiateLayerUpload.`,
+      `Add ${actions.join(', ')} to the user's policy file (on the repository's ARN), apply it with your administrator profile (aws iam put-user-policy --user-name ${user} --policy-name <name> --policy-document file://<policy.json> --profile admin), then push again.`,
+    ),
+  repositoryPolicyDeny: (user: string, repo: string, actions: string[]) =>
+    d(
+      'repository-policy-deny',
+      `The repository policy of '${repo}' explicitly denies ${user} ${actions.join(', ')}. An explicit Deny beats every Allow, whichever policy it is in: the user's own permissions cannot help.`,
+      `Read the policy (aws ecr get-repository-policy --repository-name ${repo} --profile admin), take the Deny statement out of it, and set what is left: aws ecr set-repository-policy --repository-name ${repo} --policy-text file://<policy without it> --profile admin (or aws ecr delete-repository-policy when nothing else is in it). Then push again.`,
+    ),
+  immutableTagRepush: (repo: string, tag: string, uri: string) =>
+    d(
+      'immutable-tag-repush',
+      `The new build is not in '${repo}': the pipeline pushes every build as '${tag}', and the repository is IMMUTABLE, so ECR refuses to move '${tag}' to another image ("tag invalid: … cannot be overwritten because the repository is immutable").`,
+      'Push each build under a tag of its own (the commit id, a build number) and deploy that tag:',
+      `docker tag ${q(`${uri}:${tag}`)} ${q(`${uri}:build-2`)} && docker push ${q(`${uri}:build-2`)}`,
+    ),
+  lifecycleExpiredDeployedTag: (tag: string, uri: string) =>
+    d(
+      'lifecycle-expired-deployed-tag',
+      `${tag} is not in the repository: the lifecycle policy expired it, and the service still runs ${tag}, so every new task's pull fails with "manifest unknown".`,
+      `Push ${tag} again from the copy you have, then change the policy so it never selects what production runs:`,
+      `docker push ${q(`${uri}:${tag}`)}`,
+    ),
+  lifecycleWouldExpireAgain: (tag: string, priority: number, repo: string) =>
+    d(
+      'lifecycle-would-expire-again',
+      `${tag} is back, but rule ${priority} of the lifecycle policy would expire it again as newer images arrive (the sandbox's evaluator, with a hundred more pushes and a year gone by).`,
+      'Expire only what nothing runs: untagged images (or tags with a prefix of their own), with your administrator profile:',
+      `aws ecr put-lifecycle-policy --repository-name ${q(repo)} --lifecycle-policy-text '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}}]}' --profile admin`,
+    ),
+  repositoryUriAsName: (uri: string, name: string) =>
+    d(
+      'repository-uri-as-name',
+      `There is no repository '${name}': the command passed the image's full URI (${uri}) as --repository-name. ECR wants the name alone, and refuses a host in it (InvalidParameterException: "must satisfy regular expression"). The URI is the registry host, a slash and the name: only docker uses the whole of it.`,
+      'Create it by its name, then push again:',
+      `aws ecr create-repository --repository-name ${q(name)}`,
+    ),
   quizNotPassed: (correct: number, total: number, needed: number) =>
     d(
       'quiz-not-passed',

@@ -117,6 +117,41 @@ Examples:
   $ ecr-workbook quiz --export anki --out ecr.txt`,
     )
     .action(async (_opts, cmd: Command) => (await import('./commands/quiz.js')).quiz(cmd.optsWithGlobals()));
+  const drill = program
+    .command('drill')
+    .description('break-fix drills: a realistic ECR failure set up on the sandbox, its real error shown; you investigate and fix it with real commands, then `drill check`')
+    .addHelpText(
+      'after',
+      `
+A drill works in a docker config and aws profiles of its own (under the workbook's state folder),
+never in your ~/.docker or ~/.aws: eval "$(ecr-workbook drill env)" puts your shell there. Drills
+run on the local sandbox, whatever --target the course uses.
+
+Examples:
+  $ ecr-workbook drill list
+  $ ecr-workbook drill start expired-token
+  $ eval "$(ecr-workbook drill env)"
+  $ ecr-workbook drill check          exit 0 solved, 1 not yet, 2 could not check
+  $ ecr-workbook drill hint           one more hint each time, gentle first
+  $ ecr-workbook drill give-up        the fix, and what an interviewer wants to hear`,
+    );
+  const drillCommand = (name: 'list' | 'check' | 'hint' | 'giveUp' | 'status' | 'env') => async (_opts: unknown, cmd: Command) => (await import('./commands/drill.js'))[name](cmd.optsWithGlobals());
+  drill.command('list').description('every drill, its topic, and which you solved').option('--json', 'print as JSON').action(drillCommand('list'));
+  drill
+    .command('start <name>')
+    .description("set a drill up on the sandbox (starting it if needed) and show its story and the failing command's real output")
+    .option('--json', 'print as JSON')
+    .action(async (name: string, _opts: unknown, cmd: Command) => (await import('./commands/drill.js')).start(name, cmd.optsWithGlobals()));
+  drill.command('check').description('check your fix against the real state; exit 0 solved, 1 not yet, 2 could not check').option('--json', 'print the result as JSON').action(drillCommand('check'));
+  drill.command('hint').description('one more hint each time, gentle first').option('--json', 'print as JSON').action(drillCommand('hint'));
+  drill.command('give-up').description("show the fix and the post-mortem, and clean the drill up").option('--json', 'print as JSON').action(drillCommand('giveUp'));
+  drill.command('status').description('the drill in progress (its story and symptom again), and how many you solved').option('--json', 'print as JSON').action(drillCommand('status'));
+  drill
+    .command('env')
+    .description(`print the exports of the drill's environment: eval "$(ecr-workbook drill env)"`)
+    .option('--unset', 'print the unsets that leave it instead')
+    .option('--json', 'print the variables as JSON')
+    .action(drillCommand('env'));
   program.command('reset').description('forget your progress (your AWS or sandbox resources are not touched)').option('-y, --yes', 'do not ask').option('--json', 'print as JSON').action(course('reset'));
   // Real AWS: a global --yes answers the account/region confirmation for scripts (check, lesson…).
   program.option('-y, --yes', 'answer yes: confirm the AWS account and region, and cleanup, without asking (for scripts)');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Course } from './load.js';
 import type { Bank } from '../quiz/types.js';
+import type { Drills } from '../drills/types.js';
 import { lessonsDir } from './lessons-dir.js';
 
 const CACHE_VERSION = 1;
@@ -20,6 +21,11 @@ export function courseCacheFile(dir: string = lessonsDir()): string {
 /** Where the bank cache lives: `dist/bank-cache.json` in the package. */
 export function bankCacheFile(dir: string = lessonsDir()): string {
   return path.join(path.dirname(dir), 'dist', 'bank-cache.json');
+}
+
+/** Where the drills cache lives: `dist/drills-cache.json` in the package. */
+export function drillsCacheFile(dir: string = lessonsDir()): string {
+  return path.join(path.dirname(dir), 'dist', 'drills-cache.json');
 }
 
 /** A fingerprint of the files ending in `ext` in a folder (names, sizes, modification times) and the folder. */
@@ -45,6 +51,11 @@ export function courseFingerprint(dir: string): string {
 /** The bank's fingerprint: its topic files in `lessons/questions`. */
 export function bankFingerprint(dir: string): string {
   return filesFingerprint(path.join(dir, 'questions'), '.yaml');
+}
+
+/** The drills' fingerprint: their files in `lessons/drills`. */
+export function drillsFingerprint(dir: string): string {
+  return filesFingerprint(path.join(dir, 'drills'), '.md');
 }
 
 /** `value` from `file` when its fingerprint is current, else `load()` (then cached). */
@@ -73,7 +84,15 @@ export async function loadBankFast(dir: string = lessonsDir()): Promise<Bank> {
   });
 }
 
-/** Writes a cache (`key` is `course` or `bank`); a read-only install simply goes without it. */
+/** The break-fix drills from the cache when it is current, else loaded, validated and cached. */
+export async function loadDrillsFast(dir: string = lessonsDir()): Promise<Drills> {
+  return cached(drillsCacheFile(dir), drillsFingerprint(dir), 'drills', async () => {
+    const { drillsDir, loadDrills } = await import('../drills/load.js');
+    return loadDrills(drillsDir(dir));
+  });
+}
+
+/** Writes a cache (`key` is `course`, `bank` or `drills`); a read-only install simply goes without it. */
 export function writeCache(file: string, fingerprint: string, key: string, value: unknown): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });

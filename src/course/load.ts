@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import * as messages from './messages.js';
 import { isKnownPlaceholder, placeholdersIn, splitTargetBlocks } from './render.js';
-import { courseErrorMap, formatPath, LessonFrontMatterSchema, type LessonFrontMatter, type Step } from './schema.js';
+import { courseErrorMap, formatPath, issueLines, LessonFrontMatterSchema, type LessonFrontMatter, type Step } from './schema.js';
 import { PLACEHOLDERS, SANDBOX_PLACEHOLDERS } from './vars.js';
 
 export interface Lesson extends LessonFrontMatter {
@@ -119,11 +119,13 @@ export interface ParsedLesson {
   ids: { lessonId?: string; stepIds: (string | undefined)[] };
 }
 
-/** Parses one lesson file's text; `slug` is the file name's slug the id must match. */
-export function parseLesson(source: string, slug: string): ParsedLesson {
-  const ids: ParsedLesson['ids'] = { stepIds: [] };
+/** A markdown file's YAML front matter (lessons, drills): its data and the body after it, or why it cannot be read. */
+export type FrontMatter = { data: Record<string, unknown>; body: string; bodyFirstLine: number } | { problems: string[] };
+
+/** Reads the front matter between two `---` lines; YAML errors carry the file's line numbers. */
+export function readFrontMatter(source: string): FrontMatter {
   const match = FRONT_MATTER.exec(source);
-  if (!match) return { problems: [messages.noFrontMatter], ids };
+  if (!match) return { problems: [messages.noFrontMatter] };
   const doc = parseDocument(match[1] ?? '', { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     // The front matter starts on the file's line 2, after the opening `---`.
@@ -131,10 +133,19 @@ export function parseLesson(source: string, slug: string): ParsedLesson {
       const text = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
       return e.linePos ? `line ${e.linePos[0].line + 1}: ${messages.yamlError(text)}` : messages.yamlError(text);
     });
-    return { problems, ids };
+    return { problems };
   }
   const data: unknown = doc.toJS();
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return { problems: [messages.frontMatterNotMapping], ids };
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return { problems: [messages.frontMatterNotMapping] };
+  return { data: data as Record<string, unknown>, body: source.slice(match[0].length), bodyFirstLine: match[0].split('\n').length };
+}
+
+/** Parses one lesson file's text; `slug` is the file name's slug the id must match. */
+export function parseLesson(source: string, slug: string): ParsedLesson {
+  const ids: ParsedLesson['ids'] = { stepIds: [] };
+  const front = readFrontMatter(source);
+  if ('problems' in front) return { problems: front.problems, ids };
+  const { data, body, bodyFirstLine } = front;
   const raw = data as { id?: unknown; steps?: unknown };
   if (typeof raw.id === 'string') ids.lessonId = raw.id;
   if (Array.isArray(raw.steps)) {
@@ -143,17 +154,10 @@ export function parseLesson(source: string, slug: string): ParsedLesson {
 
   const problems: string[] = [];
   const result = LessonFrontMatterSchema.safeParse(data, { error: courseErrorMap });
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const where = formatPath(issue.path);
-      problems.push(where ? `${where}: ${issue.message}` : issue.message);
-    }
-  }
+  if (!result.success) problems.push(...issueLines(result.error.issues));
   if (ids.lessonId !== undefined && ids.lessonId !== slug) problems.push(`id: ${messages.idDoesNotMatchFile(ids.lessonId, slug)}`);
 
-  const body = source.slice(match[0].length);
   if (!body.trim()) problems.push(messages.emptyBody);
-  const bodyFirstLine = match[0].split('\n').length;
   problems.push(...bodyProblems(body, bodyFirstLine));
   problems.push(...frontMatterPlaceholderProblems(data));
   if (problems.length || !result.success) return { problems, ids };

@@ -69,7 +69,6 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 }
 
 /**
-/**
  * Where a command starts: at a line start, after `|`, `||`, `&&`, `;`, `(`, `{`, `$(` or a
  * backtick, after the shell words that run one (`for …; do docker push …; done`, `then`,
  * `else`), or as an item of a YAML list (a buildspec's `- aws ecr …` that a heredoc writes). One
@@ -142,9 +141,29 @@ export function renderShellCommand(cmd: string, ctx: Pick<RenderContext, 'endpoi
   return renderForClient(withEndpoint, ctx.client, plainHttpRegistry(ctx.vars));
 }
 
+/** Placeholders filled some other way than the lessons' (a drill's own values), for renderCommand and renderMarkdown. */
+export interface MarkdownFill {
+  fill: (text: string, options?: TemplateOptions) => string;
+  endpointUrl?: string;
+  client?: ContainerClient;
+  /** The registry host, so a Podman learner's commands for a plain-HTTP one get --tls-verify=false. */
+  registry?: string;
+}
+
+type MarkdownContext = Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'> | MarkdownFill;
+
+/** The context as one fill function, the endpoint flag and the client. */
+function fillOf(ctx: MarkdownContext): MarkdownFill {
+  if ('fill' in ctx) return ctx;
+  return { fill: (text, options) => renderTemplate(text, ctx.vars, options), endpointUrl: ctx.endpointUrl, client: ctx.client, registry: ctx.vars.registry };
+}
+
+const registryOf = (ctx: MarkdownFill) => (ctx.registry === undefined ? undefined : { registry: ctx.registry });
+
 /** One command (or a multi-line block) ready to run: values shell-quoted, endpoint flag and client if needed. */
-export function renderCommand(cmd: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'>): string {
-  return renderShellCommand(renderTemplate(cmd, ctx.vars, { quote: true }), ctx);
+export function renderCommand(cmd: string, context: MarkdownContext): string {
+  const ctx = fillOf(context);
+  return renderShellCommand(ctx.fill(cmd, { quote: true }), { endpointUrl: ctx.endpointUrl, client: ctx.client, vars: registryOf(ctx) });
 }
 
 
@@ -257,7 +276,8 @@ const FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([\w+-]*)/;
  * shell-quoted, `--endpoint-url` added when the CLI needs it): fenced shell blocks, and inline
  * code. Prose, and code that is not shell (a Dockerfile, JSON output), get the plain values.
  */
-export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'>): string {
+export function renderMarkdown(markdown: string, context: MarkdownContext): string {
+  const ctx = fillOf(context);
   const out: string[] = [];
   let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
   for (const line of markdown.split('\n')) {
@@ -265,7 +285,7 @@ export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars'
       const close = FENCE.exec(line);
       if (close && close[2]?.startsWith(fence.marker) && close[3] === '') {
         const code = fence.lines.join('\n');
-        if (fence.lines.length) out.push(fence.shell ? renderCommand(code, ctx) : renderTemplate(code, ctx.vars));
+        if (fence.lines.length) out.push(fence.shell ? renderCommand(code, ctx) : ctx.fill(code));
         out.push(line);
         fence = undefined;
       } else {
@@ -282,23 +302,23 @@ export function renderMarkdown(markdown: string, ctx: Pick<RenderContext, 'vars'
     out.push(
       line
         .split(/(`[^`\n]+`)/)
-        .map((part, i) => (i % 2 === 1 ? renderInlineCode(part, ctx) : renderTemplate(part, ctx.vars)))
+        .map((part, i) => (i % 2 === 1 ? renderInlineCode(part, ctx) : ctx.fill(part)))
         .join(''),
     );
   }
   // An unclosed fence runs to the end, as in CommonMark.
-  if (fence) out.push(fence.shell ? renderCommand(fence.lines.join('\n'), ctx) : renderTemplate(fence.lines.join('\n'), ctx.vars));
+  if (fence) out.push(fence.shell ? renderCommand(fence.lines.join('\n'), ctx) : ctx.fill(fence.lines.join('\n')));
   return out.join('\n');
 }
 
-function renderInlineCode(span: string, ctx: Pick<RenderContext, 'vars' | 'endpointUrl' | 'client'>): string {
-  const code = renderTemplate(span.slice(1, -1), ctx.vars, { quote: true });
+function renderInlineCode(span: string, ctx: MarkdownFill): string {
+  const code = ctx.fill(span.slice(1, -1), { quote: true });
   // Inline code is an aws command to copy only when it carries options; `aws ecr
   // get-login-password` alone in a sentence names the command and stays as written. A docker
   // command is the learner's client's either way: a Podman learner reads `podman push`.
   const isCommand = /^aws[ \t]+(ecr|sts|iam|ecs)[ \t]/.test(code) && /\s--[a-z]/.test(code);
   const withEndpoint = ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code;
-  return `\`${renderForClient(withEndpoint, ctx.client, plainHttpRegistry(ctx.vars))}\``;
+  return `\`${renderForClient(withEndpoint, ctx.client, plainHttpRegistry(registryOf(ctx)))}\``;
 }
 
 /** A lesson as markdown for one learner: title, time, objectives, then the body for their target. */

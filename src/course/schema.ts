@@ -204,6 +204,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** A schema's issues as problem lines: `path: message` (the message alone at the top level). */
+export function issueLines(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
+  return issues.map((issue) => {
+    const where = formatPath(issue.path);
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+}
+
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
   number: 'a number',

@@ -11,7 +11,10 @@
  *                                  "scheduledDays": 3, "learningSteps": 0, "reps": 2, "lapses": 0,
  *                                  "state": "review", "lastReview": "2025-…Z" } },
  *   "classroom": { "url": "http://192.168.1.20:5124", "code": "K7MQ4PXA", "name": "alice",
- *                  "token": "…", "roomId": "…", "target": "sandbox", "joinedAt": "…" } }
+ *                  "token": "…", "roomId": "…", "target": "sandbox", "joinedAt": "…" },
+ *   "drills": { "current": { "id": "expired-token", "startedAt": "…", "hints": 1, "checks": 2 },
+ *               "results": { "immutable-latest": { "outcome": "solved", "at": "…", "hints": 0,
+ *                                                  "checks": 3 } } } }
  * ```
  *
  * `review` is interview practice's spaced-repetition state (src/quiz/scheduler.ts), one FSRS
@@ -20,6 +23,9 @@
  *
  * `classroom` is there while the learner is in a classroom (`ecr-workbook join`): every check
  * is then also reported to it.
+ *
+ * `drills` is the break-fix drills' (src/drills): the one in progress, and how each one ended. A
+ * drill once solved stays solved; giving it up later does not undo that. Optional, as `review`.
  *
  * `currentStep` is only the step the learner picked; which step is current is computed from
  * it and the course order (see nextStep). A skipped step is never counted as passed.
@@ -89,6 +95,32 @@ export interface ClassroomMembership {
   joinedAt: string;
 }
 
+/** How a break-fix drill ended: solved (its check passed) or given up (the fix was shown). */
+export type DrillOutcome = 'solved' | 'gave-up';
+const DRILL_OUTCOMES: readonly string[] = ['solved', 'gave-up'];
+
+/** The drill in progress: since when, and how many hints and checks so far. */
+export interface CurrentDrill {
+  id: string;
+  startedAt: string;
+  hints: number;
+  checks: number;
+}
+
+export interface DrillResult {
+  outcome: DrillOutcome;
+  /** When it ended (ISO 8601). */
+  at: string;
+  hints: number;
+  checks: number;
+}
+
+export interface DrillsProgress {
+  current?: CurrentDrill;
+  /** Keyed by drill id. */
+  results?: Record<string, DrillResult>;
+}
+
 export interface Progress {
   version: typeof PROGRESS_VERSION;
   target: Target;
@@ -104,6 +136,7 @@ export interface Progress {
   /** Interview practice: one card per question id of the bank. */
   review?: Record<string, ReviewCard>;
   classroom?: ClassroomMembership;
+  drills?: DrillsProgress;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -142,6 +175,18 @@ function isMembership(v: unknown): v is ClassroomMembership {
   );
 }
 
+function isCurrentDrill(v: unknown): v is CurrentDrill {
+  return isRecord(v) && typeof v.id === 'string' && v.id !== '' && isDateString(v.startedAt) && isCount(v.hints) && isCount(v.checks);
+}
+
+function isDrillResult(v: unknown): v is DrillResult {
+  return isRecord(v) && typeof v.outcome === 'string' && DRILL_OUTCOMES.includes(v.outcome) && isDateString(v.at) && isCount(v.hints) && isCount(v.checks);
+}
+
+function isDrillsProgress(v: unknown): v is DrillsProgress {
+  return isRecord(v) && (v.current === undefined || isCurrentDrill(v.current)) && (v.results === undefined || (isRecord(v.results) && Object.values(v.results).every(isDrillResult)));
+}
+
 /** Settings remembered between runs; `undefined` forgets one. */
 export type ProgressSettings = Partial<Pick<Progress, 'target' | 'region' | 'profile' | 'learner' | 'client'>>;
 
@@ -163,6 +208,7 @@ function isProgress(value: unknown): value is Progress {
   if (!isRecord(value.steps) || !Object.values(value.steps).every(isStepProgress)) return false;
   if (value.review !== undefined && !(isRecord(value.review) && Object.values(value.review).every(isReviewCard))) return false;
   if (value.classroom !== undefined && !isMembership(value.classroom)) return false;
+  if (value.drills !== undefined && !isDrillsProgress(value.drills)) return false;
   return value.quiz === undefined || (isRecord(value.quiz) && Object.values(value.quiz).every(isQuizResult));
 }
 
@@ -319,6 +365,35 @@ export class ProgressStore {
     });
   }
 
+  /** A drill starts (again): it becomes the one in progress, with no hints or checks yet. */
+  startDrill(drillId: string): Promise<Progress> {
+    return this.update((p) => {
+      p.drills = { ...p.drills, current: { id: drillId, startedAt: this.now().toISOString(), hints: 0, checks: 0 } };
+    });
+  }
+
+  /** One more hint, or one more check, of the drill in progress (nothing when none is). */
+  countDrill(what: 'hints' | 'checks'): Promise<Progress> {
+    return this.update((p) => {
+      if (p.drills?.current) p.drills.current[what]++;
+    });
+  }
+
+  /**
+   * The drill in progress ended: it is no longer current, and its result is kept. A drill solved
+   * once stays solved: a later give-up is not recorded over it.
+   */
+  finishDrill(outcome: DrillOutcome): Promise<Progress> {
+    return this.update((p) => {
+      const current = p.drills?.current;
+      if (!current) return;
+      const prior = p.drills?.results?.[current.id];
+      const results = { ...p.drills?.results };
+      if (!(prior?.outcome === 'solved' && outcome === 'gave-up')) results[current.id] = { outcome, at: this.now().toISOString(), hints: current.hints, checks: current.checks };
+      p.drills = { results };
+    });
+  }
+
   /** The step to work on in this course order (see nextStep). */
   currentStep(order: readonly string[]): string | undefined {
     return nextStep(this.current, order);
@@ -331,13 +406,19 @@ export class ProgressStore {
     });
   }
 
-  /** Starts over: forgets every step, quiz, review card and pick; keeps target, region, profile, learner and classroom. */
+  /**
+   * Starts over: forgets every step, quiz, review card, drill result and pick; keeps target,
+   * region, profile, learner, classroom, and the drill in progress (its resources are still in
+   * the sandbox; `drill give-up` cleans them up).
+   */
   reset(): Promise<Progress> {
     return this.update((p) => {
       p.steps = {};
       delete p.quiz;
       delete p.review;
       delete p.currentStep;
+      if (p.drills?.current) p.drills = { current: p.drills.current };
+      else delete p.drills;
     });
   }
 

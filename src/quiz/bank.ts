@@ -6,7 +6,8 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { courseErrorMap, formatPath, KEBAB_CASE } from '../course/schema.js';
+import { dataFiles } from '../course/data-files.js';
+import { courseErrorMap, formatPath } from '../course/schema.js';
 import type { Bank, Question, Topic } from './types.js';
 import { TopicFileSchema } from './schema.js';
 import * as messages from './messages.js';
@@ -37,21 +38,9 @@ export async function loadBank(dir: string): Promise<Bank> {
 export async function readBank(dir: string): Promise<{ bank?: Bank; problems: string[] }> {
   const root = path.resolve(dir);
   const display = (file: string) => path.relative(path.dirname(path.dirname(root)), file).split(path.sep).join('/');
-  const problems: string[] = [];
-  let names: string[];
-  try {
-    names = (await fsp.readdir(root, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
-  } catch {
-    return { problems: [messages.noBank(display(root))] };
-  }
-  const files = names
-    .filter((name) => {
-      if (name.endsWith('.yaml') && KEBAB_CASE.test(name.slice(0, -5))) return true;
-      if (name.toLowerCase() !== 'readme.md') problems.push(`${display(path.join(root, name))}: ${messages.badTopicFileName}`);
-      return false;
-    })
-    .sort();
-  if (!files.length) problems.push(messages.noBank(display(root)));
+  const listed = await dataFiles(root, '.yaml', { display, badName: messages.badTopicFileName, none: messages.noBank });
+  if (listed.missing) return { problems: listed.problems };
+  const { files, problems } = listed;
 
   const topics: Topic[] = [];
   const ids = new Map<string, string>();

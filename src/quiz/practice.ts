@@ -25,7 +25,7 @@ export function isMastered(card: ReviewCard | undefined): boolean {
   return !!card && card.state === 'review' && card.stability >= MASTERED_STABILITY_DAYS;
 }
 
-/** One row of `status`: the columns are fields, so later work (drills solved) adds a field. */
+/** One row of `status`: the columns are fields (the drills' one is there when drills are counted). */
 export interface TopicPractice {
   id: string;
   title: string;
@@ -35,16 +35,16 @@ export interface TopicPractice {
   mastered: number;
   /** mastered / questions, 0 to 1. */
   mastery: number;
+  /** The break-fix drills that practise the topic, and how many are solved (when the summary was given the drills). */
+  drills?: { solved: number; total: number };
 }
 
-/**
- * The columns of the per-topic table in `status`, as data: a later column (drills solved) is
- * one more entry here and one more field on TopicPractice.
- */
+/** The columns of the per-topic table in `status`, as data: a new column is one more entry here and one more field on TopicPractice. */
 export const PRACTICE_COLUMNS: readonly { head: string; width: number; cell(row: TopicPractice): string }[] = [
   { head: 'seen', width: 7, cell: (r) => `${r.seen}/${r.questions}` },
   { head: 'due', width: 5, cell: (r) => String(r.due) },
   { head: 'mastered', width: 9, cell: (r) => `${Math.round(r.mastery * 100)}%` },
+  { head: 'drills', width: 8, cell: (r) => (r.drills?.total ? `${r.drills.solved}/${r.drills.total}` : '–') },
 ];
 
 /** The per-topic table: a header line and one line per topic (its id first, for `quiz --topic`). */
@@ -61,11 +61,23 @@ export interface PracticeSummary {
   mastered: number;
   /** The earliest due date of a card not yet due (ISO), when there is one. */
   nextDue?: string;
+  /** Break-fix drills solved, of how many (when the summary was given the drills). */
+  drills?: { solved: number; total: number };
 }
 
-/** Per topic and in total: questions, seen, due now, mastered. */
-export function practiceSummary(topics: readonly Topic[], review: Record<string, ReviewCard> | undefined, now: Date): PracticeSummary {
+/** A break-fix drill as the summary counts it: its topic, and whether the learner solved it. */
+export interface DrillTally {
+  topic: string;
+  solved: boolean;
+}
+
+/** Per topic and in total: questions, seen, due now, mastered; and drills solved when `drills` is given. */
+export function practiceSummary(topics: readonly Topic[], review: Record<string, ReviewCard> | undefined, now: Date, drills?: readonly DrillTally[]): PracticeSummary {
   const cards = review ?? {};
+  const drillsOf = (topic: string) => {
+    const mine = drills!.filter((d) => d.topic === topic);
+    return { solved: mine.filter((d) => d.solved).length, total: mine.length };
+  };
   const rows = topics.map((t): TopicPractice => {
     const ids = t.questions.map((q) => q.id);
     const mastered = ids.filter((id) => isMastered(cards[id])).length;
@@ -77,6 +89,7 @@ export function practiceSummary(topics: readonly Topic[], review: Record<string,
       due: ids.filter((id) => isDue(cards[id], now)).length,
       mastered,
       mastery: ids.length ? mastered / ids.length : 0,
+      ...(drills ? { drills: drillsOf(t.id) } : {}),
     };
   });
   const sum = (key: 'questions' | 'seen' | 'due' | 'mastered') => rows.reduce((n, r) => n + r[key], 0);
@@ -85,7 +98,15 @@ export function practiceSummary(topics: readonly Topic[], review: Record<string,
     .filter(([id, c]) => known.has(id) && c.state !== 'new' && Date.parse(c.due) > now.getTime())
     .map(([, c]) => c.due)
     .sort()[0];
-  return { topics: rows, questions: sum('questions'), seen: sum('seen'), due: sum('due'), mastered: sum('mastered'), ...(upcoming ? { nextDue: upcoming } : {}) };
+  return {
+    topics: rows,
+    questions: sum('questions'),
+    seen: sum('seen'),
+    due: sum('due'),
+    mastered: sum('mastered'),
+    ...(upcoming ? { nextDue: upcoming } : {}),
+    ...(drills ? { drills: { solved: drills.filter((d) => d.solved).length, total: drills.length } } : {}),
+  };
 }
 
 /**

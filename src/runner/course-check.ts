@@ -17,15 +17,19 @@ import { renderStep, type RenderContext } from '../course/render.js';
 import { scoreQuiz } from '../course/quiz.js';
 import { bankDir, readBank } from '../quiz/bank.js';
 import { lintBank, type Coverage } from '../quiz/lint.js';
+import { drillsDir, readDrills } from '../drills/load.js';
+import { lintDrills } from '../drills/lint.js';
+import { SCENARIOS } from '../drills/scenarios/index.js';
 import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import type { ContainerClient } from '../docker/client.js';
 
 /**
- * Static problems: schema and cross-references, and the question bank beside the lessons (its
- * schema, and lintBank: sources, stems, real errors, command rules, coverage). Empty when the
- * course is sound. `dir` is the lessons folder, `checks` the checks folder (defaults: the shipped ones).
+ * Static problems: schema and cross-references, the question bank beside the lessons (its
+ * schema, and lintBank: sources, stems, real errors, command rules, coverage), and the break-fix
+ * drills (their schema, and lintDrills: scenarios, topics). Empty when the course is sound. `dir`
+ * is the lessons folder, `checks` the checks folder (defaults: the shipped ones).
  */
 export async function lintCourse(dir?: string, checksFolder?: string): Promise<{ course?: Course; problems: string[]; coverage?: Coverage }> {
   const { course, problems } = await readCourse(dir);
@@ -34,6 +38,9 @@ export async function lintCourse(dir?: string, checksFolder?: string): Promise<{
   problems.push(...read.problems);
   const coverage = read.bank ? lintBank(read.bank, course) : undefined;
   if (coverage) problems.push(...coverage.problems);
+  const drills = await readDrills(drillsDir(course.dir));
+  problems.push(...drills.problems);
+  if (drills.drills) problems.push(...lintDrills(drills.drills.drills, read.bank?.topics.map((t) => t.id), Object.keys(SCENARIOS)));
   const checks = listCheckIds(checksFolder);
   const referenced = new Set(course.steps.map((s) => s.check));
   for (const step of course.steps) {

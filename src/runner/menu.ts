@@ -2,6 +2,7 @@
  * The interactive workbook (`ecr-workbook` / `npm start`): a menu, lessons rendered in the
  * terminal, and per step: check now, hint, show solution, skip. enquirer prompts; Ctrl-C leaves.
  */
+import path from 'node:path';
 import Enquirer from 'enquirer';
 import { cancelCleanlyOnCtrlC } from '../util/enquirer.js';
 import type { CourseStep, Lesson } from '../course/load.js';
@@ -39,6 +40,7 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
         ...(step ? [{ name: 'continue', message: `Continue: lesson ${lessonOf(session, step).number}, ${renderStep(step, ctx).title}` }] : []),
         { name: 'choose', message: 'Choose a lesson' },
         { name: 'practice', message: 'Interview practice' },
+        { name: 'drills', message: 'Break-fix drills' },
         { name: 'status', message: 'Status' },
         { name: 'quit', message: 'Quit' },
       ];
@@ -46,6 +48,7 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
       if (choice === 'quit') break;
       if (choice === 'status') await showStatus(session, resolved);
       if (choice === 'practice') await interviewPractice(session);
+      if (choice === 'drills') await breakFixDrills(session);
       if (choice === 'continue' && step) await runLesson(session, resolved, ctx, lessonOf(session, step));
       if (choice === 'choose') {
         const id = await ask<string>({
@@ -76,6 +79,14 @@ async function interviewPractice(session: Session): Promise<void> {
   const [{ loadBankFast }, { practiceMenu }] = await Promise.all([import('../course/cache.js'), import('../quiz/run.js')]);
   const ctx = { bank: await loadBankFast(), course: session.course, store: session.store };
   await practiceMenu(ctx, { stream: process.stdout, p: painter() }, ask);
+}
+
+/** Break-fix drills on the sandbox (loaded only when chosen). */
+async function breakFixDrills(session: Session): Promise<void> {
+  const [{ loadDrillsFast }, { drillsMenu }] = await Promise.all([import('../course/cache.js'), import('../drills/menu.js')]);
+  const rt = { drills: await loadDrillsFast(), store: session.store, stateDir: path.dirname(session.store.file), env: process.env, target: session.settings.target, port: session.settings.port };
+  const toText = (markdown: string) => toTerminal(markdown, { color: colorEnabled(), width: terminalWidth() });
+  await drillsMenu(rt, { write, ask, p: painter(), toText });
 }
 
 async function runLesson(session: Session, resolved: ResolvedTarget, ctx: RenderContext, lesson: Lesson): Promise<void> {

@@ -199,7 +199,7 @@ export async function contextFor(session: Session, resolved: ResolvedTarget, ste
 }
 
 /** A result whose fix commands are rendered for the learner's aws CLI and container client, as lessons are. */
-function renderFixes<T extends CheckResult>(result: T, ctx: RenderContext): T {
+export function renderFixes<T extends CheckResult>(result: T, ctx: Parameters<typeof renderShellCommand>[1]): T {
   const render = (d: Diagnosis): Diagnosis => (d.command ? { ...d, command: renderShellCommand(d.command, ctx) } : d);
   return { ...result, ...(result.diagnosis ? { diagnosis: render(result.diagnosis) } : {}), ...(result.more ? { more: result.more.map(render) } : {}) };
 }

@@ -332,7 +332,7 @@ export class SandboxServer {
       );
       if (!auth.ok) throw authenticationError(auth);
       const operation = controlOperation(String(req.headers['x-amz-target']).slice(CONTROL_TARGET_PREFIX.length + 1));
-      sendJson(res, id, await operation.handler({ backend: this.options.backend, region: auth.region }, parseJsonBody(body)));
+      sendJson(res, id, await operation.handler({ backend: this.options.backend, iam: this.options.iam, region: auth.region }, parseJsonBody(body)));
     } catch (error) {
       const awsError = toAwsError(error);
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);

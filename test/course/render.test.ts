@@ -133,6 +133,15 @@ describe('renderCommand', () => {
     );
   });
 
+  it('puts it after aws iam too: the sandbox serves IAM on the same endpoint (drills change policies)', () => {
+    expect(renderCommand('aws iam put-user-policy --user-name ci --policy-name p --policy-document file://p.json', sandbox)).toBe(
+      `aws iam --endpoint-url ${URL} put-user-policy --user-name ci --policy-name p --policy-document file://p.json`,
+    );
+    expect(renderMarkdown('Ask IAM: `aws iam simulate-principal-policy --policy-source-arn x`.', sandbox)).toBe(
+      `Ask IAM: \`aws iam --endpoint-url ${URL} simulate-principal-policy --policy-source-arn x\`.`,
+    );
+  });
+
   it('handles the login pipe: the aws side gets the flag, docker does not', () => {
     expect(
       renderCommand('aws ecr get-login-password --region {{region}} | docker login --username AWS --password-stdin {{registry}}', sandbox),

@@ -274,3 +274,70 @@ describe('interview review state', () => {
     expect(store.progress).toEqual({ version: 1, target: 'sandbox', region: 'eu-west-1', steps: {} });
   });
 });
+
+describe('break-fix drills in progress', () => {
+  it('a drill starts, counts its hints and checks, and ends solved: no longer current, its result kept', async () => {
+    const { store } = await ProgressStore.open({ now: clock() });
+    await store.startDrill('expired-token');
+    expect(store.progress.drills).toEqual({ current: { id: 'expired-token', startedAt: '2025-01-02T03:04:06.000Z', hints: 0, checks: 0 } });
+    await store.countDrill('hints');
+    await store.countDrill('checks');
+    await store.countDrill('checks');
+    await store.finishDrill('solved');
+    const { store: again } = await ProgressStore.open();
+    expect(again.progress.drills).toEqual({ results: { 'expired-token': { outcome: 'solved', at: '2025-01-02T03:04:07.000Z', hints: 1, checks: 2 } } });
+  });
+
+  it('a drill once solved stays solved when it is given up later; a given-up one becomes solved when solved', async () => {
+    const { store } = await ProgressStore.open({ now: clock() });
+    await store.startDrill('expired-token');
+    await store.finishDrill('solved');
+    await store.startDrill('expired-token');
+    await store.finishDrill('gave-up');
+    expect(store.progress.drills?.results?.['expired-token']?.outcome).toBe('solved');
+    expect(store.progress.drills?.current).toBeUndefined();
+    await store.startDrill('immutable-latest');
+    await store.finishDrill('gave-up');
+    expect(store.progress.drills?.results?.['immutable-latest']?.outcome).toBe('gave-up');
+    await store.startDrill('immutable-latest');
+    await store.finishDrill('solved');
+    expect(store.progress.drills?.results?.['immutable-latest']?.outcome).toBe('solved');
+  });
+
+  it('counting or finishing with no drill in progress changes nothing', async () => {
+    const { store } = await ProgressStore.open();
+    await store.countDrill('hints');
+    await store.finishDrill('solved');
+    expect(store.progress.drills).toBeUndefined();
+  });
+
+  it('reset forgets the drills ended, keeps the one in progress (its resources are still in the sandbox)', async () => {
+    const { store } = await ProgressStore.open({ now: clock() });
+    await store.startDrill('expired-token');
+    await store.finishDrill('solved');
+    await store.reset();
+    expect(store.progress.drills).toBeUndefined();
+    await store.startDrill('wrong-region-login');
+    await store.reset();
+    expect(store.progress.drills).toEqual({ current: { id: 'wrong-region-login', startedAt: expect.any(String), hints: 0, checks: 0 } });
+  });
+
+  it('a malformed drill entry makes the file corrupt, as any other field', async () => {
+    const good = { current: { id: 'x', startedAt: '2025-01-01T00:00:00.000Z', hints: 0, checks: 0 } };
+    for (const bad of [
+      { current: { ...good.current, hints: -1 } },
+      { current: { ...good.current, id: '' } },
+      { current: { ...good.current, startedAt: 'yesterday' } },
+      { results: { x: { outcome: 'won', at: '2025-01-01T00:00:00.000Z', hints: 0, checks: 1 } } },
+      { results: [] },
+      [],
+    ]) {
+      fs.writeFileSync(progressFile(), JSON.stringify({ version: 1, target: 'sandbox', steps: {}, drills: bad }));
+      const { store, warning } = await ProgressStore.open();
+      expect(warning, JSON.stringify(bad)).toMatch(/does not have the expected shape/);
+      expect(store.progress).toEqual(emptyProgress());
+    }
+    fs.writeFileSync(progressFile(), JSON.stringify({ version: 1, target: 'sandbox', steps: {}, drills: good }));
+    expect((await ProgressStore.open()).warning).toBeUndefined();
+  });
+});

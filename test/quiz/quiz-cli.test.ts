@@ -271,14 +271,14 @@ describe('quiz and status as scripts use them', () => {
     expect(iam).toEqual({ ok: true, format: 'anki', file: path.join(state, 'iam.txt'), notes: bank.topics.find((t) => t.id === 'iam')!.questions.length });
   });
 
-  it('status shows practice per topic: due, seen, mastered; --json has it too', () => {
+  it('status shows practice per topic: due, seen, mastered, drills solved; --json has it too', () => {
     const due = { ...future(), due: '2020-01-01T00:00:00.000Z', stability: 2 };
     fs.writeFileSync(path.join(state, 'progress.json'), JSON.stringify({ version: 1, target: 'sandbox', steps: {}, review: { 'push-actions': due, 'pull-actions': future(), 'gb-month': future() } }));
     const status = JSON.parse(cli('status', '--json').stdout);
     expect(status.practice).toMatchObject({ questions: bank.questions.length, seen: 3, due: 1, mastered: 2, nextDue: '2099-01-01T00:00:00.000Z' });
-    expect(status.practice.topics.find((t: { id: string }) => t.id === 'iam')).toEqual({ id: 'iam', title: 'IAM and access control', questions: 10, seen: 2, due: 1, mastered: 1, mastery: 0.1 });
+    expect(status.practice.topics.find((t: { id: string }) => t.id === 'iam')).toEqual({ id: 'iam', title: 'IAM and access control', questions: 10, seen: 2, due: 1, mastered: 1, mastery: 0.1, drills: { solved: 0, total: 3 } });
     const text = cli('status').stdout;
     expect(text).toContain(`Interview practice: 1 due, 3 of ${bank.questions.length} questions seen, 2 mastered.`);
-    expect(text).toMatch(/^ {2}iam +2\/10 +1 +10% {2}IAM and access control$/m);
+    expect(text).toMatch(/^ {2}iam +2\/10 +1 +10% +0\/3 {2}IAM and access control$/m);
   });
 });

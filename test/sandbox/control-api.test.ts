@@ -1,9 +1,11 @@
 import { CreateRepositoryCommand, PutLifecyclePolicyCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { signSigV4 } from '../../src/sandbox/auth/sigv4.js';
 import { ControlApiError, ControlClient } from '../../src/sandbox/control-api/client.js';
-import { controlOperations, type ClockOutput, type RefusalsOutput, type TagArrivalsOutput } from '../../src/sandbox/control-api/operations.js';
-import type { TestSandbox } from '../helpers/sandbox.js';
+import { controlOperations, type AuthorizationTokenOutput, type ClockOutput, type RefusalsOutput, type TagArrivalsOutput } from '../../src/sandbox/control-api/operations.js';
+import { verifyToken } from '../../src/sandbox/auth/token.js';
+import { iamClient, type TestSandbox } from '../helpers/sandbox.js';
 import { rawEcr, repoName, seedImage, signPost, withApiSandbox } from './api-helpers.js';
 
 const TARGET = 'EcrWorkbookSandbox_20261201';
@@ -96,6 +98,33 @@ describe('the sandbox control API', () => {
     expect((await control.call<RefusalsOutput>('DescribeRecentRefusals', { repositoryName: name })).refusals).toEqual([]);
     const missing = await refusal(control.call('DescribeTagArrivals', { repositoryName: 'never-made' }));
     expect(missing.code).toBe('RepositoryNotFoundException');
+  });
+
+  it('issues a login token for one of its access keys that lasts as long as asked, carrying that key', async () => {
+    const iam = iamClient(sandbox);
+    await iam.send(new CreateUserCommand({ UserName: 'token-user' }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'token-user' }));
+    iam.destroy();
+    const issued = await control.call<AuthorizationTokenOutput>('IssueAuthorizationToken', { accessKeyId: AccessKey!.AccessKeyId!, validForSeconds: 2 });
+    const now = sandbox.store.now();
+    expect(issued.expiresAt - now).toBeGreaterThan(0);
+    expect(issued.expiresAt - now).toBeLessThanOrEqual(2);
+    expect(Buffer.from(issued.authorizationToken, 'base64').toString()).toBe(`AWS:${issued.password}`);
+    const check = verifyToken(sandbox.store.state.tokenSecret, issued.password, now);
+    expect(check).toMatchObject({ ok: true, claims: { accessKeyId: AccessKey!.AccessKeyId, region: sandbox.region, accountId: sandbox.accountId } });
+    expect(verifyToken(sandbox.store.state.tokenSecret, issued.password, issued.expiresAt)).toMatchObject({ ok: false, reason: 'expired' });
+    // Without validForSeconds: ECR's twelve hours.
+    const full = await control.call<AuthorizationTokenOutput>('IssueAuthorizationToken', { accessKeyId: AccessKey!.AccessKeyId! });
+    expect(full.expiresAt - sandbox.store.now()).toBeGreaterThan(12 * 3600 - 5);
+  });
+
+  it('refuses a token for a key it does not have, or a life beyond 12 hours', async () => {
+    const unknown = await refusal(control.call('IssueAuthorizationToken', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }));
+    expect(unknown.code).toBe('InvalidParameterException');
+    expect(unknown.message).toContain("The sandbox has no active access key 'AKIAIOSFODNN7EXAMPLE'");
+    const long = await refusal(control.call('IssueAuthorizationToken', { accessKeyId: sandbox.credentials.accessKeyId, validForSeconds: 12 * 3600 + 1 }));
+    expect(long.code).toBe('InvalidParameterException');
+    expect(long.message).toContain('validForSeconds');
   });
 
   describe('answers the sandbox’s own key only', () => {

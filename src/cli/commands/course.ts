@@ -10,8 +10,9 @@ import type { CourseStep } from '../../course/load.js';
 import type { ResolvedTarget } from '../../targets/index.js';
 import type { SandboxRuntime } from '../../sandbox/runtime.js';
 import { startSpinner } from '../../util/spinner.js';
-import { loadBankFast } from '../../course/cache.js';
+import { loadBankFast, loadDrillsFast } from '../../course/cache.js';
 import { orderTopics, practiceSummary, practiceTable } from '../../quiz/practice.js';
+import { statusLine } from '../../drills/messages.js';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
@@ -175,8 +176,10 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
   const total = stepOrder(s.course).length;
   const passed = lessons.reduce((n, l) => n + l.passed, 0);
   // Interview practice per topic, from the stored review cards (no scheduler loaded).
-  const bank = await loadBankFast();
-  const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date());
+  const [bank, drills] = await Promise.all([loadBankFast(), loadDrillsFast()]);
+  // Break-fix drills per topic: solved counts only a drill whose check passed, never one given up.
+  const tallies = drills.drills.map((d) => ({ topic: d.topic, solved: progress.drills?.results?.[d.id]?.outcome === 'solved' }));
+  const practice = practiceSummary(orderTopics(bank, (id) => s.course.lessons.find((l) => l.id === id)?.number), progress.review, new Date(), tallies);
   if (opts.json) {
     // The classroom without its token: status output gets pasted into chats.
     const classroom = progress.classroom ? { url: progress.classroom.url, name: progress.classroom.name, code: progress.classroom.code } : null;
@@ -192,6 +195,7 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
         total,
         lessons,
         practice,
+        drills: { ...practice.drills, current: progress.drills?.current?.id ?? null },
         classroom,
         ...(drift ? { verified: true, drifted: [...drift.keys()] } : {}),
         ...(left ? { onAws: left.plan ?? null } : {}),
@@ -211,6 +215,8 @@ export async function status(opts: GlobalOptions & { verify?: boolean }): Promis
   );
   out(`\n${p.bold('Interview practice')}: ${practice.due} due, ${practice.seen} of ${practice.questions} questions seen, ${practice.mastered} mastered. Practise with \`ecr-workbook quiz\`.`);
   for (const row of practiceTable(practice.topics)) out(row);
+  const drill = progress.drills?.current;
+  out(`${p.bold('Break-fix drills')} (the drills column): ${statusLine(practice.drills!.solved, practice.drills!.total, drill?.id)}`);
 }
 
 /** `lessons`: the lesson list, each with its step ids (what `check`, `hint` and `skip` take). */

@@ -12,6 +12,7 @@ const NON_INTERACTIVE =
   '  ecr-workbook check         check the current step (exit 0 pass, 1 not yet, 2 could not check)\n' +
   '  ecr-workbook hint          hints for it;  ecr-workbook skip   skip it\n' +
   '  ecr-workbook watch         re-check until it passes\n' +
+  '  ecr-workbook drill list    break-fix drills on the sandbox\n' +
   'Run `ecr-workbook --help` for the rest.';
 
 async function openResolved(opts: GlobalOptions) {
@@ -50,7 +51,7 @@ export async function courseCheck(opts: { static?: boolean; json?: boolean; clie
     return;
   }
   if (opts.static) {
-    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [], coverage })}\n` : `${table}The course is sound: schema, ids, check references and the question bank.\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, problems: [], coverage })}\n` : `${table}The course is sound: schema, ids, check references, the question bank and the drills.\n`);
     return;
   }
   if (!opts.json) process.stdout.write(table);

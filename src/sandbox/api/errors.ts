@@ -213,6 +213,9 @@ export const errors = {
       'UnknownOperationException',
       "The request has no X-Amz-Target header, so it names no operation: send 'X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>' with Content-Type application/x-amz-json-1.1.",
     ),
+  // Sandbox wording: the control API's own refusal (ECR has no such operation).
+  unknownAccessKey: (accessKeyId: string) =>
+    invalidParameter('accessKeyId', `The sandbox has no active access key '${accessKeyId}' (create one with aws iam create-access-key)`),
   unknownControlOperation: (operation: string, known: string[]) =>
     new AwsError('UnknownOperationException', `The sandbox control API has no operation '${operation}'. Its operations: ${known.join(', ')}.`),
   notImplemented: (operation: string) =>

@@ -15,11 +15,15 @@
  */
 import type { EcrBackend, LifecycleRun, Refusal } from '../backend/ecr.js';
 import { errors } from '../api/errors.js';
-import { checkRepositoryName, optionalString, requiredInteger, requiredString, type Input } from '../api/validate.js';
+import { checkRepositoryName, optionalInteger, optionalString, requiredInteger, requiredString, type Input } from '../api/validate.js';
+import { issueToken } from '../auth/token.js';
+import type { IamBackend } from '../iam/backend.js';
 
 /** What a control operation gets besides its input. */
 export interface ControlContext {
   backend: EcrBackend;
+  /** The sandbox's IAM: whose access key a token is for. */
+  iam: IamBackend;
   /** The region the request was signed for: the default for operations about one repository. */
   region: string;
 }
@@ -47,6 +51,15 @@ export interface TagArrivalsOutput {
   tags: Array<{ imageTag: string; imageDigest: string; via: 'registry' | 'put-image' | 'unknown'; arrivedAt?: number; pushedBy?: string }>;
 }
 
+export interface AuthorizationTokenOutput {
+  /** base64 of `AWS:<password>`, as GetAuthorizationToken's authorizationToken. */
+  authorizationToken: string;
+  /** The password alone: what `docker login --username AWS --password-stdin` reads. */
+  password: string;
+  /** Epoch seconds, on the sandbox's clock. */
+  expiresAt: number;
+}
+
 export interface RefusalsOutput {
   repositoryName: string;
   refusals: Refusal[];
@@ -54,6 +67,8 @@ export interface RefusalsOutput {
 
 /** Ten years: further than any lesson needs, short of overflowing a date. */
 const MAX_ADVANCE_SECONDS = 10 * 365 * 86_400;
+/** ECR's login tokens last 12 hours; a control-issued one never lasts longer. */
+const MAX_TOKEN_SECONDS = 12 * 3600;
 
 function clock(ctx: ControlContext): ClockOutput {
   const { store } = ctx.backend;
@@ -113,6 +128,20 @@ export const controlOperations: Record<string, ControlOperation> = {
         }),
       );
       return { repositoryName, tags };
+    },
+  },
+  IssueAuthorizationToken: {
+    summary:
+      'A registry login token for one of the sandbox\'s access keys (`accessKeyId`) that lasts `validForSeconds` (1 s to 12 h, default 12 h): what GetAuthorizationToken gives that key, with a shorter life, so a login can expire while you watch.',
+    handler: async (ctx, input): Promise<AuthorizationTokenOutput> => {
+      const accessKeyId = requiredString(input, 'accessKeyId', { min: 16, max: 128 });
+      const validFor = optionalInteger(input, 'validForSeconds', 1, MAX_TOKEN_SECONDS) ?? MAX_TOKEN_SECONDS;
+      const identity = ctx.iam.identityForKey(accessKeyId);
+      if (!identity) throw errors.unknownAccessKey(accessKeyId);
+      const now = ctx.backend.store.now();
+      const ttl = identity.kind === 'assumed-role' ? Math.min(validFor, identity.expiration - now) : validFor;
+      const token = issueToken(ctx.backend.store.state.tokenSecret, { region: ctx.region, accessKeyId, accountId: identity.accountId }, ttl, now);
+      return { authorizationToken: token.authorizationToken, password: token.password, expiresAt: token.expiresAt };
     },
   },
   DescribeRecentRefusals: {
