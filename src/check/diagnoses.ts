@@ -405,6 +405,164 @@ export const diagnoses = {
       `${to} has ${from}'s digest, but it arrived through docker push: the image travelled to your machine and back. Promotion needs neither: ECR already holds every layer.`,
       `Remove the tag (aws ecr batch-delete-image --repository-name <name> --image-ids imageTag=${to}) and promote with batch-get-image and put-image.`,
     ),
+  // Lesson 14: run it like ECS on Fargate.
+  executionRoleMissing: (role: string) =>
+    d(
+      'execution-role-missing',
+      `There is no IAM role named ${role}. ECS pulls a task's image with its task execution role, never with your keys.`,
+      `aws iam create-role --role-name ${role} --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}', then aws iam attach-role-policy --role-name ${role} --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+    ),
+  executionRoleNotTrusted: (role: string, trusted: string[]) =>
+    d(
+      'execution-role-not-trusted',
+      `The trust policy of ${role} does not let ecs-tasks.amazonaws.com assume it (it trusts ${trusted.length ? trusted.join(', ') : 'no one'}). ECS cannot take the role, so run-task answers: "ECS was unable to assume the role … Please verify that the role being passed has the proper trust relationship".`,
+      `Trust the ECS tasks service: aws iam update-assume-role-policy --role-name ${role} --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'`,
+    ),
+  executionRoleCannotPull: (role: string, detail: string) =>
+    d(
+      'execution-role-cannot-pull',
+      `${role} may not pull the image, so a task that uses it stops before it starts: ${detail}`,
+      `Give the role ECR's pull permissions: aws iam attach-role-policy --role-name ${role} --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy (ecr:GetAuthorizationToken, ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer, ecr:BatchGetImage), then run the task again.`,
+    ),
+  taskDefinitionMissing: (family: string) =>
+    d(
+      'task-definition-missing',
+      `There is no active task definition in the family ${family}.`,
+      `Register one: aws ecs register-task-definition --family ${family} --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512 --execution-role-arn <role arn> --container-definitions <the container, as the lesson shows>`,
+    ),
+  taskDefinitionNotFargate: (family: string) =>
+    d(
+      'task-definition-not-fargate',
+      `The latest revision of ${family} does not ask for FARGATE (requiresCompatibilities), so run-task --launch-type FARGATE answers "Task definition does not support launch_type FARGATE."`,
+      `Register a new revision with --requires-compatibilities FARGATE --network-mode awsvpc --cpu 256 --memory 512.`,
+    ),
+  executionRoleNotSet: (family: string, role: string) =>
+    d(
+      'execution-role-not-set',
+      `The latest revision of ${family} names no execution role, so ECS has no credentials to pull the image from ECR.`,
+      `Register a new revision with --execution-role-arn and the ARN of ${role} (aws iam get-role --role-name ${role} --query Role.Arn --output text).`,
+    ),
+  imageUriWithoutHost: (image: string, uri: string) =>
+    d(
+      'image-uri-without-host',
+      `The task definition names the image '${image}', without the registry host. ECS, like docker, then pulls from Docker Hub, which has no such image: the task stops with CannotPullContainerError.`,
+      `Register a new revision whose image is the repository URI: ${uri}`,
+    ),
+  imageTagNotPushed: (image: string, tags: string[]) =>
+    d(
+      'image-tag-not-pushed',
+      `The task definition names ${image}, a tag the repository does not have (it has ${tags.length ? tags.join(', ') : 'no tags'}). The pull fails with "manifest unknown", and the task stops with CannotPullContainerError.`,
+      `Push that tag first (docker push ${image}), or register a new revision that names a tag the repository has.`,
+    ),
+  imageOtherRepository: (image: string, uri: string) =>
+    d('image-other-repository', `The task definition names ${image}, which is not in the course's repository.`, `Register a new revision whose image is ${uri}.`),
+  portNotMapped: (family: string, port: number) =>
+    d(
+      'port-not-mapped',
+      `The container definition of ${family} maps no port ${port}: ECS routes nothing to the container (a load balancer and the sandbox both find the port there), so the page cannot be reached.`,
+      `Register a new revision whose container has "portMappings":[{"containerPort":${port}}], then run the new revision.`,
+    ),
+  clusterMissing: (cluster: string) =>
+    d('cluster-missing', `There is no cluster named ${cluster}: tasks run in a cluster.`, `aws ecs create-cluster --cluster-name ${cluster}`),
+  taskNotRunning: (family: string, cluster: string) =>
+    d(
+      'task-not-running',
+      `No task of ${family} is running in ${cluster}.`,
+      `Run one: aws ecs run-task --cluster ${cluster} --launch-type FARGATE --task-definition ${family} --network-configuration 'awsvpcConfiguration={subnets=[<subnet id>]}', then aws ecs wait tasks-running --cluster ${cluster} --tasks <task arn>.`,
+    ),
+  taskStarting: (status: string, cluster: string) =>
+    d('task-starting', `The task is ${status}: ECS is still pulling its image and starting its containers.`, `Wait for it: aws ecs wait tasks-running --cluster ${cluster} --tasks <task arn>, then check again.`),
+  taskImageNotRunnable: (reason: string) =>
+    d(
+      'task-image-not-runnable',
+      `The task's container could not run: ${reason}. An image built FROM scratch holds only files, no program (lesson 05's offline variant).`,
+      'Push an image that runs a web server: build lessons/assets/demo-app/Dockerfile (nginx) or Dockerfile.busybox (no Docker Hub needed), push it under a new tag, and register a revision that uses it.',
+    ),
+  taskStopped: (reason: string) =>
+    d('task-stopped', `The task stopped: ${reason}`, 'Read the reason above (aws ecs describe-tasks … --query "tasks[0].[stoppedReason,containers[0].exitCode]"), fix it, and run a new task.'),
+  taskImageDiffers: (running: string, pushed: string) =>
+    d(
+      'task-image-differs',
+      `The running task's image is ${running}, not ${pushed}, the digest the repository holds for the tag now.`,
+      'Stop the old task and run the task definition again: a task pulls its image once, when it starts.',
+    ),
+  taskNotAnswering: (address: string, detail: string) =>
+    d(
+      'task-not-answering',
+      `The task runs, but ${address} does not answer HTTP: ${detail}`,
+      'Check that the container listens on the mapped container port (port 80 for the demo app), then look at the container: docker logs <its runtimeId from describe-tasks>.',
+    ),
+  tasksStillRunning: (family: string, cluster: string, count: number) =>
+    d(
+      'tasks-still-running',
+      `${count} task(s) of ${family} still run in ${cluster}. On AWS, Fargate bills every second a task runs.`,
+      `aws ecs stop-task --cluster ${cluster} --task <task arn> (list them with aws ecs list-tasks --cluster ${cluster} --family ${family})`,
+    ),
+
+  // Lesson 15: push from a pipeline.
+  pipelineRoleMissing: (role: string) =>
+    d('pipeline-role-missing', `There is no IAM role named ${role}: the build needs a service role to run as.`, `Create it with the trust policy and inline push policy lesson 15 shows: aws iam create-role --role-name ${role} …`),
+  pipelineRoleNotTrusted: (role: string, trusted: string[]) =>
+    d(
+      'pipeline-role-not-trusted',
+      `The trust policy of ${role} does not let codebuild.amazonaws.com assume it (it trusts ${trusted.length ? trusted.join(', ') : 'no one'}), so a CodeBuild project could not use it as its service role.`,
+      `aws iam update-assume-role-policy --role-name ${role} --policy-document with a statement whose Principal is {"Service":"codebuild.amazonaws.com"} (and your account's root, so ci run can stand in for CodeBuild).`,
+    ),
+  pipelineRoleCannotPush: (role: string, denied: string[]) =>
+    d(
+      'pipeline-role-cannot-push',
+      `${role} may not push to the repository: ${denied.join(', ')} ${denied.length === 1 ? 'is' : 'are'} denied.`,
+      `Give it ecr:GetAuthorizationToken on "*" and the push actions (ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage) on the repository's ARN, with aws iam put-role-policy.`,
+    ),
+  pipelineRoleTooBroad: (role: string, detail: string) =>
+    d(
+      'pipeline-role-too-broad',
+      `${role} may do more than push to this one repository: ${detail}. A build that can push anywhere can overwrite any team's images; one that has admin rights can do anything in the account.`,
+      `Least privilege: detach what grants it (aws iam list-attached-role-policies --role-name ${role}; aws iam detach-role-policy …) and keep one inline policy whose push actions name this repository's ARN only.`,
+    ),
+  ciNotRun: () =>
+    d('ci-not-run', 'No build has run yet with ecr-workbook ci run.', 'In the folder with your buildspec.yml: ecr-workbook ci run --role codebuild-demo'),
+  ciNotAsRole: (role: string, ranAs: string | undefined) =>
+    d(
+      'ci-not-as-role',
+      ranAs ? `The last build ran as ${ranAs}, not as ${role}.` : 'The last build ran with your own credentials, not as a service role: CodeBuild never does that.',
+      `ecr-workbook ci run --role ${role}`,
+    ),
+  ciNotGit: () =>
+    d(
+      'ci-not-git',
+      'The last build ran in a folder that is not a git repository with a commit, so CODEBUILD_RESOLVED_SOURCE_VERSION was not set and there is no commit SHA to tag with.',
+      'git init, git add ., git commit -m "demo app", then ecr-workbook ci run --role codebuild-demo again.',
+    ),
+  loginWrongPhase: (loginPhase: string | undefined, pushPhase: string, refusal: string) =>
+    d(
+      'login-wrong-phase',
+      `The push in ${pushPhase} had no registry login (${refusal}): ${loginPhase ? `the login runs in ${loginPhase}, after it` : 'the buildspec never logs in'}. A build starts with no docker login, and CodeBuild runs the phases in order.`,
+      'Log in in pre_build, before anything pushes: aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin <registry>',
+    ),
+  shaTagMissing: (sha: string, tags: string[]) =>
+    d(
+      'sha-tag-missing',
+      `No image is tagged with the commit the build built (${sha.slice(0, 7)}…)${tags.length ? `; the build pushed ${tags.join(', ')}` : ''}. A tag that names the commit says exactly which source an image came from, and never has to move.`,
+      'Tag with the commit: IMAGE_TAG=$(echo $CODEBUILD_RESOLVED_SOURCE_VERSION | cut -c 1-7) in pre_build, docker build -t $REPOSITORY_URI:$IMAGE_TAG . in build, docker push $REPOSITORY_URI:$IMAGE_TAG in post_build.',
+    ),
+  latestImmutable: (refusal: string) =>
+    d(
+      'latest-immutable',
+      `The build pushed latest again into an IMMUTABLE repository, and ECR refused it: ${refusal}`,
+      'In an immutable repository every tag is written once: push the commit-SHA tag only (drop the latest tag from the buildspec). Deployments name the SHA tag, or better the digest.',
+    ),
+  ciBuildFailed: (phase: string, message: string) =>
+    d('ci-build-failed', `The last build FAILED in ${phase}: ${message}`, 'Read the command\'s output in the build log, fix the buildspec, commit, and run ecr-workbook ci run --role codebuild-demo again.'),
+  pushedByOther: (tag: string, who: string, role: string) =>
+    d(
+      'pushed-by-other',
+      `${tag} was pushed by ${who}, not by a session of ${role}.`,
+      `Push it from the build, as the role: ecr-workbook ci run --role ${role} (in an immutable repository, commit again first: the new commit gives a new tag).`,
+    ),
+  courseLeftovers: (left: string[], commands: string[]) =>
+    d('course-leftovers', `Still there: ${left.join('; ')}.`, commands.join(' ; ')),
+
   // Break-fix drills (src/drills, lessons/drills): the mistakes the drills make on purpose that no
   // lesson check meets. The drills also reuse the ones above (token-expired, credential-helper-broken,
   // pushed-to-docker-hub, not-pushed, not-logged-in).

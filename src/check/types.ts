@@ -1,5 +1,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { CiBuildRecord } from '../ci/record.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ContainerClient } from '../docker/client.js';
 import type { SandboxControl } from '../sandbox/control-api/client.js';
@@ -31,6 +33,9 @@ export interface CheckContext {
    * (`ci-reader`, the second account's `partner`): who it is, and that account's IAM.
    */
   asProfile(profile: string): ProfileClients;
+  ecs(): Promise<ECSClient>;
+  /** The last build `ecr-workbook ci run` recorded in the learner's state folder (lesson 15). */
+  lastCiBuild?: () => Promise<CiBuildRecord | undefined>;
   /** Regions to look in when something is missing from the lesson's region. */
   otherRegions: string[];
   /** The learner's environment for docker or podman (HOME, DOCKER_CONFIG, REGISTRY_AUTH_FILE, PATH). */

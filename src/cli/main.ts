@@ -181,7 +181,7 @@ Examples:
 
   const sandbox = program
     .command('sandbox')
-    .description('run a local ECR (API, STS and registry on one localhost port) that the real aws and docker CLIs use unchanged')
+    .description('run a local ECR (ECR, IAM, STS, a small ECS and the registry on one localhost port) that the real aws and docker CLIs use unchanged')
     .addHelpText(
       'after',
       `
@@ -205,7 +205,7 @@ Typical use (\`sandbox env\` sets ECR_WORKBOOK_REGISTRY to the registry host, lo
 
   sandbox
     .command('down')
-    .description('stop the sandbox and its registry container (repositories and images are kept)')
+    .description('stop the sandbox, its registry container and its ECS tasks\' containers (repositories, images and task history are kept)')
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).down(opts));
 
@@ -249,6 +249,28 @@ Typical use (\`sandbox env\` sets ECR_WORKBOOK_REGISTRY to the registry host, lo
     .option('--aws-profile <name>', 'print the `aws configure set` commands that put those keys in this named profile instead')
     .option('--json', 'print the variables as JSON')
     .action(async (opts) => (await import('./commands/sandbox.js')).env(opts));
+
+  const ci = program.command('ci').description('run a CodeBuild buildspec on this machine, as a service role, the way CodeBuild runs it (lesson 15)');
+  ci.command('run [buildspec]')
+    .description('run a buildspec (version 0.2; default ./buildspec.yml) as CodeBuild does: phases, one shell, on-failure, finally, CODEBUILD_* variables, exported variables, as --role; exit 0 SUCCEEDED, 1 FAILED, 2 could not run')
+    .option('--role <role>', 'the service role to run as (a name in your account, or an ARN), assumed through STS with your credentials')
+    .option('--project <name>', "the CodeBuild project name in CODEBUILD_BUILD_ID (default: this folder's name)")
+    .option('--json', 'print the build (phases, commands, exported variables) as JSON on stdout; the log goes to stderr')
+    .addHelpText(
+      'after',
+      `
+The build runs in this folder (CODEBUILD_SRC_DIR), every command in one shell, with the role's
+temporary credentials and none of yours: no profile, no keys, no docker logins. CodeBuild's phase
+transitions apply:
+  - a failed command ends its phase's commands; the phase's finally block still runs
+  - INSTALL or PRE_BUILD failed: BUILD and POST_BUILD do not run
+  - BUILD failed: POST_BUILD still runs (CODEBUILD_BUILD_SUCCEEDING=0 tells it)
+  - on-failure: ABORT ends the build at the failed phase; CONTINUE goes on to the next one
+
+Example:
+  $ ecr-workbook ci run --role codebuild-demo`,
+    )
+    .action(async (buildspec: string | undefined, _opts: unknown, cmd: Command) => (await import('./commands/ci.js')).ciRun(buildspec, cmd.optsWithGlobals()));
 
   const classroom = program
     .command('classroom')

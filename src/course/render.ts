@@ -23,7 +23,7 @@ export interface RenderContext {
   vars: TemplateVars;
   /**
    * The sandbox endpoint, set only when the learner's aws CLI ignores `AWS_ENDPOINT_URL_*`
-   * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`aws sts`/`aws iam` command carries `--endpoint-url`.
+   * (v1 < 1.29, v2 < 2.13): then every `aws ecr`/`sts`/`iam`/`ecs` command carries `--endpoint-url`.
    */
   endpointUrl?: string;
   /** The learner's container client; lessons are written for docker and rendered for podman. Default docker. */
@@ -70,10 +70,11 @@ export function renderTemplate(text: string, vars: TemplateVars, options: Templa
 
 /**
  * Where a command starts: at a line start, after `|`, `||`, `&&`, `;`, `(`, `{`, `$(` or a
- * backtick, or after the shell words that run one (`for …; do docker push …; done`, `then`,
- * `else`). One capture group: what came before.
+ * backtick, after the shell words that run one (`for …; do docker push …; done`, `then`,
+ * `else`), or as an item of a YAML list (a buildspec's `- aws ecr …` that a heredoc writes). One
+ * capture group: what came before.
  */
-const COMMAND_START = String.raw`(^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`;
+const COMMAND_START = String.raw`(^[ \t]*-(?=[ \t])|^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`;
 /**
  * The blanks before a command's name, and the shell's `!` that inverts its exit status (`&& !
  * docker push …`: a push the lesson wants refused). One capture group.
@@ -81,14 +82,14 @@ const COMMAND_START = String.raw`(^|[|;&({\`]|\$\(|\b(?:do|then|else)(?=[ \t]))`
 const COMMAND_LEAD = String.raw`([ \t]*(?:![ \t]+)?)`;
 
 /**
- * `aws ecr` / `aws sts` / `aws iam` where a command starts: covers `aws ecr get-login-password … |
- * docker login …` and `for k in …; do aws iam …; done` (the sandbox serves all three on its one endpoint).
+ * `aws ecr` / `aws sts` / `aws iam` / `aws ecs` where a command starts: covers `aws ecr get-login-password … |
+ * docker login …` and `for k in …; do aws iam …; done` (the sandbox serves all four on its one endpoint).
  */
-const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}${COMMAND_LEAD}aws[ \t]+(ecr|sts|iam)(?=[ \t]|\\?$)`, 'gm');
+const AWS_COMMAND = new RegExp(String.raw`${COMMAND_START}${COMMAND_LEAD}aws[ \t]+(ecr|sts|iam|ecs)(?=[ \t]|\\?$)`, 'gm');
 /** The rest of one simple command: up to the next pipe, list operator or unescaped newline. */
 const COMMAND_REST = /^(?:\\\r?\n|[^|;&\n])*/;
 
-/** Adds `--endpoint-url <url>` right after `aws ecr`/`aws sts`/`aws iam` in every command of `text` that lacks one. */
+/** Adds `--endpoint-url <url>` right after `aws ecr`/`sts`/`iam`/`ecs` in every command of `text` that lacks one. */
 export function insertEndpointUrl(text: string, endpointUrl: string): string {
   const url = shellQuote(endpointUrl);
   return text.replace(AWS_COMMAND, (match, lead: string, space: string, service: string, offset: number) => {
@@ -114,11 +115,26 @@ export function renderForClient(text: string, client: ContainerClient | undefine
   if (client !== 'podman') return text;
   const podman = text.replace(DOCKER_COMMAND, (_match, lead: string, space: string) => `${lead}${space}podman`);
   if (!plainHttpHost) return podman;
+  const names = variablesNaming(podman, plainHttpHost);
+  const reachesHost = (rest: string) =>
+    rest.includes(plainHttpHost) || names.some((name) => new RegExp(String.raw`\$(${name}\b|\{${name}\})`).test(rest));
   return podman.replace(PODMAN_REGISTRY_COMMAND, (match, lead: string, space: string, verb: string, offset: number) => {
     const rest = COMMAND_REST.exec(podman.slice(offset + match.length))?.[0] ?? '';
-    if (!rest.includes(plainHttpHost) || /(^|\s)--tls-verify(\s|=|$)/.test(rest)) return match;
+    if (!reachesHost(rest) || /(^|\s)--tls-verify(\s|=|$)/.test(rest)) return match;
     return `${lead}${space}podman ${verb} --tls-verify=false`;
   });
+}
+
+/**
+ * Variables `text` sets to a value holding `host`: a shell `NAME=…` or a buildspec's `NAME: …`
+ * (env.variables), so `podman push $REPOSITORY_URI:$TAG` reaches the plain-HTTP host as well.
+ */
+function variablesNaming(text: string, host: string): string[] {
+  const names = new Set<string>();
+  for (const [, name, value] of text.matchAll(/(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)(?:=|:[ \t]+)["']?([^\s"';]*)/gm)) {
+    if (name && value?.includes(host)) names.add(name);
+  }
+  return [...names];
 }
 
 /** The registry host a podman learner reaches over plain HTTP (loopback: the sandbox), if this one is. */
@@ -308,7 +324,7 @@ function renderInlineCode(span: string, ctx: MarkdownFill): string {
   // Inline code is an aws command to copy only when it carries options; `aws ecr
   // get-login-password` alone in a sentence names the command and stays as written. A docker
   // command is the learner's client's either way: a Podman learner reads `podman push`.
-  const isCommand = /^aws[ \t]+(ecr|sts|iam)[ \t]/.test(code) && /\s--[a-z]/.test(code);
+  const isCommand = /^aws[ \t]+(ecr|sts|iam|ecs)[ \t]/.test(code) && /\s--[a-z]/.test(code);
   const withEndpoint = ctx.endpointUrl && isCommand ? insertEndpointUrl(code, ctx.endpointUrl) : code;
   return `\`${renderForClient(withEndpoint, ctx.client, plainHttpRegistry(registryOf(ctx)))}\``;
 }

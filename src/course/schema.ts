@@ -75,6 +75,20 @@ export const CHECK_PARAMS = {
   'repository-shared': z.strictObject({ account: text(), user: text(), accountProfile: text().optional() }),
   /** The IAM user is deleted (in the account `accountProfile` signs in to, when given). */
   'iam-user-deleted': z.strictObject({ user: text(), accountProfile: text().optional() }),
+  /** The role exists, ecs-tasks.amazonaws.com may assume it, and it may pull from the repository. */
+  'task-execution-role': z.strictObject({ roleName: text() }),
+  /** The family's latest revision: Fargate, the pushed image by its repository URI, the port mapped, an execution role that works. */
+  'task-definition-registered': z.strictObject({ family: text(), roleName: text(), containerPort: wholeNumber(1) }),
+  /** A task of the family runs in the cluster with the pushed digest, and answers HTTP where its port is bound. */
+  'task-serving': z.strictObject({ family: text(), cluster: text(), containerPort: wholeNumber(1) }),
+  /** No task of the family runs in the cluster. */
+  'tasks-stopped': z.strictObject({ family: text(), cluster: text() }),
+  /** The pipeline's role: codebuild.amazonaws.com may assume it, it may push to the repository and nowhere else. */
+  'pipeline-role': z.strictObject({ roleName: text() }),
+  /** The last `ci run` ran as the role and pushed an image tagged with the commit it built. */
+  'pipeline-pushed': z.strictObject({ roleName: text() }),
+  /** Nothing lessons 14-15 made is left: tasks, task definitions, the cluster, the roles, the repository. */
+  'course-cleaned-up': z.strictObject({ family: text(), cluster: text(), roles: z.array(text()).min(1, { error: 'must have at least 1' }) }),
 } as const;
 
 export type CheckId = keyof typeof CHECK_PARAMS;

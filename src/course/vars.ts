@@ -5,7 +5,7 @@
 import type { Target } from './schema.js';
 
 /** Placeholders every lesson text, hint, solution and string param may use. */
-export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner', 'ciUser', 'partnerAccount'] as const;
+export const PLACEHOLDERS = ['region', 'account', 'registry', 'repo', 'repositoryUri', 'profile', 'tag', 'image', 'assets', 'learner', 'ciUser', 'partnerAccount', 'family'] as const;
 
 /**
  * Placeholders with a value only on the sandbox target: the access key the sandbox issued.
@@ -117,6 +117,8 @@ export function buildVars(input: VarsInput): TemplateVars {
     learner: learnerOf(repo),
     ciUser: ciUserFor(repo),
     partnerAccount: input.partnerAccount ?? UNKNOWN_PARTNER_ACCOUNT,
+    // ECS names (task definition families) take no `/`: alice/demo-app's is alice-demo-app.
+    family: repo.replace(/\//g, '-'),
   };
   // Keys issued by a sandbox mean nothing on AWS; leaving them out there makes any misuse loud.
   if (input.target === 'sandbox') {

@@ -109,10 +109,12 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     AWS_ENDPOINT_URL_ECR: sandbox.endpoint,
     AWS_ENDPOINT_URL_STS: sandbox.endpoint,
     AWS_ENDPOINT_URL_IAM: sandbox.endpoint,
+    AWS_ENDPOINT_URL_ECS: sandbox.endpoint,
   };
   fs.mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true, mode: 0o700 });
   const repo = options.repo ?? DEFAULT_REPO;
   const client = options.client ?? 'docker';
+  await ensureBusyboxBase(env, work, client);
   // A build left over from an earlier replay would make the build step pass before it runs.
   await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
   try {
@@ -139,6 +141,23 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work, client);
     removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
+  }
+}
+
+/** The base image lessons 14-15's runnable offline demo app is built FROM (scripts/build-busybox-image.sh). */
+export const BUSYBOX_BASE_IMAGE = 'ecr-workbook/busybox:local';
+
+/**
+ * Makes sure lessons 14-15's reference solutions can build on this machine: their offline image
+ * is FROM ecr-workbook/busybox:local, made once (in the client's own image store: docker's, or
+ * podman's) from Debian's busybox-static when it is missing.
+ */
+export async function ensureBusyboxBase(env: NodeJS.ProcessEnv, cwd: string, client: ContainerClient = 'docker'): Promise<void> {
+  if ((await run(`${client} image inspect ${BUSYBOX_BASE_IMAGE} >/dev/null 2>&1`, env, cwd)).code === 0) return;
+  const script = path.join(path.dirname(lessonsDir()), 'scripts', 'build-busybox-image.sh');
+  const built = await run(`CONTAINER_CLIENT=${client} ${shellQuote(script)} ${BUSYBOX_BASE_IMAGE}`, env, cwd);
+  if (built.code !== 0) {
+    throw new Error(`Lessons 14-15 build their runnable offline image FROM ${BUSYBOX_BASE_IMAGE}, which is not in ${client}'s images and could not be built: ${built.output.trim()}`);
   }
 }
 

@@ -120,7 +120,17 @@ export async function resolveTarget(session: Session, options: SessionOptions): 
     await confirmAwsTarget(resolved, { stateDir: path.dirname(session.store.file), yes: options.yes });
     return resolved;
   }
-  return targets.resolveSandbox({ ...base, target: 'sandbox', sandboxDir: options.sandboxDir, port: session.settings.port ?? options.port }, options.onProgress);
+  return targets.resolveSandbox(
+    {
+      ...base,
+      target: 'sandbox',
+      sandboxDir: options.sandboxDir,
+      port: session.settings.port ?? options.port,
+      // A learner who chose podman gets their ECS tasks run by podman too.
+      ...(session.settings.client ? { containerClient: session.settings.client } : {}),
+    },
+    options.onProgress,
+  );
 }
 
 /** Template values for the resolved target. */
@@ -178,9 +188,11 @@ export async function contextFor(session: Session, resolved: ResolvedTarget, ste
   const vars = templateVars(session, resolved);
   const quiz = session.store.progress.quiz?.[step.lessonId];
   const total = lessonOf(session, step).quiz?.length ?? 0;
+  const stateDir = path.dirname(session.store.file);
   return checkContext(resolved, env, {
     localImage: vars.image,
     tag: vars.tag,
+    lastCiBuild: async () => (await import('../ci/record.js')).readLastBuild(stateDir),
     profile: session.settings.profile,
     client: await clientOf(session, env),
     solutionOf: (check) => {

@@ -31,6 +31,8 @@ export const API_BODY_LIMITS: Readonly<Record<string, number>> = { PutImage: 6 *
 /** Largest manifest ECR accepts (BatchGetImage's imageManifest is at most 4 MiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
+/** ECS's JSON 1.1 target prefix (botocore's ECS model); requests are signed for the service `ecs`. */
+export const ECS_TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 /** The sandbox control API (clock, lifecycle runs, what the sandbox recorded): AWS JSON 1.1 under this target prefix. */
 export const CONTROL_TARGET_PREFIX = 'EcrWorkbookSandbox_20261201';
 /** The SigV4 service name control API requests are signed for (with the sandbox's own keys). */

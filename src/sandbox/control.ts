@@ -14,6 +14,7 @@ import { isSandboxState, type SandboxState } from './backend/types.js';
 import { SANDBOX_ACCOUNT_ID, sandboxRegionRefusal, SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import { lockOwner, stateFolderInUse, stateFolderLocked } from './lock.js';
 import type { DaemonOptions, SandboxRuntime } from './runtime.js';
+import type { ContainerClient } from '../docker/client.js';
 import type { RegistryHealth } from './server.js';
 
 export const DEFAULT_PORT = 5123;
@@ -25,6 +26,8 @@ export interface UpOptions {
   region?: string;
   tokenTtlSeconds?: number;
   registryImage?: string;
+  /** The engine ECS tasks run on (docker or podman; detected when not given). */
+  containerClient?: ContainerClient;
   onProgress?: (message: string) => void;
   onWarning?: (message: string) => void;
   /** How long to wait for the registry container (first start may pull an image). */
@@ -118,6 +121,7 @@ function startDaemon(dir: string, options: UpOptions, timeoutMs: number): Promis
       region: options.region,
       tokenTtlSeconds: options.tokenTtlSeconds,
       registryImage: options.registryImage,
+      ...(options.containerClient ? { containerClient: options.containerClient } : {}),
     }),
     entry: path.join(path.dirname(fileURLToPath(import.meta.url)), 'daemon.js'),
     label: 'The sandbox',

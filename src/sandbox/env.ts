@@ -22,6 +22,7 @@ export function sandboxEnvVars(input: SandboxEnvInput): Record<string, string> {
     AWS_ENDPOINT_URL_ECR: input.endpoint,
     AWS_ENDPOINT_URL_STS: input.endpoint,
     AWS_ENDPOINT_URL_IAM: input.endpoint,
+    AWS_ENDPOINT_URL_ECS: input.endpoint,
     ECR_WORKBOOK_REGISTRY: input.registryHost,
   };
 }

@@ -8,7 +8,9 @@ import { DEFAULT_REGION, LIFECYCLE_INTERVAL_MS, registryImage, sandboxRegionRefu
 import { IamBackend } from './iam/backend.js';
 import { lockStateFolder, type StateLock } from './lock.js';
 import { adoptRegistryContent, type AdoptionReport } from './registry/adopt.js';
-import { startRegistryContainer, type RegistryUpstream } from './registry/container.js';
+import { containerLabel, startRegistryContainer, type RegistryUpstream } from './registry/container.js';
+import { ContainerCli, taskEngine, type ContainerClient } from './ecs/containers.js';
+import { EcsBackend } from './ecs/backend.js';
 import { createRegistryProxy } from './registry/proxy.js';
 import { UPSTREAM_TIMEOUTS as UPSTREAM_DEFAULTS, type UpstreamTimeouts } from './registry/upstream.js';
 import { SandboxServer, type ClientTimeouts } from './server.js';
@@ -29,6 +31,8 @@ export interface SandboxOptions {
   registryImage?: string;
   /** Start without the registry container (API-only tests). */
   withoutRegistry?: boolean;
+  /** The engine ECS tasks run on: docker or podman (default: ECR_WORKBOOK_CONTAINER_CLIENT, else detected). */
+  containerClient?: ContainerClient;
   /** How often lifecycle policies are applied (default every minute); 0 applies them only on request. */
   lifecycleIntervalMs?: number;
   /** Progress lines for a spinner while the slow parts start. */
@@ -58,6 +62,10 @@ export interface RunningSandbox {
   secondBackend: EcrBackend;
   iam: IamBackend;
   authorizer: Authorizer;
+  /** ECS: its tasks run as containers labelled `io.ecr-workbook.task=<ecsLabel>`. */
+  ecs: EcsBackend;
+  /** The value of the task label on this sandbox's task containers. */
+  ecsLabel: string;
   registry?: RegistryUpstream;
   stop(): Promise<void>;
 }
@@ -112,11 +120,25 @@ async function startLocked(
   const registries = (accountId: string) => [backend, secondBackend].find((b) => b.accountId === accountId);
   const authorizer = new Authorizer(iam, registries);
   const tokenTtlSeconds = options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS;
+  const ecsLabel = containerLabel(options.dir);
+  const ecs = new EcsBackend({
+    store,
+    iam,
+    authorizer,
+    containers: new ContainerCli(options.containerClient ?? (await taskEngine())),
+    registries: () => [backend, secondBackend].map((b) => ({ host: b.env.registryHost(), accountId: b.accountId })),
+    registryRegion: region,
+    tokenTtlSeconds,
+    label: ecsLabel,
+  });
+  // Containers of tasks a killed sandbox left running go first: tasks are the sandbox's to stop.
+  await ecs.recover();
   const server = new SandboxServer({
     backend,
     registries,
     iam,
     authorizer,
+    ecs,
     console: createConsole({ backend, iam, authorizer, region, tokenTtlSeconds }),
     tokenTtlSeconds,
     extraHost: isLoopbackAddress(listenHost) ? undefined : listenHost,
@@ -179,9 +201,15 @@ async function startLocked(
     secondBackend,
     iam,
     authorizer,
+    ecs,
+    ecsLabel,
     registry,
     stop() {
       stopped ??= (async () => {
+        // Tasks first, while the registry still serves a pull under way. With the lock lost, the
+        // folder's tasks (and the label on their containers) are the new owner's: it removes ours
+        // as it would a killed sandbox's, and nothing is written here.
+        if (!held.lost) await ecs.stopAll();
         await lifecycle.stop();
         await server.close();
         await proxy?.close();

@@ -13,7 +13,7 @@ export interface SandboxRuntime extends DaemonRuntime {
 }
 
 /** Options the CLI passes to the daemon: the serializable part of the sandbox's own options. */
-export type DaemonOptions = Pick<SandboxOptions, 'dir' | 'port' | 'anyPortIfBusy' | 'host' | 'region' | 'tokenTtlSeconds' | 'registryImage'>;
+export type DaemonOptions = Pick<SandboxOptions, 'dir' | 'port' | 'anyPortIfBusy' | 'host' | 'region' | 'tokenTtlSeconds' | 'registryImage' | 'containerClient'>;
 
 /**
  * Writes the runtime file for a sandbox this process runs (the course replay, tests), as the

@@ -5,7 +5,10 @@ import { parseJsonBody, requestId, sendJson, sendJsonError, toAwsError } from '.
 import { authenticate, type AuthenticationFailure } from './auth/authenticate.js';
 import { ecrRegistryOf, type Authorizer, type RegistryLookup } from './authz/authorizer.js';
 import type { EcrBackend } from './backend/ecr.js';
-import { API_BODY_LIMITS, CONTROL_SIGNING_SERVICE, CONTROL_TARGET_PREFIX, ECR_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import { API_BODY_LIMITS, CONTROL_SIGNING_SERVICE, CONTROL_TARGET_PREFIX, ECR_TARGET_PREFIX, ECS_TARGET_PREFIX, MAX_API_BODY_BYTES } from './config.js';
+import type { EcsBackend } from './ecs/backend.js';
+import { ecsErrors } from './ecs/errors.js';
+import { ECS_OPERATIONS, ecsOperations } from './ecs/operations.js';
 import { controlOperation } from './control-api/operations.js';
 import { verifySigV4 } from './auth/sigv4.js';
 import { BodyTooLarge, readBody } from '../util/http-body.js';
@@ -58,6 +61,8 @@ export interface SandboxServerOptions {
   registries: RegistryLookup;
   iam: IamBackend;
   authorizer: Authorizer;
+  /** ECS: clusters, task definitions, and tasks run as containers. */
+  ecs?: EcsBackend;
   registry?: RegistryFrontend;
   console?: ConsoleFrontend;
   tokenTtlSeconds: number;
@@ -203,6 +208,10 @@ export class SandboxServer {
       void this.handleControl(req, res);
       return;
     }
+    if (req.method === 'POST' && String(req.headers['x-amz-target'] ?? '').startsWith(`${ECS_TARGET_PREFIX}.`)) {
+      void this.handleEcs(req, res);
+      return;
+    }
     if (req.method === 'POST' && req.headers['x-amz-target']) {
       void this.handleEcr(req, res);
       return;
@@ -225,7 +234,7 @@ export class SandboxServer {
       res.end(body);
       return;
     }
-    const body = 'Not found. The ECR sandbox serves the ECR API (POST / with X-Amz-Target), IAM and STS (form POST /) and the registry (/v2/).\n';
+    const body = 'Not found. The ECR sandbox serves the ECR and ECS APIs (POST / with X-Amz-Target), IAM and STS (form POST /) and the registry (/v2/).\n';
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   }
@@ -277,6 +286,29 @@ export class SandboxServer {
       if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
       // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
       else if (repositoryName && signed) signed.backend.noteRefusal(signed.region, repositoryName, { operation: signed.operation, code: awsError.code, message: awsError.message });
+      sendJsonError(res, id, awsError);
+    }
+  }
+
+  /** ECS over the same JSON 1.1 protocol as ECR, signed for the service `ecs`, each call authorized as `ecs:<Operation>`. */
+  private async handleEcs(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestId();
+    try {
+      const target = String(req.headers['x-amz-target']);
+      const operation = target.slice(ECS_TARGET_PREFIX.length + 1);
+      const body = await readApiBody(req, res, MAX_API_BODY_BYTES);
+      const auth = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, 'ecs', this.options.iam);
+      if (!auth.ok) throw authenticationError(auth.failure);
+      if (!ECS_OPERATIONS.has(operation)) throw ecsErrors.unknownOperation(target);
+      const handler = ecsOperations[operation];
+      if (!handler || !this.options.ecs) throw ecsErrors.notImplemented(operation);
+      const input = parseJsonBody(body);
+      const denial = this.options.authorizer.ecs(auth.identity, auth.region, operation, input);
+      if (denial) throw ecsErrors.accessDenied(denial.message);
+      sendJson(res, id, await handler({ ecs: this.options.ecs, region: auth.region, identity: auth.identity }, input));
+    } catch (error) {
+      const awsError = toAwsError(error);
+      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
       sendJsonError(res, id, awsError);
     }
   }

@@ -3,6 +3,7 @@
  * CheckContext: the same checks then run against either. SDK clients are built lazily.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -10,6 +11,7 @@ import { DEFAULT_PROFILE, DEFAULT_REPO, DEFAULT_TAG, repoForLearner } from '../c
 import { sandboxHome } from '../paths.js';
 import type { CheckContext, ProfileClients } from '../check/types.js';
 import type { SandboxControl } from '../sandbox/control-api/client.js';
+import type { ContainerClient } from '../docker/client.js';
 
 export type TargetName = 'sandbox' | 'aws';
 
@@ -32,6 +34,8 @@ export interface TargetOptions {
   sandboxDir?: string;
   /** The port to start the sandbox on when it is not running (the sandbox's last port otherwise). */
   port?: number;
+  /** The engine a sandbox started here runs ECS tasks with (the learner's chosen client; detected otherwise). */
+  containerClient?: ContainerClient;
 }
 
 /** What a target resolved to, for rendering lessons and building contexts. */
@@ -92,6 +96,7 @@ export interface TargetClients {
   ecr(region?: string): Promise<ECRClient>;
   sts(): Promise<STSClient>;
   iam(): Promise<IAMClient>;
+  ecs(): Promise<ECSClient>;
   asProfile(profile: string): ProfileClients;
 }
 
@@ -100,6 +105,7 @@ export function clientFactory(resolved: ResolvedTarget, env: NodeJS.ProcessEnv =
   const ecrClients = new Map<string, ECRClient>();
   let sts: STSClient | undefined;
   let iam: IAMClient | undefined;
+  let ecs: ECSClient | undefined;
   const profiles = new Map<string, ProfileClients>();
   const where = { ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}), maxAttempts: 3 };
   const common = { credentials: resolved.credentials, ...where };
@@ -150,6 +156,13 @@ export function clientFactory(resolved: ResolvedTarget, env: NodeJS.ProcessEnv =
       }
       return clients;
     },
+    async ecs() {
+      if (!ecs) {
+        const { ECSClient } = await import('@aws-sdk/client-ecs');
+        ecs = new ECSClient({ ...common, region: resolved.region });
+      }
+      return ecs;
+    },
   };
 }
 
@@ -184,6 +197,7 @@ export function checkContext(resolved: ResolvedTarget, env: NodeJS.ProcessEnv = 
     accountId: resolved.accountId,
     iam: clients.iam,
     asProfile: clients.asProfile,
+    ecs: clients.ecs,
     otherRegions: COMMON_REGIONS.filter((r) => r !== resolved.region),
     env,
     client: 'docker',
@@ -200,7 +214,7 @@ export async function resolveSandbox(options: TargetOptions, onProgress?: (m: st
   const { regionDiffersFromSandbox } = await import('../course/messages.js');
   const dir = options.sandboxDir ?? sandboxHome();
   // Started here, it serves the learner's region (and port); already running, it is what it is.
-  const { runtime } = await sandboxUp({ dir, onProgress, ...(options.region ? { region: options.region } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  const { runtime } = await sandboxUp({ dir, onProgress, ...(options.region ? { region: options.region } : {}), ...(options.port !== undefined ? { port: options.port } : {}), ...(options.containerClient ? { containerClient: options.containerClient } : {}) });
   const credentials = await sandboxCredentials(dir);
   if (!credentials) throw new Error(`The sandbox in ${dir} has no credentials in its state file.`);
   const region = options.region ?? runtime.region;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { SECOND_ACCOUNT_ID } from '../../src/sandbox/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup } from '../../src/aws/cleanup.js';
-import { removeRepositoryImages } from '../../src/runner/course-check.js';
+import { ensureBusyboxBase, removeRepositoryImages, workbookOnPath } from '../../src/runner/course-check.js';
+import { rememberConfirmation } from '../../src/aws/confirmation.js';
 import { openSession } from '../../src/runner/session.js';
 import { ecrClient, installedAwsClis, tempDir } from '../helpers/sandbox.js';
 import { failures, replayAwsCourse, sh } from '../live/aws-replay.js';
@@ -38,7 +39,16 @@ describe('the course on the aws target, against a sandbox', () => {
     // Docker's registry host is the sandbox's; every other value is what AWS would give.
     const resolved = await t.resolve({ learner: 'ci', repo, registryHost: t.sandbox.registryHost });
     expect(resolved.repositoryName).toBe(`ci/${repo}`);
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(aws.path)}:${process.env.PATH}`, DOCKER_CONFIG: path.join(work, 'docker'), AWS_PAGER: '', LANG: 'C.UTF-8' };
+    // Lesson 15 runs `ecr-workbook ci run`: the workbook on PATH, the account already confirmed (as the learner did when the course began).
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${workbookOnPath(work)}:${path.dirname(aws.path)}:${process.env.PATH}`,
+      DOCKER_CONFIG: path.join(work, 'docker'),
+      AWS_PAGER: '',
+      LANG: 'C.UTF-8',
+    };
+    await rememberConfirmation(path.dirname(session.store.file), resolved.accountId, resolved.region, resolved.callerArn);
+    await ensureBusyboxBase(env, work);
     let tags: Record<string, string> = {};
     const steps = await replayAwsCourse({
       session,

@@ -44,9 +44,9 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     expect(r.status).toBe(0);
     const status = JSON.parse(r.stdout);
     expect(status).toMatchObject({ target: 'sandbox', currentStep: 'knowledge-check' });
-    expect(status.lessons).toHaveLength(13);
+    expect(status.lessons).toHaveLength(15);
     const text = cli('status').stdout;
-    expect(text).toContain('0 of 25 steps passed');
+    expect(text).toContain('0 of 34 steps passed');
     expect(text).not.toMatch(/\x1b\[/);
   });
 
@@ -54,7 +54,7 @@ describe('status, lessons, check, skip, hint as scripts use them', () => {
     const lessons = JSON.parse(cli('lessons', '--json').stdout);
     expect(lessons.map((l: { id: string }) => l.id)).toEqual([
       'why-ecr', 'configure-cli', 'create-repository', 'authenticate-docker', 'build-image', 'tag-image', 'push-image', 'verify', 'clean-up',
-      'pull-only-ci', 'share-across-accounts', 'lifecycle-policies', 'promote-image',
+      'pull-only-ci', 'share-across-accounts', 'lifecycle-policies', 'promote-image', 'run-on-fargate', 'push-from-pipeline',
     ]);
   });
 

@@ -133,7 +133,7 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
 
   it("prints the second account's administrator (--account second), and the aws configure commands for a named profile", () => {
     const main = JSON.parse(cli('sandbox', 'env', '--json').stdout);
-    expect(main).toMatchObject({ AWS_ENDPOINT_URL_IAM: `http://localhost:${port}`, ECR_WORKBOOK_REGISTRY: `localhost:${port}` });
+    expect(main).toMatchObject({ AWS_ENDPOINT_URL_IAM: `http://localhost:${port}`, AWS_ENDPOINT_URL_ECS: `http://localhost:${port}`, ECR_WORKBOOK_REGISTRY: `localhost:${port}` });
     const second = JSON.parse(cli('sandbox', 'env', '--account', 'second', '--json').stdout);
     expect(second).toMatchObject({ AWS_ENDPOINT_URL_IAM: `http://localhost:${port}`, ECR_WORKBOOK_REGISTRY: `127.0.0.1:${port}` });
     expect(second.AWS_ACCESS_KEY_ID).toMatch(/^AKIA[A-Z2-7]{16}$/);

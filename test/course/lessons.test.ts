@@ -50,6 +50,8 @@ describe('the shipped course', () => {
       '11-share-across-accounts',
       '12-lifecycle-policies',
       '13-promote-image',
+      '14-run-on-fargate',
+      '15-push-from-pipeline',
     ]);
   });
 
@@ -80,6 +82,15 @@ describe('the shipped course', () => {
       'lifecycle-applied',
       'image-promoted',
       'repository-deleted',
+      'image-pushed',
+      'task-execution-role',
+      'task-definition-registered',
+      'task-serving',
+      'tasks-stopped',
+      'pipeline-role',
+      'pipeline-pushed',
+      'knowledge-check',
+      'course-cleaned-up',
     ]);
     expect(course.steps.map((s) => s.index)).toEqual(course.steps.map((_, i) => i));
     expect(new Set(course.steps.map((s) => s.id)).size).toBe(course.steps.length);
@@ -120,11 +131,13 @@ describe('the shipped course', () => {
     }
   });
 
-  it('passes --region and --profile on every aws ecr/sts/iam command of a solution (region mistakes are the classic)', () => {
+  it('passes --region and --profile on every aws ecr/sts/iam/ecs command of a solution (region mistakes are the classic)', () => {
+    // A heredoc's body is a file being written (a buildspec runs as a role, with no profile), not a command.
+    const withoutHeredocs = (cmd: string) => cmd.replace(/<<'?(\w+)'?\n[\s\S]*?\n\1(\n|$)/g, '');
     for (const step of course.steps) {
       for (const target of TARGETS) {
-        for (const cmd of solutionFor(step, target)) {
-          if (!/\baws (ecr|sts|iam)\b/.test(cmd)) continue;
+        for (const cmd of solutionFor(step, target).map(withoutHeredocs)) {
+          if (!/\baws (ecr|sts|iam|ecs|ec2)\b/.test(cmd)) continue;
           expect(cmd, `${step.id} (${target}): ${cmd}`).toMatch(/--region \{\{region\}\}/);
           // The learner's own profile, or one a lesson sets up for another identity (ci-reader, partner).
           expect(cmd, `${step.id} (${target}): ${cmd}`).toMatch(/--profile (\{\{profile\}\}|[a-z][a-z0-9-]*)(\s|$)/);

@@ -6,7 +6,7 @@ import { CHECK_PARAMS } from '../../src/course/schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const badDir = path.join(here, '..', 'fixtures', 'lessons-bad');
-const KNOWN = 'known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner, ciUser, partnerAccount';
+const KNOWN = 'known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner, ciUser, partnerAccount, family';
 const SANDBOX_ONLY =
   "{{accessKeyId}} has a value only on the sandbox target: use it inside a <!-- sandbox --> block or a solution's sandbox: list";
 

@@ -52,6 +52,7 @@ describe('buildVars', () => {
       learner: 'default',
       ciUser: 'ci-reader',
       partnerAccount: 'partner_account_id',
+      family: 'demo-app',
     });
     expect(Object.keys(sandboxVars)).toEqual(expect.arrayContaining([...PLACEHOLDERS]));
   });
@@ -60,6 +61,7 @@ describe('buildVars', () => {
     expect(awsVars.registry).toBe('111122223333.dkr.ecr.eu-west-1.amazonaws.com');
     expect(awsVars.repositoryUri).toBe('111122223333.dkr.ecr.eu-west-1.amazonaws.com/alice/demo-app');
     expect(awsVars.image).toBe('demo-app:v1');
+    expect(awsVars.family).toBe('alice-demo-app');
     expect(awsRegistryHost('111122223333', 'cn-north-1')).toBe('111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn');
   });
 
@@ -90,7 +92,7 @@ describe('renderTemplate', () => {
     expect(renderTemplate(text, sandboxVars)).toBe(
       'region=us-east-1 account=123456789012 registry=localhost:5123 repo=demo-app repositoryUri=localhost:5123/demo-app ' +
         'profile=ecr-workbook tag=v1 image=demo-app:v1 assets=/opt/ecr-workbook/lessons/assets learner=default ' +
-        'ciUser=ci-reader partnerAccount=partner_account_id',
+        'ciUser=ci-reader partnerAccount=partner_account_id family=demo-app',
     );
     expect(renderTemplate('{{ region }}/{{repo}}', awsVars)).toBe('eu-west-1/alice/demo-app');
     expect(renderTemplate('key {{accessKeyId}}', sandboxVars)).toBe('key AKIAEXAMPLE');
@@ -99,7 +101,7 @@ describe('renderTemplate', () => {
   it('refuses an unknown placeholder, naming it', () => {
     expect(() => renderTemplate('aws ecr --region {{regoin}}', sandboxVars)).toThrow(TemplateError);
     expect(() => renderTemplate('{{regoin}}', sandboxVars)).toThrow(
-      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner, ciUser, partnerAccount)',
+      'unknown placeholder {{regoin}} (known: region, account, registry, repo, repositoryUri, profile, tag, image, assets, learner, ciUser, partnerAccount, family)',
     );
     try {
       renderTemplate('{{nope}}', sandboxVars);
@@ -171,6 +173,19 @@ describe('renderCommand', () => {
     expect(renderCommand('aws sts get-caller-identity && aws ecr list-images; echo $(aws ecr describe-repositories)', sandbox)).toBe(
       `aws sts --endpoint-url ${URL} get-caller-identity && aws ecr --endpoint-url ${URL} list-images; ` +
         `echo $(aws ecr --endpoint-url ${URL} describe-repositories)`,
+    );
+  });
+
+  it('puts --endpoint-url after aws iam and aws ecs too, and in a buildspec written by a heredoc', () => {
+    expect(renderCommand('aws iam create-role --role-name r && aws ecs list-tasks --cluster c', sandbox)).toBe(
+      `aws iam --endpoint-url ${URL} create-role --role-name r && aws ecs --endpoint-url ${URL} list-tasks --cluster c`,
+    );
+    expect(renderCommand('for t in $(aws ecs list-tasks); do aws ecs stop-task --task $t; done', sandbox)).toBe(
+      `for t in $(aws ecs --endpoint-url ${URL} list-tasks); do aws ecs --endpoint-url ${URL} stop-task --task $t; done`,
+    );
+    const heredoc = "cat > buildspec.yml <<'EOF'\nphases:\n  pre_build:\n    commands:\n      - aws ecr get-login-password | docker login --username AWS --password-stdin {{registry}}\n      - echo - aws ecr stays\nEOF";
+    expect(renderCommand(heredoc, sandbox)).toBe(
+      `cat > buildspec.yml <<'EOF'\nphases:\n  pre_build:\n    commands:\n      - aws ecr --endpoint-url ${URL} get-login-password | docker login --username AWS --password-stdin localhost:5123\n      - echo - aws ecr stays\nEOF`,
     );
   });
 
@@ -348,6 +363,29 @@ describe('docker commands for a Podman learner (one render rule for every lesson
       'podman tag localhost:5123/x:v1 localhost:5123/x:ci && ! podman push --tls-verify=false localhost:5123/x:ci',
     );
     expect(podman('! docker push localhost:5123/x')).toBe('! podman push --tls-verify=false localhost:5123/x');
+  });
+
+  it('a registry command that names the host through a variable (a buildspec\'s env.variables, a shell assignment) gets --tls-verify=false too', () => {
+    const buildspec = [
+      'env:',
+      '  variables:',
+      '    REGISTRY: localhost:5123',
+      '    REPOSITORY_URI: localhost:5123/demo-app',
+      '    OTHER: 111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+      'phases:',
+      '  pre_build:',
+      '    commands:',
+      '      - aws ecr get-login-password | docker login --username AWS --password-stdin $REGISTRY',
+      '      - docker push ${REPOSITORY_URI}:v1',
+      '      - docker push $OTHER/demo-app:v1',
+      '      - docker push $REGISTRY_MIRROR/demo-app:v1',
+    ].join('\n');
+    const rendered = podman(buildspec).split('\n');
+    expect(rendered[8]).toBe('      - aws ecr get-login-password | podman login --tls-verify=false --username AWS --password-stdin $REGISTRY');
+    expect(rendered[9]).toBe('      - podman push --tls-verify=false ${REPOSITORY_URI}:v1');
+    expect(rendered[10]).toBe('      - podman push $OTHER/demo-app:v1');
+    expect(rendered[11]).toBe('      - podman push $REGISTRY_MIRROR/demo-app:v1');
+    expect(podman('URI=localhost:5123/x; docker push "$URI:v1"')).toBe('URI=localhost:5123/x; podman push --tls-verify=false "$URI:v1"');
   });
 
   it('leaves real ECR hosts, words that are not commands, docker learners and already-rendered text alone', () => {

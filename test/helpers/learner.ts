@@ -24,7 +24,16 @@ export interface TestLearner {
  */
 export async function checkAs(learner: TestLearner, sandbox: TestSandbox, repo: string, check: string, options: { record?: boolean } = {}): Promise<CheckResult> {
   const session = await openSession({ home: learner.state, target: 'sandbox', repo, client: learner.client });
-  const resolved: ResolvedTarget = {
+  const resolved = await sandboxTarget(sandbox, repo, learner.env);
+  const step = session.course.steps.find((s) => s.check === check);
+  if (!step) throw new Error(`no course step uses the check '${check}'`);
+  // Recorded (as `ecr-workbook check` does), a pass keeps its facts for later checks.
+  return (options.record ? checkStep : verifyStep)(session, resolved, step, learner.env);
+}
+
+/** The sandbox target as the workbook resolves it for a learner (profile `ecr-workbook` in `env`) whose repository is `repo`. */
+export async function sandboxTarget(sandbox: TestSandbox, repo: string, env: NodeJS.ProcessEnv): Promise<ResolvedTarget> {
+  return {
     target: 'sandbox',
     region: sandbox.region,
     accountId: sandbox.accountId,
@@ -32,12 +41,8 @@ export async function checkAs(learner: TestLearner, sandbox: TestSandbox, repo: 
     repositoryName: repo,
     endpoint: sandbox.endpoint,
     credentials: sandbox.credentials,
-    learnerCredentials: await learnerChain('ecr-workbook', learner.env),
+    learnerCredentials: await learnerChain('ecr-workbook', env),
   };
-  const step = session.course.steps.find((s) => s.check === check);
-  if (!step) throw new Error(`no course step uses the check '${check}'`);
-  // Recorded (as `ecr-workbook check` does), a pass keeps its facts for later checks.
-  return (options.record ? checkStep : verifyStep)(session, resolved, step, learner.env);
 }
 
 /** The diagnosis ids of a result (main first), or ['pass']. */
@@ -112,6 +117,15 @@ export const BEFORE_EACH_STEP: Readonly<Record<string, string>> = {
   'apply-policy': 'lifecycle-not-applied',
   'promote-prod': 'not-promoted',
   'clean-up-promotion': 'repository-still-there',
+  'push-runnable-image': 'repository-missing',
+  'task-execution-role': 'execution-role-missing',
+  'register-task-definition': 'task-definition-missing',
+  'run-task': 'cluster-missing',
+  'stop-task': 'tasks-still-running',
+  'pipeline-role': 'pipeline-role-missing',
+  'pipeline-push': 'ci-not-run',
+  'github-actions-quiz': 'quiz-not-answered',
+  'clean-up-everything': 'course-leftovers',
 };
 
 /** Every way a replayed step can fall short, one line each (empty when the replay held). */

@@ -36,8 +36,13 @@ export interface CliResult {
  * classroom this same process serves can answer it.
  */
 export function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return cliIn(env, undefined, ...args);
+}
+
+/** cliWith, run in a folder (`ci run` builds the folder it is run in). */
+export function cliIn(env: NodeJS.ProcessEnv, cwd: string | undefined, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -73,7 +78,7 @@ export interface CredentialOverrides {
 }
 
 /** The SDK client options for the sandbox: its endpoint and region, the learner's keys unless others are given. */
-function clientConfig(sandbox: SandboxAddress, overrides: CredentialOverrides) {
+export function clientConfig(sandbox: SandboxAddress, overrides: CredentialOverrides) {
   return {
     endpoint: sandbox.endpoint,
     region: overrides.region ?? sandbox.region,

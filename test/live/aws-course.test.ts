@@ -5,7 +5,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { confirmAwsTarget } from '../../src/aws/confirmation.js';
 import { deleteOwned, planCleanup } from '../../src/aws/cleanup.js';
-import { removeRepositoryImages } from '../../src/runner/course-check.js';
+import { removeRepositoryImages, workbookOnPath } from '../../src/runner/course-check.js';
+import { renderCommand } from '../../src/course/render.js';
+import { solutionFor } from '../../src/course/target.js';
+import { templateVars } from '../../src/runner/session.js';
 import { openSession, type Session } from '../../src/runner/session.js';
 import { resolveAws } from '../../src/targets/aws.js';
 import type { ResolvedTarget } from '../../src/targets/index.js';
@@ -15,7 +18,10 @@ import { failures, PARTNER_STEPS, replayAwsCourse, sh } from './aws-replay.js';
 // The whole course on real AWS, with the learner's own credentials, the real aws and docker
 // CLIs, and a learner prefix of its own (ecrwb-live-<id>/demo-app-<id>) so it can share an
 // account with anything. It leaves nothing behind: lesson 09 deletes the repository, and
-// cleanup (by the ownership tags) runs afterwards whatever happened.
+// cleanup (by the ownership tags) runs afterwards whatever happened. Lessons 14-15 make IAM roles
+// (`<learner>-demo-app-<id>-task-execution`, and `codebuild-demo`, the name lesson 15 teaches),
+// a cluster `ecr-workbook` and run a Fargate task (a cent or so): use an account without a role
+// named codebuild-demo, whose default VPC has a subnet.
 //
 // Opt in, with working credentials, Docker and network:
 //   ECR_WORKBOOK_LIVE_AWS=1 [ECR_WORKBOOK_LIVE_PROFILE=<profile>] [ECR_WORKBOOK_LIVE_REGION=<region>] \
@@ -36,14 +42,28 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
   const partnerAccount = process.env.ECR_WORKBOOK_LIVE_PARTNER_ACCOUNT;
   // The real HOME (the AWS files and the SSO cache live there); docker's config and the
   // workbook's state are throwaway, so the learner's own logins and progress stay untouched.
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: path.join(work, 'docker'), ECR_WORKBOOK_HOME: path.join(work, 'state'), AWS_PAGER: '' };
+  // Lesson 15 runs `ecr-workbook ci run`: this package's CLI on PATH, as `npm link` would put it.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${workbookOnPath(work)}:${process.env.PATH}`,
+    DOCKER_CONFIG: path.join(work, 'docker'),
+    ECR_WORKBOOK_HOME: path.join(work, 'state'),
+    AWS_PAGER: '',
+  };
   delete env.ECR_WORKBOOK_AWS_ENDPOINT;
   let session: Session | undefined;
   let resolved: ResolvedTarget | undefined;
 
   afterAll(async () => {
     if (!session || !resolved) return;
-    // Whatever failed above, delete what the course created, then prove nothing is left.
+    // Whatever failed above, delete what the course created, then prove nothing is left: lessons
+    // 14-15's roles, cluster and task definitions by their last step's commands (each may find
+    // its thing already gone), the repositories by their ownership tags.
+    const last = session.course.steps.find((s) => s.id === 'clean-up-everything');
+    if (last) {
+      const vars = templateVars(session, resolved);
+      for (const cmd of solutionFor(last, 'aws')) await sh(`${renderCommand(cmd, { vars })} >/dev/null 2>&1 || true`, env, work);
+    }
     const plan = await planCleanup(resolved, { progress: session.store.progress });
     await deleteOwned(resolved, plan);
     const after = await planCleanup(resolved, { progress: session.store.progress });

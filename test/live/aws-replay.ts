@@ -33,6 +33,17 @@ export const PARTNER_STEPS = ['partner-profile', 'share-repository', 'partner-ci
 /** `aws configure --profile x` asks questions: the live suite's profile already works. */
 const INTERACTIVE = /^aws configure --profile \S+$/;
 
+/**
+ * Steps whose AWS solution needs what this machine or a sandbox standing in for AWS cannot give:
+ * an image FROM Docker Hub (offline builds), or EC2 (the default VPC's subnet, which the sandbox
+ * does not have: its ECS accepts any subnet id). Those replay their sandbox solution.
+ */
+function needsSandboxSolution(step: Parameters<typeof solutionFor>[0] & { check: string }, options: AwsReplayOptions): boolean {
+  const aws = solutionFor(step, 'aws');
+  if (options.offlineBuild && (step.check === 'image-built' || aws.some((c) => /docker build(?![^\n]*\s-f\s)/.test(c) || /\/demo-app\/Dockerfile(\s|$)/.test(c)))) return true;
+  return options.endpointUrl !== undefined && aws.some((c) => /\baws ec2 /.test(c));
+}
+
 /** Runs one shell line without blocking this process (a sandbox may be serving from it). */
 export const sh = runShell;
 
@@ -45,7 +56,7 @@ export async function replayAwsCourse(options: AwsReplayOptions): Promise<Replay
   await sh(`docker rmi -f ${ctx.vars.image} ${ctx.vars.repositoryUri}:${ctx.vars.tag} >/dev/null 2>&1 || true`, env, cwd);
   return replaySteps(session, resolved, env, cwd, {
     commandsFor: (step) => {
-      const target = options.offlineBuild && step.check === 'image-built' ? 'sandbox' : 'aws';
+      const target = needsSandboxSolution(step, options) ? 'sandbox' : 'aws';
       return solutionFor(step, target)
         .filter((template) => !INTERACTIVE.test(template.replace(/\{\{profile\}\}/, 'p')))
         .map((template) => renderCommand(template, ctx));

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { replayCourse } from '../../src/runner/course-check.js';
+import { replayTaskLabel, taskContainers } from '../helpers/ecs.js';
 import { BEFORE_EACH_STEP, shortfalls } from '../helpers/learner.js';
-import { installedAwsClis } from '../helpers/sandbox.js';
+import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
 
 // The whole course as a Podman learner does it: every lesson rendered for podman (its commands
 // run as rendered), each check looking at real state (Podman's logins and images), with the same
@@ -14,7 +15,9 @@ if (!hasPodman && !process.env.CI) console.info('test/podman: the podman course 
 describe('the course, replayed with podman', () => {
   it.runIf(hasPodman || process.env.CI)('with podman (lessons rendered for it) and the aws CLI: every lesson, each check on real state', { timeout: 300_000 }, async () => {
     const cli = installedAwsClis()[0]!;
-    const steps = await replayCourse({ awsCli: cli.path, readsEndpointEnv: cli.readsEndpointEnv, repo: `e2e-podman-${process.pid}`, client: 'podman' });
+    const workDir = tempDir('ecrwb-replay-');
+    const steps = await replayCourse({ awsCli: cli.path, readsEndpointEnv: cli.readsEndpointEnv, repo: `e2e-podman-${process.pid}`, client: 'podman', workDir });
+    expect(await taskContainers(replayTaskLabel(workDir), 'podman')).toEqual([]);
     expect(steps.map((s) => s.step)).toEqual(Object.keys(BEFORE_EACH_STEP));
     const commands = steps.flatMap((s) => s.commands.map((c) => c.command));
     expect(commands.filter((c) => /(^|[|&;]\s*|\bdo\s+)(!\s+)?docker /.test(c))).toEqual([]);

@@ -124,7 +124,7 @@ describe('planning sessions and mock interviews', () => {
   });
 
   it('orders topics by the lessons their questions come from', () => {
-    const lessons: Record<string, number> = { 'why-ecr': 1, 'configure-cli': 2, 'create-repository': 3, 'authenticate-docker': 4, 'build-image': 5, 'tag-image': 6, 'push-image': 7, verify: 8, 'clean-up': 9, 'pull-only-ci': 10, 'share-across-accounts': 11, 'lifecycle-policies': 12, 'promote-image': 13 };
+    const lessons: Record<string, number> = { 'why-ecr': 1, 'configure-cli': 2, 'create-repository': 3, 'authenticate-docker': 4, 'build-image': 5, 'tag-image': 6, 'push-image': 7, verify: 8, 'clean-up': 9, 'pull-only-ci': 10, 'share-across-accounts': 11, 'lifecycle-policies': 12, 'promote-image': 13, 'run-on-fargate': 14, 'push-from-pipeline': 15 };
     const order = orderTopics(bank, (id) => lessons[id]).map((t) => t.id);
     expect(order.indexOf('registry-basics')).toBeLessThan(order.indexOf('push-pull'));
     expect(order.indexOf('authentication')).toBeLessThan(order.indexOf('verify'));

@@ -33,10 +33,11 @@ describe('course check --static', () => {
 
   it('reports a lesson step whose check has no module', async () => {
     const { problems } = await lintCourse(undefined, checksFolder({ without: 'image-pushed' }));
-    // Lesson 04 pushes with it, and lesson 10 pushes the image back with it.
+    // Every step that names it: lesson 07's push, lesson 10's push of the image back, and lesson 14's push of the runnable image.
     expect(problems).toEqual([
       "lessons: step 'push-image' names check 'image-pushed', but there is no checks/image-pushed.ts",
       "lessons: step 'bring-back-image' names check 'image-pushed', but there is no checks/image-pushed.ts",
+      "lessons: step 'push-runnable-image' names check 'image-pushed', but there is no checks/image-pushed.ts",
     ]);
   });
 

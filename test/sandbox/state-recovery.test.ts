@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { SandboxLockedError } from '../../src/sandbox/lock.js';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { lockDir, lockOwnerFile, SandboxLockedError } from '../../src/sandbox/lock.js';
 import { containerLabel, SANDBOX_LABEL } from '../../src/sandbox/registry/container.js';
 import { processAlive } from '../../src/util/daemon.js';
 import { RegistryHttp, registryAuthorization, type PushedImage } from '../helpers/registry-http.js';
@@ -75,6 +75,28 @@ describe('one sandbox per state folder', () => {
     const again = await startTestSandbox({ dir: first.dir, withoutRegistry: true });
     running.add(again);
     expect(again.credentials).toEqual(first.credentials);
+  });
+
+  it('a lock taken away: the sandbox says so and stops, leaving the folder (its tasks, state and lock) to the new owner', async () => {
+    const warnings: string[] = [];
+    const sandbox = await startTestSandbox({ withoutRegistry: true, onWarning: (message) => warnings.push(message) });
+    running.add(sandbox);
+    const stopTasks = vi.spyOn(sandbox.ecs, 'stopAll');
+    const client = ecrClient(sandbox);
+    await client.send(new CreateRepositoryCommand({ repositoryName: 'lock-lost' }));
+    client.destroy();
+    const state = fs.readFileSync(path.join(sandbox.dir, 'state.json'), 'utf8');
+    // Another process's lock in its place (as after this one stalled past the stale time).
+    fs.rmSync(lockDir(sandbox.dir), { recursive: true });
+    fs.mkdirSync(lockDir(sandbox.dir));
+    fs.writeFileSync(lockOwnerFile(sandbox.dir), JSON.stringify({ pid: 1 }));
+    await vi.waitFor(() => expect(warnings.join('\n')).toContain("Another process took over the state folder's lock"), { timeout: 10_000, interval: 100 });
+    await stop(sandbox);
+    // The label on task containers is the folder's: stopping them would remove the new owner's.
+    expect(stopTasks).not.toHaveBeenCalled();
+    expect(fs.readFileSync(path.join(sandbox.dir, 'state.json'), 'utf8')).toBe(state);
+    expect(fs.existsSync(lockDir(sandbox.dir))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(lockOwnerFile(sandbox.dir), 'utf8'))).toEqual({ pid: 1 });
   });
 
   describe('with the CLI', () => {

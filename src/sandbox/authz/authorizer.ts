@@ -2,7 +2,7 @@ import type { EcrBackend } from '../backend/ecr.js';
 import type { RepositoryRecord } from '../backend/types.js';
 import type { IamBackend } from '../iam/backend.js';
 import { accessDeniedMessage, evaluate, type AuthzRequest, type ContextValue, type Decision, type PolicyRef } from '../iam/evaluate.js';
-import type { IamRole, Identity } from '../iam/types.js';
+import type { IamRole, Identity, RoleAssumer } from '../iam/types.js';
 import type { RegistryRoute } from '../registry/routes.js';
 
 /**
@@ -103,9 +103,10 @@ export class Authorizer {
   ) {}
 
   /** IAM's evaluation for one request, and the request as the evaluator saw it. */
-  private evaluate(identity: Identity, target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
+  private evaluate(identity: RoleAssumer, target: AuthzTarget): { request: AuthzRequest; decision: Decision } {
     const request: AuthzRequest = {
-      principal: this.iam.principal(identity),
+      // A service is no IAM identity: the evaluator consults only the resource's policy for it.
+      principal: identity.kind === 'service' ? { arn: identity.service, accountId: '', service: identity.service } : this.iam.principal(identity),
       action: target.action,
       resource: target.resource,
       resourceAccount: target.resourceAccount,
@@ -113,7 +114,8 @@ export class Authorizer {
       context: target.context,
       now: this.iam.store.now(),
     };
-    return { request, decision: evaluate(request, this.iam.identityPolicies(identity), target.resourcePolicy) };
+    const identityPolicies = identity.kind === 'service' ? [] : this.iam.identityPolicies(identity);
+    return { request, decision: evaluate(request, identityPolicies, target.resourcePolicy) };
   }
 
   /** `undefined` when the request is allowed, else the denial in AWS's words. */
@@ -188,6 +190,56 @@ export class Authorizer {
     return this.check(identity, this.repositoryTarget(action, region, accountId, repositoryName));
   }
 
+  // ---------------------------------------------------------------- ECS
+
+  /**
+   * The targets of an ECS API call, as ECS's authorization reference names them: a cluster's
+   * ARN for the cluster actions, the task definition's ARN (its family's, when no revision is
+   * named) for RunTask, a task's ARN for DescribeTasks and StopTask, with the `ecs:cluster`
+   * condition key where ECS sets it; `*` for the task definition actions and the list calls.
+   */
+  ecsTargets(identity: Identity, region: string, operation: string, input: Record<string, unknown>): AuthzTarget[] {
+    const action = `ecs:${operation}`;
+    const account = identity.accountId;
+    const arn = (kind: string, name: string) => (name.startsWith('arn:') ? name : `arn:aws:ecs:${region}:${account}:${kind}/${name}`);
+    const clusterArn = arn('cluster', typeof input.cluster === 'string' && input.cluster ? input.cluster : 'default');
+    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+    const inCluster = { 'ecs:cluster': clusterArn };
+    switch (operation) {
+      case 'CreateCluster':
+        return [{ action, resource: arn('cluster', typeof input.clusterName === 'string' ? input.clusterName : 'default'), resourceAccount: account }];
+      case 'DeleteCluster':
+        return [{ action, resource: clusterArn, resourceAccount: account }];
+      case 'DescribeClusters': {
+        const names = strings(input.clusters);
+        return (names.length > 0 ? names : ['default']).map((name) => ({ action, resource: arn('cluster', name), resourceAccount: account }));
+      }
+      case 'RunTask':
+        return [{ action, resource: arn('task-definition', String(input.taskDefinition ?? '')), resourceAccount: account, context: inCluster }];
+      case 'DescribeTasks':
+        return strings(input.tasks).map((task) => ({ action, resource: taskArn(task), resourceAccount: account, context: inCluster }));
+      case 'StopTask':
+        return [{ action, resource: taskArn(String(input.task ?? '')), resourceAccount: account, context: inCluster }];
+      case 'ListTasks':
+        return [{ action, resource: '*', resourceAccount: account, context: inCluster }];
+      default:
+        return [{ action, resource: '*', resourceAccount: account }];
+    }
+    function taskArn(task: string): string {
+      if (task.startsWith('arn:')) return task;
+      return `arn:aws:ecs:${region}:${account}:task/${clusterArn.slice(clusterArn.indexOf(':cluster/') + ':cluster/'.length)}/${task}`;
+    }
+  }
+
+  /** Authorizes an ECS API call: the first denied target decides. */
+  ecs(identity: Identity, region: string, operation: string, input: Record<string, unknown>): Denial | undefined {
+    for (const target of this.ecsTargets(identity, region, operation, input)) {
+      const denial = this.check(identity, target);
+      if (denial) return denial;
+    }
+    return undefined;
+  }
+
   // ---------------------------------------------------------------- IAM and STS
 
   /** The ARN an IAM action is about, in the caller's account (IAM calls never reach another). */
@@ -233,10 +285,11 @@ export class Authorizer {
    * policy is the resource-based policy and must itself allow the caller, as trust policies do
    * (the evaluator's trust rule); across accounts the caller's own policies must allow too. A
    * role that does not exist is denied the same way, as STS does, so the answer never tells
-   * whether it exists.
+   * whether it exists. An AWS service (ECS assuming a task's execution role) is trusted by the
+   * trust policy's Service principal alone.
    */
   assumeRole(
-    identity: Identity,
+    identity: RoleAssumer,
     roleArn: string,
     role: { accountId: string; role: IamRole } | undefined,
     options: { tagSession: boolean; context?: Record<string, ContextValue> },
@@ -255,7 +308,8 @@ export class Authorizer {
       });
       // STS words this denial without a reason clause.
       if (!role || decision.decision !== 'allow') {
-        return { message: `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${roleArn}`, decision };
+        const who = identity.kind === 'service' ? identity.service : identity.arn;
+        return { message: `User: ${who} is not authorized to perform: ${action} on resource: ${roleArn}`, decision };
       }
     }
     return undefined;

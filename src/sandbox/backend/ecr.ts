@@ -19,6 +19,7 @@ import { normalizeLifecyclePolicy, parseLifecyclePolicy } from './lifecycle-poli
 import { normalizeRepositoryPolicy } from './repository-policy.js';
 import type { RegistryStorage } from './storage.js';
 import type { SandboxStore } from './store.js';
+import type { Identity } from '../iam/types.js';
 import type { ImageRecord, LifecyclePreview, LifecyclePreviewResult, MutabilityExclusionFilter, RegionState, RepositoryRecord, Tag, TagMutability } from './types.js';
 
 /** Where the backend learns the registry host that repository URIs name. */
@@ -59,6 +60,8 @@ export interface RequestContext {
   region: string;
   /** The ECR operation being served, for AccessDenied wording (`ecr:<operation>`). */
   operation?: string;
+  /** Who is calling: PutImage records it as who pushed. */
+  identity?: Identity;
 }
 
 /** An image identifier as the API takes and returns it. */
@@ -729,7 +732,7 @@ export class EcrBackend {
       if (!existing) await this.storeManifest(ctx, current, digest, mediaType, parsed, bytes);
       const stored = this.findRepository(ctx.region, current.name);
       if (!stored) throw errors.repositoryNotFound(current.name, this.accountId);
-      const record = recordManifestPush(stored, { digest, tag, manifest: input.imageManifest, parsed, via: 'put-image' }, this.store.now());
+      const record = recordManifestPush(stored, { digest, tag, manifest: input.imageManifest, parsed, via: 'put-image', by: ctx.identity?.arn }, this.store.now());
       await this.store.save();
       return {
         registryId: this.accountId,

@@ -221,6 +221,8 @@ export interface ManifestPush {
   parsed: ParsedManifest;
   /** Through the registry (`docker push`) or the PutImage API: recorded per tag. */
   via: TagArrival['via'];
+  /** Who pushed (a user or assumed-role session ARN): recorded on the image and per tag. */
+  by?: string;
 }
 
 /**
@@ -243,12 +245,15 @@ export function recordManifestPush(repo: RepositoryRecord, push: ManifestPush, n
     manifestMediaType: push.parsed.mediaType,
     ...(push.parsed.artifactMediaType ? { artifactMediaType: push.parsed.artifactMediaType } : {}),
     manifest: push.manifest,
+    ...(push.by ? { pushedBy: push.by } : {}),
   };
   repo.images[push.digest] = record;
   if (push.tag !== undefined) {
     if (!record.tags.includes(push.tag)) record.tags.push(push.tag);
     // A tag pushed again onto the image it already names keeps how it first arrived.
-    if (!record.tagArrivals?.[push.tag]) record.tagArrivals = { ...record.tagArrivals, [push.tag]: { via: push.via, at: now } };
+    if (!record.tagArrivals?.[push.tag]) {
+      record.tagArrivals = { ...record.tagArrivals, [push.tag]: { via: push.via, at: now, ...(push.by ? { by: push.by } : {}) } };
+    }
   }
   return record;
 }

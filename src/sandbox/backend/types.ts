@@ -1,5 +1,6 @@
 /** The sandbox's persisted state: plain JSON, versioned, one file. */
 
+import type { EcsState } from '../ecs/types.js';
 import type { IamState } from '../iam/types.js';
 
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
@@ -19,6 +20,8 @@ export interface TagArrival {
   via: 'registry' | 'put-image';
   /** Epoch seconds (the sandbox clock). */
   at: number;
+  /** The principal that pushed or put it (its user or assumed-role session ARN). Absent for records made before it. */
+  by?: string;
 }
 
 export interface ImageRecord {
@@ -28,6 +31,12 @@ export interface ImageRecord {
   tags: string[];
   /** Epoch seconds (fractional). */
   pushedAt: number;
+  /**
+   * The principal whose push first stored this image, by docker push or PutImage (its user or
+   * assumed-role session ARN; sandbox bookkeeping, as CloudTrail would show it on AWS).
+   * Absent for records made before it.
+   */
+  pushedBy?: string;
   /** Compressed size: the sum of the layer sizes in the manifest (ECR's imageSizeInBytes). */
   sizeInBytes: number;
   manifestMediaType: string;
@@ -110,6 +119,8 @@ export interface SandboxState {
    * then region. The main account's stay in `regions`, as they always were.
    */
   accountRegions?: Record<string, Record<string, RegionState>>;
+  /** ECS (clusters, task definitions, tasks) of every account, by account then region. */
+  ecs?: EcsState;
 }
 
 export function isSandboxState(value: unknown): value is SandboxState {

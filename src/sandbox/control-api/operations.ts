@@ -47,7 +47,8 @@ export interface RunLifecycleOutput {
 
 export interface TagArrivalsOutput {
   repositoryName: string;
-  tags: Array<{ imageTag: string; imageDigest: string; via: 'registry' | 'put-image' | 'unknown'; arrivedAt?: number }>;
+  /** `pushedBy`: the principal (user or assumed-role session ARN) whose push or put-image brought the tag. */
+  tags: Array<{ imageTag: string; imageDigest: string; via: 'registry' | 'put-image' | 'unknown'; arrivedAt?: number; pushedBy?: string }>;
 }
 
 export interface AuthorizationTokenOutput {
@@ -128,14 +129,20 @@ export const controlOperations: Record<string, ControlOperation> = {
     },
   },
   DescribeTagArrivals: {
-    summary: 'How each tag of a repository arrived: pushed through the registry (docker push) or put with the PutImage API.',
+    summary: 'How each tag of a repository arrived: pushed through the registry (docker push) or put with the PutImage API, and by whom (a user or role session ARN).',
     handler: async (ctx, input): Promise<TagArrivalsOutput> => {
       const { region, repositoryName } = repositoryOf(ctx, input);
       const repo = ctx.backend.requireRepository(region, repositoryName);
       const tags = ctx.backend.listImages(repo).flatMap((image) =>
         image.tags.map((imageTag) => {
           const arrival = image.tagArrivals?.[imageTag];
-          return { imageTag, imageDigest: image.digest, via: arrival?.via ?? ('unknown' as const), ...(arrival ? { arrivedAt: arrival.at } : {}) };
+          return {
+            imageTag,
+            imageDigest: image.digest,
+            via: arrival?.via ?? ('unknown' as const),
+            ...(arrival ? { arrivedAt: arrival.at } : {}),
+            ...(arrival?.by ? { pushedBy: arrival.by } : {}),
+          };
         }),
       );
       return { repositoryName, tags };

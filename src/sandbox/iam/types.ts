@@ -122,3 +122,13 @@ export type Identity =
       accessKeyId: string;
       expiration: number;
     };
+
+/** An AWS service asking to assume a role (ECS for a task's execution role): its trust policy alone decides. */
+export interface ServicePrincipal {
+  kind: 'service';
+  /** 'ecs-tasks.amazonaws.com' */
+  service: string;
+}
+
+/** Whoever asks to assume a role: an IAM identity (sts:AssumeRole) or an AWS service. */
+export type RoleAssumer = Identity | ServicePrincipal;

@@ -162,7 +162,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
     }
   }
 
-  async function putManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string): Promise<void> {
+  async function putManifest(req: IncomingMessage, res: ServerResponse, backend: EcrBackend, name: string, reference: string, pusher: Identity): Promise<void> {
     requireRepository(backend, name);
     const body = await readManifestBody(req, MAX_MANIFEST_BYTES);
     const text = body.toString('utf8');
@@ -199,7 +199,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
         throw registryError('nameUnknown', name, backend.accountId);
       }
       const before = structuredClone(repo.images);
-      recordManifestPush(repo, { digest, tag, manifest: text, parsed, via: 'registry' }, backend.store.now());
+      recordManifestPush(repo, { digest, tag, manifest: text, parsed, via: 'registry', by: pusher.arn }, backend.store.now());
       try {
         // Durable before docker hears 201: a push it was told succeeded survives a SIGKILL.
         await backend.store.save();
@@ -317,7 +317,7 @@ export function createRegistryProxy(options: RegistryProxyOptions): RegistryProx
       }
       case 'manifest':
         if (method === 'GET' || head) return getManifest(req, res, backend, identity, route.name, route.reference);
-        if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference);
+        if (method === 'PUT') return putManifest(req, res, backend, route.name, route.reference, identity);
         if (method === 'DELETE') return deleteManifest(res, backend, route.name, route.reference);
         requireRepository(backend, route.name);
         throw registryError('methodUnsupported', method, url.pathname);

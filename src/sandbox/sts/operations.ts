@@ -3,6 +3,7 @@ import type { IamBackend } from '../iam/backend.js';
 import type { IamTag, Identity } from '../iam/types.js';
 import { validationError, type QueryParams, type XmlValue } from '../query/protocol.js';
 import { isoSeconds } from '../query/protocol.js';
+import { assumeRole } from './assume-role.js';
 import { stsError } from './errors.js';
 
 /** The XML namespace of STS's answers. */
@@ -25,8 +26,6 @@ const SESSION_NAME = { min: 2, max: 64, pattern: '[\\w+=,.@-]*' };
 const EXTERNAL_ID = { min: 2, max: 1224, pattern: '[\\w+=,.@:\\/-]*' };
 const TAG_KEY = { min: 1, max: 128, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' };
 const TAG_VALUE = { min: 0, max: 256, pattern: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' };
-/** Sessions made from a role session (role chaining) last an hour at most. */
-const CHAINED_MAX_SECONDS = 3600;
 
 function sessionTags(params: QueryParams): IamTag[] {
   const tags =
@@ -43,15 +42,17 @@ function sessionTags(params: QueryParams): IamTag[] {
 const AssumeRole: StsHandler = async ({ iam, authorizer, identity, params }) => {
   const roleArn = params.requiredString('RoleArn', { min: 20, max: 2048 });
   const sessionName = params.requiredString('RoleSessionName', SESSION_NAME);
-  const requested = params.optionalInteger('DurationSeconds', 900, 43200);
+  const durationSeconds = params.optionalInteger('DurationSeconds', 900, 43200);
   if (params.has('Policy') || params.list('PolicyArns', (p) => p)) throw stsError('sessionPolicyUnsupported');
   if (params.has('SerialNumber') || params.has('TokenCode')) throw stsError('mfaUnsupported');
   const tags = sessionTags(params);
   const externalId = params.optionalString('ExternalId', EXTERNAL_ID);
   const sourceIdentity = params.optionalString('SourceIdentity', SESSION_NAME);
-  const found = iam.roleByArn(roleArn);
-  const denial = authorizer.assumeRole(identity, roleArn, found, {
-    tagSession: tags.length > 0,
+  const outcome = await assumeRole(iam, authorizer, identity, {
+    roleArn,
+    sessionName,
+    durationSeconds,
+    tags,
     context: {
       ...(externalId !== undefined ? { 'sts:ExternalId': externalId } : {}),
       ...(sourceIdentity !== undefined ? { 'sts:SourceIdentity': sourceIdentity } : {}),
@@ -59,12 +60,11 @@ const AssumeRole: StsHandler = async ({ iam, authorizer, identity, params }) => 
       ...(tags.length > 0 ? { 'aws:TagKeys': tags.map((t) => t.Key) } : {}),
     },
   });
-  if (denial || !found) throw stsError('accessDenied', denial?.message ?? `User: ${identity.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
-  const chained = identity.kind === 'assumed-role';
-  const durationSeconds = requested ?? 3600;
-  if (chained && durationSeconds > CHAINED_MAX_SECONDS) throw stsError('durationChained');
-  if (durationSeconds > found.role.maxSessionDuration) throw stsError('durationOverMax');
-  const session = await iam.issueSession(found.accountId, found.role, { sessionName, durationSeconds, tags, chained });
+  if (!outcome.ok) {
+    if (outcome.reason === 'denied') throw stsError('accessDenied', outcome.message);
+    throw stsError(outcome.reason === 'duration-chained' ? 'durationChained' : 'durationOverMax');
+  }
+  const { session, role: found, accountId } = outcome;
   return {
     Credentials: {
       AccessKeyId: session.accessKeyId,
@@ -73,8 +73,8 @@ const AssumeRole: StsHandler = async ({ iam, authorizer, identity, params }) => 
       Expiration: isoSeconds(session.expiration),
     },
     AssumedRoleUser: {
-      AssumedRoleId: `${found.role.roleId}:${sessionName}`,
-      Arn: `arn:aws:sts::${found.accountId}:assumed-role/${found.role.roleName}/${sessionName}`,
+      AssumedRoleId: `${found.roleId}:${sessionName}`,
+      Arn: `arn:aws:sts::${accountId}:assumed-role/${found.roleName}/${sessionName}`,
     },
     // How full the packed session tags are, in percent of the limit.
     PackedPolicySize: tags.length > 0 ? Math.min(100, tags.length * 2) : undefined,
