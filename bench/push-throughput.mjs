@@ -29,6 +29,8 @@ const ROUNDS = option('rounds', 3);
 const MiB = 1024 * 1024;
 
 requireBuilt();
+// The sandbox runs with the flags `sandbox up` gives its daemon.
+const { DAEMON_NODE_FLAGS } = await import(path.join(root, 'dist/src/util/daemon.js'));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ecrwb-bench-'));
 const dockerEnv = { ...process.env, DOCKER_CONFIG: path.join(work, 'docker') };
@@ -36,7 +38,7 @@ fs.mkdirSync(dockerEnv.DOCKER_CONFIG, { recursive: true });
 const images = new Set();
 
 function startSandbox() {
-  const child = spawn(process.execPath, [path.join(root, 'test/fixtures/sandbox-child.mjs'), path.join(work, 'sandbox')], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, path.join(root, 'test/fixtures/sandbox-child.mjs'), path.join(work, 'sandbox')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

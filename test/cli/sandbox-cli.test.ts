@@ -84,6 +84,8 @@ describe('ecr-workbook sandbox (the CLI, as a learner runs it)', () => {
 
     const again = cli('sandbox', 'up', '--port', String(port), '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ alreadyRunning: true, pid: started.pid });
+    // Its daemon runs with a small young generation (the memory target of bench/push-throughput.mjs).
+    expect(fs.readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=2');
 
     const other = cli('sandbox', 'up', '--port', String(port + 1));
     expect(other.status).toBe(2);
