@@ -12,15 +12,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateRepositoryCommand, DescribeImagesCommand, ECRClient, GetAuthorizationTokenCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { requireBuilt } from './common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!fs.existsSync(path.join(root, 'dist/src/sandbox/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(2);
-}
+requireBuilt();
 const { startSandbox } = await import('../dist/src/sandbox/index.js');
 const REQUESTS = Number(process.argv[2] ?? 2000);
 
