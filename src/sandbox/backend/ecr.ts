@@ -208,14 +208,12 @@ export class EcrBackend {
 
   /** Remembers a refused call for a repository (the server reports every client error here). */
   noteRefusal(region: string, repositoryName: string, refusal: Omit<Refusal, 'at'>): void {
-    const key = `${region}\n${repositoryName}`;
-    const list = [...(this.refusals.get(key) ?? []), { ...refusal, at: this.store.now() }];
-    this.refusals.set(key, list.slice(-MAX_REFUSALS));
+    appendCapped(this.refusals, repoKey(region, repositoryName), { ...refusal, at: this.store.now() }, MAX_REFUSALS);
   }
 
   /** Forgets the refusals of an operation once it succeeds for the repository. */
   noteSuccess(region: string, repositoryName: string, operation: string): void {
-    const key = `${region}\n${repositoryName}`;
+    const key = repoKey(region, repositoryName);
     const list = this.refusals.get(key)?.filter((r) => r.operation !== operation);
     if (list?.length) this.refusals.set(key, list);
     else this.refusals.delete(key);
@@ -223,19 +221,17 @@ export class EcrBackend {
 
   /** Remembers a registry request for a repository (the registry proxy reports pulls and denials here). */
   noteRegistryEvent(region: string, repositoryName: string, event: Omit<RegistryEvent, 'at'>): void {
-    const key = `${region}\n${repositoryName}`;
-    const list = [...(this.registryEvents.get(key) ?? []), { ...event, at: this.store.now() }];
-    this.registryEvents.set(key, list.slice(-MAX_REGISTRY_EVENTS));
+    appendCapped(this.registryEvents, repoKey(region, repositoryName), { ...event, at: this.store.now() }, MAX_REGISTRY_EVENTS);
   }
 
   /** The latest registry pulls and denials for a repository, oldest first. */
   registryActivity(region: string, repositoryName: string): RegistryEvent[] {
-    return [...(this.registryEvents.get(`${region}\n${repositoryName}`) ?? [])];
+    return [...(this.registryEvents.get(repoKey(region, repositoryName)) ?? [])];
   }
 
   /** The refusals of a repository not yet followed by a success of the same operation, oldest first. */
   recentRefusals(region: string, repositoryName: string): Refusal[] {
-    return [...(this.refusals.get(`${region}\n${repositoryName}`) ?? [])];
+    return [...(this.refusals.get(repoKey(region, repositoryName)) ?? [])];
   }
 
   /** The ARN of a repository in a region. */
@@ -1034,4 +1030,14 @@ export class EcrBackend {
     for (const run of runs) this.notifyImagesRemoved(run.region, run.repositoryName, run.expired.map((e) => e.imageDigest));
     return runs;
   }
+}
+
+/** The key of a repository's recent refusals and registry events: its region and its name. */
+function repoKey(region: string, repositoryName: string): string {
+  return `${region}\n${repositoryName}`;
+}
+
+/** Appends `item` to the list under `key`, keeping only the last `max`. */
+function appendCapped<T>(lists: Map<string, T[]>, key: string, item: T, max: number): void {
+  lists.set(key, [...(lists.get(key) ?? []), item].slice(-max));
 }
