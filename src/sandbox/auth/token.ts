@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Identity } from '../iam/types.js';
 
 /**
  * ECR registry passwords. Real ECR hands out `base64("AWS:" + password)` where the password is
@@ -29,6 +30,15 @@ export type TokenCheck =
 
 function sign(secret: string, payload: string): string {
   return crypto.createHmac('sha256', secret).update(payload).digest('base64');
+}
+
+/**
+ * A registry login for `identity`, as GetAuthorizationToken issues it: for `ttlSeconds`, but
+ * never past the end of a role session (a login made with a session expires with it).
+ */
+export function issueTokenFor(secret: string, identity: Identity, region: string, ttlSeconds: number, now: number): IssuedToken {
+  const ttl = identity.kind === 'assumed-role' ? Math.min(ttlSeconds, identity.expiration - now) : ttlSeconds;
+  return issueToken(secret, { region, accessKeyId: identity.accessKeyId, accountId: identity.accountId }, ttl, now);
 }
 
 /** Issues a registry password valid for `ttlSeconds` from `now`. */

@@ -16,7 +16,7 @@
 import type { EcrBackend, LifecycleRun, Refusal, RegistryEvent } from '../backend/ecr.js';
 import { errors } from '../api/errors.js';
 import { checkRepositoryName, optionalInteger, optionalString, requiredInteger, requiredString, type Input } from '../api/validate.js';
-import { issueToken, verifyToken } from '../auth/token.js';
+import { issueTokenFor, verifyToken } from '../auth/token.js';
 import type { IamBackend } from '../iam/backend.js';
 
 /** What a control operation gets besides its input. */
@@ -185,8 +185,7 @@ export const controlOperations: Record<string, ControlOperation> = {
       const identity = ctx.iam.identityForKey(accessKeyId);
       if (!identity) throw errors.unknownAccessKey(accessKeyId);
       const now = ctx.backend.store.now();
-      const ttl = identity.kind === 'assumed-role' ? Math.min(validFor, identity.expiration - now) : validFor;
-      const token = issueToken(ctx.backend.store.state.tokenSecret, { region: ctx.region, accessKeyId, accountId: identity.accountId }, ttl, now);
+      const token = issueTokenFor(ctx.backend.store.state.tokenSecret, identity, ctx.region, validFor, now);
       return { authorizationToken: token.authorizationToken, password: token.password, expiresAt: token.expiresAt };
     },
   },

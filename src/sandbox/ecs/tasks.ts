@@ -1,4 +1,4 @@
-import { issueToken } from '../auth/token.js';
+import { issueTokenFor } from '../auth/token.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import type { SandboxStore } from '../backend/store.js';
 import type { IamBackend } from '../iam/backend.js';
@@ -145,13 +145,7 @@ export class TaskRunner {
       };
     }
     const now = this.now();
-    const ttl = identity.kind === 'assumed-role' ? Math.min(this.options.tokenTtlSeconds, identity.expiration - now) : this.options.tokenTtlSeconds;
-    const token = issueToken(
-      this.options.store.state.tokenSecret,
-      { region: this.options.registryRegion, accessKeyId: identity.accessKeyId, accountId: identity.accountId },
-      ttl,
-      now,
-    );
+    const token = issueTokenFor(this.options.store.state.tokenSecret, identity, this.options.registryRegion, this.options.tokenTtlSeconds, now);
     return { auth: { registry: registry.host, username: 'AWS', password: token.password } };
   }
 

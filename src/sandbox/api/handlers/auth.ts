@@ -1,4 +1,4 @@
-import { issueToken } from '../../auth/token.js';
+import { issueTokenFor } from '../../auth/token.js';
 import type { OperationHandler } from '../context.js';
 import { errors } from '../errors.js';
 import { optionalStringList, REGISTRY_ID_PATTERN, REGISTRY_ID_RE } from '../validate.js';
@@ -21,13 +21,7 @@ export const GetAuthorizationToken: OperationHandler = async (api, input) => {
   }
   const now = api.backend.store.now();
   const { identity } = api;
-  const ttl = identity.kind === 'assumed-role' ? Math.min(api.tokenTtlSeconds, identity.expiration - now) : api.tokenTtlSeconds;
-  const token = issueToken(
-    api.backend.store.state.tokenSecret,
-    { region: api.region, accessKeyId: identity.accessKeyId, accountId: identity.accountId },
-    ttl,
-    now,
-  );
+  const token = issueTokenFor(api.backend.store.state.tokenSecret, identity, api.region, api.tokenTtlSeconds, now);
   return {
     authorizationData: [{ authorizationToken: token.authorizationToken, expiresAt: token.expiresAt, proxyEndpoint: api.proxyEndpoint }],
   };
