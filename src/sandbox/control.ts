@@ -38,8 +38,13 @@ export interface UpOptions {
 export type RunningSandboxInfo = SandboxRuntime & { registry?: RegistryHealth; registryProblem?: string };
 
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
-export async function findRunningSandbox(dir: string = sandboxHome()): Promise<RunningSandboxInfo | undefined> {
-  const runtime = await findDaemon<SandboxRuntime>(dir);
+export function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
+  return findDaemon<SandboxRuntime>(dir);
+}
+
+/** The running sandbox for `dir` and what its health page says of its registry container (for `status` and `up`). */
+export async function findRunningSandboxWithHealth(dir: string = sandboxHome()): Promise<RunningSandboxInfo | undefined> {
+  const runtime = await findRunningSandbox(dir);
   return runtime && { ...runtime, ...(await registryHealth(runtime.port)) };
 }
 
@@ -65,7 +70,7 @@ export async function sandboxUp(options: UpOptions = {}): Promise<{ runtime: San
   const dir = options.dir ?? sandboxHome();
   const refusal = options.region === undefined ? undefined : sandboxRegionRefusal(options.region);
   if (refusal) throw new DaemonError(refusal);
-  const running = await findRunningSandbox(dir);
+  const running = await findRunningSandboxWithHealth(dir);
   let port = options.port;
   if (running?.registry === 'down') {
     // Its registry container died: a new one on the same storage, same port, same credentials.

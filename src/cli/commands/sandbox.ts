@@ -1,6 +1,6 @@
 import { sandboxHome } from '../../paths.js';
 import { SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from '../../sandbox/config.js';
-import { editStoppedState, findRunningSandbox, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, type RunningSandboxInfo, type SandboxAccount } from '../../sandbox/control.js';
+import { editStoppedState, findRunningSandbox, findRunningSandboxWithHealth, sandboxCounts, sandboxCredentials, sandboxDown, sandboxUp, type RunningSandboxInfo, type SandboxAccount } from '../../sandbox/control.js';
 import { ControlApiError, ControlClient } from '../../sandbox/control-api/client.js';
 import type { ClockOutput, RunLifecycleOutput } from '../../sandbox/control-api/operations.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
@@ -84,7 +84,7 @@ function describeRegistry(runtime: RunningSandboxInfo): string {
 
 /** `sandbox status`: exit 0 when running with its registry up, 1 when not running or the registry is down. */
 export async function status(opts: { json?: boolean }): Promise<void> {
-  const runtime = await findRunningSandbox();
+  const runtime = await findRunningSandboxWithHealth();
   const counts = await sandboxCounts();
   const offset = counts?.clockOffsetSeconds ?? 0;
   if (opts.json) {
