@@ -27,8 +27,14 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 tar -C "$root" -cf "$root.tar" .
-"${CONTAINER_CLIENT:-docker}" import \
+client="${CONTAINER_CLIENT:-docker}"
+previous=$("$client" image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
+"$client" import \
   --change 'ENV PATH=/bin' \
   --change 'CMD ["sh"]' \
   "$root.tar" "$image" >/dev/null
+# The image the name meant before, now nameless: removed unless something still uses it.
+if [ -n "$previous" ] && [ "$previous" != "$("$client" image inspect --format '{{.Id}}' "$image")" ]; then
+  "$client" rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "$image"

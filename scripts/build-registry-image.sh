@@ -36,6 +36,7 @@ http:
     X-Content-Type-Options: [nosniff]
 YML
 tar -C "$root" -cf "$root.tar" .
+previous=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
 docker import \
   --change 'ENTRYPOINT ["/bin/registry"]' \
   --change 'CMD ["serve", "/etc/docker/registry/config.yml"]' \
@@ -43,4 +44,8 @@ docker import \
   --change 'VOLUME ["/var/lib/registry"]' \
   "$root.tar" "$image" >/dev/null
 rm -f "$root.tar"
+# The image the name meant before, now nameless: removed unless something still uses it.
+if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$image")" ]; then
+  docker rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "$image"

@@ -43,6 +43,14 @@ export function containerCli(on: ClientEnv, args: string[], input?: string): Pro
   });
 }
 
+/**
+ * What docker's legacy builder prints when a `FROM scratch` build loses a race on a shared
+ * daemon: its cache lookup lists every image without a parent, then reads each, and one that
+ * another process deleted in between fails the whole build (moby's GetCachedImage). Nothing is
+ * wrong with the build; run again, it passes.
+ */
+export const BUILD_CACHE_RACE = /unable to find image "sha256:[0-9a-f]{64}"/;
+
 /** The variable that points each client at a remote engine. */
 const HOST_VARIABLE: Record<ContainerClient, string> = { docker: 'DOCKER_HOST', podman: 'CONTAINER_HOST' };
 
@@ -144,4 +152,27 @@ export async function listImages(on: ClientEnv): Promise<ImageListEntry[]> {
       const [repository = '', tag = '', id = ''] = line.split('\t');
       return { repository, tag, id: imageId(id) };
     });
+}
+
+/**
+ * Removes every local reference to `repository`: its tags, and its digest references
+ * (`<repository>@sha256:…`), which keep an image alive after its last tag moved away, and with it
+ * the manifest the client cached (a later pull of that digest would then not reach the
+ * registry). By reference, never by image id: another process may share the image through the
+ * build cache, or have named it elsewhere. Returns the references it removed.
+ */
+export async function removeRepositoryImages(repository: string, on: ClientEnv): Promise<string[]> {
+  const listed = await containerCli(on, ['images', '--digests', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}']);
+  if (listed.code !== 0) return [];
+  const refs = new Set<string>();
+  for (const line of listed.stdout.split('\n')) {
+    const [name, tag, digest] = line.split('\t');
+    if (name !== repository) continue;
+    if (tag && tag !== '<none>') refs.add(`${name}:${tag}`);
+    if (digest?.startsWith('sha256:')) refs.add(`${name}@${digest}`);
+  }
+  // One at a time: the image behind a tag may go with it, and a reference already gone is no failure.
+  const removed: string[] = [];
+  for (const ref of refs) if ((await containerCli(on, ['rmi', '--force', ref])).code === 0) removed.push(ref);
+  return removed;
 }

@@ -11,7 +11,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { containerCli, listImages } from '../docker/cli.js';
+import { containerCli, removeRepositoryImages } from '../docker/cli.js';
 import type { ClientEnv } from '../docker/client.js';
 import { ControlClient } from '../sandbox/control-api/client.js';
 import { checkContext, type ResolvedTarget } from '../targets/index.js';
@@ -311,10 +311,8 @@ export class DrillKit {
     }
     if (await this.deleteCiUser()) gone.push(`IAM user ${DRILL_USER}`);
     // With docker down, the local tags stay (they cost nothing, and the next start removes them).
-    const images = await this.localImages().catch(() => []);
-    if (images.length && (await containerCli(this.dockerClient, ['rmi', '--force', ...images])).code === 0) {
-      gone.push(`${images.length} local image tag${images.length === 1 ? '' : 's'}`);
-    }
+    const images = await this.removeLocalImages().catch(() => []);
+    if (images.length) gone.push(`${images.length} local image reference${images.length === 1 ? '' : 's'}`);
     if (fs.existsSync(this.place.dir)) {
       await fsp.rm(this.place.dir, { recursive: true, force: true });
       gone.push(`the drill's folder`);
@@ -322,13 +320,15 @@ export class DrillKit {
     return gone;
   }
 
-  /** The local tags the drill made, and any the learner made for its repository. */
-  private async localImages(): Promise<string[]> {
-    const made = new Set(this.facts.localImages ?? []);
-    const prefix = `${this.uri}`;
-    return (await listImages(this.dockerClient))
-      .map((image) => `${image.repository}:${image.tag}`)
-      .filter((ref) => made.has(ref) || ref.startsWith(`${prefix}:`));
+  /**
+   * Removes the local images the drill made, and every reference to its repository: the
+   * learner's tags, and the digest references a moved tag leaves behind. Returns what went.
+   */
+  private async removeLocalImages(): Promise<string[]> {
+    const made = (this.facts.localImages ?? []).filter((ref) => !ref.startsWith(`${this.uri}:`));
+    const removed = await removeRepositoryImages(this.uri, this.dockerClient);
+    for (const ref of made) if ((await containerCli(this.dockerClient, ['rmi', '--force', ref])).code === 0) removed.push(ref);
+    return removed;
   }
 
   private async deleteCiUser(): Promise<boolean> {

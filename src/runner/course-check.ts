@@ -10,6 +10,7 @@ import { listCheckIds } from '../check/registry.js';
 import { runShell as run, shellQuote } from '../util/shell.js';
 import { sandboxHome } from '../paths.js';
 import { removeRuntimeFile } from '../util/daemon.js';
+import { taskEngine } from '../sandbox/ecs/containers.js';
 import { announceInProcessSandbox } from '../sandbox/runtime.js';
 import type { CheckResult } from '../check/types.js';
 import { lessonsDir, readCourse, type Course, type CourseStep } from '../course/load.js';
@@ -24,6 +25,7 @@ import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import type { ContainerClient } from '../docker/client.js';
+import { BUILD_CACHE_RACE, removeRepositoryImages } from '../docker/cli.js';
 
 /**
  * Static problems: schema and cross-references, the question bank beside the lessons (its
@@ -89,7 +91,10 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
   fs.mkdirSync(path.join(home, 'docker'), { recursive: true });
   // Where `ecr-workbook sandbox …` in a solution looks for the running sandbox (ECR_WORKBOOK_HOME below).
   const sandboxDir = sandboxHome(path.join(work, 'state'));
-  const sandbox = await startSandbox({ dir: sandboxDir });
+  // The engine lessons 14-15's tasks run on, as `sandbox up` picks it on this machine: it may not
+  // be the learner's client (podman cannot start containers everywhere docker can).
+  const engine = await taskEngine();
+  const sandbox = await startSandbox({ dir: sandboxDir, containerClient: engine });
   await announceInProcessSandbox(sandboxDir, sandbox);
   const env: NodeJS.ProcessEnv = {
     PATH: `${workbookOnPath(work)}:${path.dirname(options.awsCli)}:${process.env.PATH}`,
@@ -138,7 +143,8 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
     });
   } finally {
     await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
-    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, work, client);
+    // The learner's images, and those the tasks pulled into their engine's store.
+    for (const store of new Set([client, engine])) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: store, env });
     removeRuntimeFile(sandboxDir, process.pid);
     await sandbox.stop();
   }
@@ -184,20 +190,6 @@ export function workbookOnPath(work: string): string {
   return dir;
 }
 
-/**
- * Removes every local reference a replay made to a repository, its tags and its digest
- * references (`<repo>@sha256:…`, which keep an image alive after its tags are gone, and with it
- * docker's cached manifest: a later pull of the same digest would then not reach the registry),
- * and the builds a moved tag left dangling. By reference, never by image id: another run may
- * share an image through docker's build cache.
- */
-export async function removeRepositoryImages(repository: string, env: NodeJS.ProcessEnv, cwd: string, client: ContainerClient = 'docker'): Promise<void> {
-  const references = `${client} images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | grep -E -v '(:|@)<none>$'`;
-  await run(`${references} | grep -F ${shellQuote(`${repository}:`)} | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
-  await run(`${references} | grep -F ${shellQuote(`${repository}@`)} | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
-  await run(`${client} images -q --filter dangling=true --filter label=build | xargs -r ${client} rmi -f >/dev/null 2>&1 || true`, env, cwd);
-}
-
 export interface StepReplayOptions {
   /** The shell lines that do a step: its reference solution, rendered for the target. */
   commandsFor(step: CourseStep): string[];
@@ -228,7 +220,7 @@ export async function replaySteps(session: Session, resolved: ResolvedTarget, en
       await session.store.recordQuiz(lesson.id, scoreQuiz(lesson.quiz!, lesson.quiz!.map((q) => q.answer)));
     } else {
       for (const command of options.commandsFor(step)) {
-        const r = await run(command, env, cwd);
+        const r = await runReplayCommand(command, env, cwd);
         commands.push({ command, ...r });
         if (r.code !== 0) break;
       }
@@ -252,6 +244,23 @@ export async function replaySteps(session: Session, resolved: ResolvedTarget, en
     await options.onStep?.(result);
   }
   return results;
+}
+
+/**
+ * Runs a step's command line, and runs it again (twice at most) when a build in it lost docker's
+ * FROM-scratch cache race to another process on the same daemon (BUILD_CACHE_RACE). The lessons'
+ * build loops can run again: each build comes from the cache and each push finds its layers. The
+ * output says so, so a replay's log shows every retry.
+ */
+export async function runReplayCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
+  let r = await run(command, env, cwd);
+  let output = r.output;
+  for (let retry = 1; retry <= 2 && BUILD_CACHE_RACE.test(r.output); retry++) {
+    const lost = r.output.match(BUILD_CACHE_RACE)![0];
+    r = await run(command, env, cwd);
+    output += `\n[replay: a build lost docker's cache race to another process (${lost}); ran it again, retry ${retry}]\n${r.output}`;
+  }
+  return { code: r.code, output };
 }
 
 /** The local image name the build lesson makes for a repository (`demo-app:v1`). */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { SECOND_ACCOUNT_ID } from '../../src/sandbox/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCleanup } from '../../src/aws/cleanup.js';
-import { ensureBusyboxBase, removeRepositoryImages, workbookOnPath } from '../../src/runner/course-check.js';
+import { ensureBusyboxBase, workbookOnPath } from '../../src/runner/course-check.js';
+import { removeRepositoryImages } from '../../src/docker/cli.js';
 import { rememberConfirmation } from '../../src/aws/confirmation.js';
 import { openSession } from '../../src/runner/session.js';
 import { ecrClient, installedAwsClis, tempDir } from '../helpers/sandbox.js';
@@ -80,7 +81,7 @@ describe('the course on the aws target, against a sandbox', () => {
       expect(steps.find((s) => s.step === 'create-ci-user')?.afterSummary).toContain('ci-ci-reader can log in and pull');
     } finally {
       await sh(`docker rmi -f ${repo}:v1 >/dev/null 2>&1 || true`, env, work);
-      await removeRepositoryImages(`${t.sandbox.registryHost}/ci/${repo}`, env, work);
+      await removeRepositoryImages(`${t.sandbox.registryHost}/ci/${repo}`, { client: 'docker', env });
     }
   });
 });

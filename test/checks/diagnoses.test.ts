@@ -9,6 +9,7 @@ import { checkContext, learnerChain, type ResolvedTarget } from '../../src/targe
 import { runShell } from '../../src/util/shell.js';
 import { checkAs, followFixes, mistakeThenFix as fixFollowed, verdict, type TestLearner } from '../helpers/learner.js';
 import { installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
+import { retryBuildRace } from '../helpers/docker.js';
 
 // Every diagnosis the checks give, each produced by making the learner's mistake for real with
 // the docker and aws CLIs against a sandbox, then running the check that should name it, as the
@@ -42,7 +43,7 @@ async function login(s: Sandbox = sandbox): Promise<void> {
 /** Builds a distinct scratch image and returns its name. */
 async function build(name: string, content: string): Promise<string> {
   const dir = scratchBuildContext(path.join(home, 'ctx', name.replace(/[/:]/g, '_')), content);
-  const r = await sh(`docker build -q -t ${name} ${dir}`);
+  const r = await retryBuildRace(() => sh(`docker build -q -t ${name} ${dir}`), (r) => r.output);
   expect(r.code, r.output).toBe(0);
   // By id too: an image a rebuild untagged keeps its repository digest and would stay behind.
   images.push(name, ...(r.output.match(/sha256:[0-9a-f]{64}/g) ?? []));
@@ -428,7 +429,7 @@ describe('lifecycle policies (lifecycle-images, lifecycle-preview, lifecycle-app
       ...versions.map((v) => `docker build -q -t ${uri}:v${v} --label version=v${v} --label diag=${repo} -f ${offline}/Dockerfile.offline ${offline} && docker push -q ${uri}:v${v}`),
       ...Array.from({ length: nightly }, (_, n) => `docker build -q -t ${uri}:nightly --label build=${n}-${crypto.randomUUID()} --label diag=${repo} -f ${offline}/Dockerfile.offline ${offline} && docker push -q ${uri}:nightly`),
     ].join(' && ');
-    const r = await sh(script);
+    const r = await retryBuildRace(() => sh(script), (r) => r.output);
     expect(r.code, r.output).toBe(0);
     images.push(...versions.map((v) => `${uri}:v${v}`), `${uri}:nightly`, ...(r.output.match(/sha256:[0-9a-f]{64}/g) ?? []));
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLastBuild } from '../../src/ci/record.js';
 import { runCheck } from '../../src/check/registry.js';
 import type { CheckContext, CheckResult } from '../../src/check/types.js';
-import { removeRepositoryImages } from '../../src/runner/course-check.js';
+import { removeRepositoryImages } from '../../src/docker/cli.js';
 import { announceInProcessSandbox } from '../../src/sandbox/runtime.js';
 import { checkContext } from '../../src/targets/index.js';
 import { removeRuntimeFile } from '../../src/util/daemon.js';
@@ -143,7 +143,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!sandbox) return;
-  for (const repo of ['role-app', 'def-app', 'run-app', 'pipe-app', 'clean-app']) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, home);
+  for (const repo of ['role-app', 'def-app', 'run-app', 'pipe-app', 'clean-app']) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: 'docker', env });
   removeRuntimeFile(sandbox.dir, process.pid);
   await sandbox.stop();
   expect(await taskContainers(sandbox.ecsLabel)).toEqual([]);

@@ -5,7 +5,7 @@ import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeRuntimeFile } from '../../src/util/daemon.js';
 import { announceInProcessSandbox } from '../../src/sandbox/runtime.js';
-import { removeRepositoryImages } from '../../src/runner/course-check.js';
+import { removeRepositoryImages } from '../../src/docker/cli.js';
 import { ok, sh } from '../helpers/docker.js';
 import { buildRunnableImage } from '../helpers/ecs.js';
 import { policyText } from '../helpers/iam.js';
@@ -89,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (sandbox) {
-    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, env, home);
+    await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: 'docker', env });
     removeRuntimeFile(sandbox.dir, process.pid);
     await sandbox.stop();
   }

@@ -12,6 +12,7 @@ import { buildVars } from '../../src/course/vars.js';
 import { pageText } from '../../src/sandbox/console/messages.js';
 import { renderPushCommands } from '../../src/sandbox/console/push-commands.js';
 import { launchChromium } from '../helpers/browser.js';
+import { retryBuildRace } from '../helpers/docker.js';
 import { ecrClient, installedAwsClis, isolatedCliEnv, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -204,7 +205,7 @@ describe('the console in a browser', () => {
       const buildContext = scratchBuildContext(path.join(tempDir('ecrwb-console-build-'), 'ctx'), `console e2e ${crypto.randomUUID()}\n`);
       const local = `ecrwb-test/console-${unique}:first`;
       dockerImages.add(local).add(uri);
-      await run('docker', ['build', '-q', '-t', local, buildContext]);
+      await retryBuildRace(() => run('docker', ['build', '-q', '-t', local, buildContext]));
       await run('docker', ['tag', local, uri]);
       const pushed = await run('docker', ['push', uri]);
       digests.first = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];

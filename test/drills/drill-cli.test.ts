@@ -183,7 +183,7 @@ describe('a drill in progress', () => {
     expect(status).toBe(0);
     expect(body.fix).toEqual(['aws ecr create-repository --repository-name drill/uri-as-repository-name', `docker push ${lab.sandbox.registryHost}/drill/uri-as-repository-name:v1`]);
     expect(body.postMortem).toContain('What an interviewer wants to hear');
-    expect(body.cleanedUp).toEqual(['IAM user drill-ci', '1 local image tag', "the drill's folder"]);
+    expect(body.cleanedUp).toEqual(['IAM user drill-ci', '1 local image reference', "the drill's folder"]);
     expect(await ciUserExists()).toBe(false);
     expect(fs.existsSync(path.join(lab.state, 'drills', 'uri-as-repository-name'))).toBe(false);
     expect(spawnSync('docker', ['image', 'inspect', `${lab.sandbox.registryHost}/drill/uri-as-repository-name:v1`]).status).not.toBe(0);

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { lessonsDir } from '../../src/course/lessons-dir.js';
 import { drillsDir, loadDrills, type Drills } from '../../src/drills/load.js';
 import { drillFix } from '../../src/drills/run.js';
+import { drillRepository } from '../../src/drills/kit.js';
+import { removeRepositoryImages } from '../../src/docker/cli.js';
+import { localReferences } from '../helpers/docker.js';
 import { sandboxHome } from '../../src/paths.js';
 import { ProgressStore } from '../../src/progress/store.js';
 import { announceInProcessSandbox } from '../../src/sandbox/runtime.js';
@@ -99,6 +102,8 @@ export async function drillLab(prefix: string): Promise<DrillLab> {
       return out;
     },
     async stop() {
+      // A drill a test left unsolved keeps its local images: every reference to a drill repository on this lab's port goes.
+      for (const drill of drills.drills) await removeRepositoryImages(`${sandbox.registryHost}/${drillRepository(drill.id)}`, { client: 'docker', env: process.env });
       removeRuntimeFile(sandboxHome(state), process.pid);
       await sandbox.stop();
     },
@@ -168,5 +173,8 @@ export async function solveDrill(lab: DrillLab, id: string, cli?: AwsCli): Promi
   const fixed = JSON.parse(second.stdout) as DrillRun['fixed'];
   expect(fixed).toMatchObject({ ok: true, solved: true, status: 'pass' });
   expect(lab.snapshot()).toEqual(before);
+  // Solved, the drill removed what it made: no local reference to its repository is left, not
+  // even the digest reference a moved tag leaves behind.
+  expect(localReferences(`${lab.sandbox.registryHost}/${drillRepository(id)}`)).toEqual([]);
   return { start, unfixed, fixed };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replayCourse } from '../../src/runner/course-check.js';
 import { replayTaskLabel, taskContainers } from '../helpers/ecs.js';
+import { localReferences } from '../helpers/docker.js';
 import { BEFORE_EACH_STEP, shortfalls } from '../helpers/learner.js';
 import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
 
@@ -24,6 +25,8 @@ describe('the course, replayed end to end', () => {
       const steps = await replayCourse({ awsCli: cli.path, readsEndpointEnv: cli.readsEndpointEnv, repo: `e2e-v${cli.major}-${process.pid}`, client: 'docker', workDir });
       // Lesson 14's tasks are the learner's: the replay's sandbox, stopped, leaves none of its containers.
       expect(await taskContainers(replayTaskLabel(workDir))).toEqual([]);
+      // Every reference to the run's repository went with it, digest references of moved tags too.
+      expect(localReferences((name) => name.endsWith(`/e2e-v${cli.major}-${process.pid}`))).toEqual([]);
       expect(steps.map((s) => s.step)).toEqual(Object.keys(BEFORE_EACH_STEP));
       expect(steps.every((s) => s.commands.length > 0 || BEFORE_EACH_STEP[s.step] === 'quiz-not-answered')).toBe(true);
       expect(shortfalls(steps), shortfalls(steps).join('\n')).toEqual([]);

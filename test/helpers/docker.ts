@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { execa } from 'execa';
+import { BUILD_CACHE_RACE } from '../../src/docker/cli.js';
 import { scratchBuildContext, tempDir } from './sandbox.js';
 
 /**
@@ -39,6 +41,32 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
+/**
+ * Runs a build (or a script with builds) again, twice at most, while it loses docker's
+ * FROM-scratch build-cache race to another test on the shared daemon (BUILD_CACHE_RACE): found in
+ * what it printed, or in the message it threw. Any other failure is the attempt's own.
+ */
+export async function retryBuildRace<R>(attempt: () => Promise<R>, output: (r: R) => string = String): Promise<R> {
+  for (let retry = 0; ; retry++) {
+    try {
+      const r = await attempt();
+      if (retry === 2 || !BUILD_CACHE_RACE.test(output(r))) return r;
+    } catch (error) {
+      if (retry === 2 || !BUILD_CACHE_RACE.test(String(error))) throw error;
+    }
+  }
+}
+
+/**
+ * Every local reference `client` has to a repository (`name<TAB>tag<TAB>digest`), tags and digest
+ * references alike: the repository by its full name, or any whose name passes `match`.
+ */
+export function localReferences(match: string | ((repository: string) => boolean), client: 'docker' | 'podman' = 'docker'): string[] {
+  const listed = spawnSync(client, ['images', '--digests', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}'], { encoding: 'utf8' });
+  const matches = typeof match === 'string' ? (name: string) => name === match : match;
+  return listed.stdout.split('\n').filter((line) => line && matches(line.split('\t')[0]!));
+}
+
 const builtImages = new Set<string>();
 
 /** Builds a FROM-scratch image with unique content (so no layer was ever pushed before) and tags it `target`. */
@@ -46,7 +74,7 @@ export async function buildImage(target: string, env: NodeJS.ProcessEnv): Promis
   const context = scratchBuildContext(path.join(tempDir('ecrwb-build-'), 'ctx'), `ecr-workbook test ${crypto.randomUUID()}\n`);
   const local = `ecrwb-test/${uniqueName('img')}:latest`;
   builtImages.add(local);
-  const id = (await ok(docker(['build', '-q', '-t', local, context], env))).trim().split('\n').pop()!;
+  const id = (await retryBuildRace(() => ok(docker(['build', '-q', '-t', local, context], env)))).trim().split('\n').pop()!;
   // By id too: an image whose tag later moves to a newer build keeps no name to remove it by.
   builtImages.add(id);
   builtImages.add(target);

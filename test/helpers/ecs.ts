@@ -11,7 +11,7 @@ import { TASK_LABEL, type ContainerClient } from '../../src/sandbox/ecs/containe
 import { containerLabel } from '../../src/sandbox/registry/container.js';
 import { sandboxHome } from '../../src/paths.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { docker, ok, sh, trackImage } from './docker.js';
+import { docker, ok, retryBuildRace, sh, trackImage } from './docker.js';
 import { managedPolicy } from './iam.js';
 import { clientConfig, ecrClient, iamClient, installedAwsClis, tempDir, type CredentialOverrides } from './sandbox.js';
 
@@ -62,7 +62,7 @@ export async function buildRunnableImage(target: string, env: NodeJS.ProcessEnv,
   fs.appendFileSync(path.join(context, 'index.html'), `<!-- ${page} -->\n`);
   await ensureBusyboxBase(env, context);
   trackImage(target);
-  await ok(docker(['build', '-q', '-t', target, '-f', path.join(context, 'Dockerfile.busybox'), context], env));
+  await retryBuildRace(() => ok(docker(['build', '-q', '-t', target, '-f', path.join(context, 'Dockerfile.busybox'), context], env)));
 }
 
 /**

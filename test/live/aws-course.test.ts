@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { confirmAwsTarget } from '../../src/aws/confirmation.js';
 import { deleteOwned, planCleanup } from '../../src/aws/cleanup.js';
-import { removeRepositoryImages, workbookOnPath } from '../../src/runner/course-check.js';
+import { workbookOnPath } from '../../src/runner/course-check.js';
+import { removeRepositoryImages } from '../../src/docker/cli.js';
 import { renderCommand } from '../../src/course/render.js';
 import { solutionFor } from '../../src/course/target.js';
 import { templateVars } from '../../src/runner/session.js';
@@ -68,7 +69,7 @@ describe.skipIf(!live)('the whole course on real AWS (skipped: set ECR_WORKBOOK_
     await deleteOwned(resolved, plan);
     const after = await planCleanup(resolved, { progress: session.store.progress });
     await sh(`docker rmi -f ${repo}:v1 >/dev/null 2>&1 || true`, env, work);
-    await removeRepositoryImages(`${resolved.registryHost}/${resolved.repositoryName}`, env, work);
+    await removeRepositoryImages(`${resolved.registryHost}/${resolved.repositoryName}`, { client: 'docker', env });
     expect(after.owned.map((r) => `${r.name} (${r.region})`)).toEqual([]);
   }, 300_000);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { containerLabel, SANDBOX_LABEL } from '../../src/sandbox/registry/container.js';
 import { ecrClient, freePort, installedAwsClis, isolatedCliEnv, scratchBuildContext, tempDir } from '../helpers/sandbox.js';
+import { retryBuildRace } from '../helpers/docker.js';
 
 /**
  * A sandbox killed with SIGKILL right after a push, then started again on the same folder and
@@ -125,7 +126,7 @@ describe('sandbox restart', () => {
     const cli = installedAwsClis()[0]!;
     await ok(`'${cli.path}' ecr get-login-password --endpoint-url '${info.endpoint}' | docker login --username AWS --password-stdin '${info.registryHost}'`, [], env, true);
     const context = scratchBuildContext(path.join(dir, '..', `${path.basename(dir)}-ctx`), `restart ${crypto.randomUUID()}\n`);
-    await ok('docker', ['build', '-q', '-t', local, context], env);
+    await retryBuildRace(() => ok('docker', ['build', '-q', '-t', local, context], env));
     await ok('docker', ['tag', local, uri], env);
     const pushed = await ok('docker', ['push', uri], env);
     const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1];
