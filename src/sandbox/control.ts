@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxHome } from '../paths.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { DaemonError, findDaemon, FolderInUseError, processAlive, runtimeFile, stopDaemon, stopProcess, upDaemon } from '../util/daemon.js';
+import { DaemonError, findDaemon, FolderInUseError, HEALTH_TIMEOUT_MS, processAlive, runtimeFile, stopDaemon, stopProcess, upDaemon } from '../util/daemon.js';
 import { isSandboxState, type SandboxState } from './backend/types.js';
 import { SANDBOX_ACCOUNT_ID, sandboxRegionRefusal, SECOND_ACCOUNT_ID, SECOND_ACCOUNT_USER_NAME } from './config.js';
 import { lockOwner, stateFolderInUse, stateFolderLocked } from './lock.js';
@@ -34,8 +34,11 @@ export interface UpOptions {
   timeoutMs?: number;
 }
 
-/** A running sandbox as `sandbox status` reports it: where it serves, and its registry's state. */
-export type RunningSandboxInfo = SandboxRuntime & { registry?: RegistryHealth; registryProblem?: string };
+/**
+ * A running sandbox as `sandbox status` reports it: where it serves, and its registry's state
+ * (`unknown` when the sandbox did not answer its health page in time).
+ */
+export type RunningSandboxInfo = SandboxRuntime & { registry?: RegistryHealth | 'unknown'; registryProblem?: string };
 
 /** The running sandbox for `dir`, or undefined (a stale runtime.json from a killed daemon is removed). */
 export function findRunningSandbox(dir: string = sandboxHome()): Promise<SandboxRuntime | undefined> {
@@ -48,14 +51,18 @@ export async function findRunningSandboxWithHealth(dir: string = sandboxHome()):
   return runtime && { ...runtime, ...(await registryHealth(runtime.port)) };
 }
 
-/** What the sandbox's health page says of its registry container (nothing when it does not say). */
-async function registryHealth(port: number): Promise<{ registry?: RegistryHealth; registryProblem?: string }> {
+/**
+ * What the sandbox's health page on `port` says of its registry container: nothing when it does
+ * not say (an older sandbox), `unknown` with the reason when the page did not answer.
+ */
+export async function registryHealth(port: number, timeoutMs = HEALTH_TIMEOUT_MS): Promise<Pick<RunningSandboxInfo, 'registry' | 'registryProblem'>> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
     const body = (await res.json()) as { registry?: RegistryHealth; registryProblem?: string };
     return { ...(body.registry ? { registry: body.registry } : {}), ...(body.registryProblem ? { registryProblem: body.registryProblem } : {}) };
-  } catch {
-    return {};
+  } catch (error) {
+    const late = (error as Error).name === 'TimeoutError';
+    return { registry: 'unknown', registryProblem: late ? `the sandbox did not answer its health page within ${timeoutMs / 1000} s` : `its health page did not answer (${(error as Error).message})` };
   }
 }
 

@@ -79,10 +79,17 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * How long a daemon's health page may take to answer before it counts as not answering: a daemon
+ * that is alive answers at once, but on a busy machine (CI's two cores under a test suite) 1 s
+ * was seen to pass. A hung daemon costs a command this long.
+ */
+export const HEALTH_TIMEOUT_MS = 5_000;
+
 /** Whether the daemon's `/health` answers on loopback within a second. */
 export async function healthAnswers(port: number): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
     return res.ok;
   } catch {
     return false;

@@ -73,6 +73,8 @@ function describeRegistry(runtime: RunningSandboxInfo): string {
   switch (runtime.registry) {
     case 'down':
       return `DOWN: ${runtime.registryProblem ?? 'its container is gone'}.\n                        Start a new one on the same storage with: ecr-workbook sandbox up`;
+    case 'unknown':
+      return `UNKNOWN: ${runtime.registryProblem}.\n                        If it stays so, start it again: ecr-workbook sandbox down && ecr-workbook sandbox up`;
     case 'starting':
       return 'starting';
     case 'none':
@@ -82,7 +84,7 @@ function describeRegistry(runtime: RunningSandboxInfo): string {
   }
 }
 
-/** `sandbox status`: exit 0 when running with its registry up, 1 when not running or the registry is down. */
+/** `sandbox status`: exit 0 when running with its registry up, 1 when not running, or the registry is down or its state unknown. */
 export async function status(opts: { json?: boolean }): Promise<void> {
   const runtime = await findRunningSandboxWithHealth();
   const counts = await sandboxCounts();
@@ -101,7 +103,7 @@ export async function status(opts: { json?: boolean }): Promise<void> {
     const clock = offset === 0 ? '' : ` Its clock is ${formatDuration(offset)} ahead of real time.`;
     out(`The ECR sandbox is not running.${counts ? ` It holds ${counts.repositories} repositories and ${counts.images} images from before.${clock}` : ''}\nStart it with: ecr-workbook sandbox up\n`);
   }
-  if (!runtime || runtime.registry === 'down') process.exitCode = EXIT.failed;
+  if (!runtime || runtime.registry === 'down' || runtime.registry === 'unknown') process.exitCode = EXIT.failed;
 }
 
 /**
