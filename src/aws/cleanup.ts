@@ -358,23 +358,14 @@ export async function deleteOwned(resolved: ResolvedTarget, plan: Pick<CleanupPl
 
 async function deleteUser(resolved: ResolvedTarget, name: string): Promise<DeleteOutcome> {
   const { clientFactory } = await import('../targets/index.js');
-  const iam = await import('@aws-sdk/client-iam');
-  const { isNoSuchEntity } = await import('../check/iam.js');
+  const { deleteIamUser } = await import('../check/iam.js');
   const { explainAwsError } = await import('./errors.js');
-  const client = await clientFactory(resolved).iam();
   const outcome = { name, region: 'IAM', kind: 'user' as const };
   try {
-    const { AccessKeyMetadata } = await client.send(new iam.ListAccessKeysCommand({ UserName: name }));
-    for (const key of AccessKeyMetadata ?? []) await client.send(new iam.DeleteAccessKeyCommand({ UserName: name, AccessKeyId: key.AccessKeyId }));
-    const { AttachedPolicies } = await client.send(new iam.ListAttachedUserPoliciesCommand({ UserName: name }));
-    for (const policy of AttachedPolicies ?? []) await client.send(new iam.DetachUserPolicyCommand({ UserName: name, PolicyArn: policy.PolicyArn }));
-    const { PolicyNames } = await client.send(new iam.ListUserPoliciesCommand({ UserName: name }));
-    for (const policyName of PolicyNames ?? []) await client.send(new iam.DeleteUserPolicyCommand({ UserName: name, PolicyName: policyName }));
-    await client.send(new iam.DeleteUserCommand({ UserName: name }));
+    // Gone already (lesson 10's last step in another terminal) is what we wanted anyway.
+    await deleteIamUser(await clientFactory(resolved).iam(), name);
     return { ...outcome, deleted: true };
   } catch (error) {
-    // Deleted meanwhile (lesson 10's last step in another terminal) is what we wanted anyway.
-    if (isNoSuchEntity(error)) return { ...outcome, deleted: true };
     return { ...outcome, deleted: false, error: explainAwsError(error, 'IAM') };
   }
 }

@@ -128,6 +128,12 @@ export function parsePolicyDocument(text: string | undefined): PolicyJson | unde
   return undefined;
 }
 
+/** A policy document's JSON text as IAM answered it, decoded when IAM URL-encoded it. */
+export function policyDocumentText(text: string | undefined): string {
+  if (!text) return '';
+  return text.trimStart().startsWith('{') ? text : safeDecode(text);
+}
+
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
@@ -236,6 +242,27 @@ export function simulationEvidence(results: SimulatedAction[]): string[] {
 export function isNoSuchEntity(error: unknown): boolean {
   const name = (error as Error)?.name;
   return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
+}
+
+/**
+ * Deletes an IAM user as IAM requires it: its access keys, attached and inline policies first
+ * (DeleteUser refuses a user that holds any). False when there was no such user.
+ */
+export async function deleteIamUser(client: IAMClient, UserName: string): Promise<boolean> {
+  const iam = await import('@aws-sdk/client-iam');
+  try {
+    const { AccessKeyMetadata } = await client.send(new iam.ListAccessKeysCommand({ UserName }));
+    for (const key of AccessKeyMetadata ?? []) await client.send(new iam.DeleteAccessKeyCommand({ UserName, AccessKeyId: key.AccessKeyId }));
+    const { AttachedPolicies } = await client.send(new iam.ListAttachedUserPoliciesCommand({ UserName, MaxItems: 1000 }));
+    for (const policy of AttachedPolicies ?? []) await client.send(new iam.DetachUserPolicyCommand({ UserName, PolicyArn: policy.PolicyArn }));
+    const { PolicyNames } = await client.send(new iam.ListUserPoliciesCommand({ UserName, MaxItems: 1000 }));
+    for (const PolicyName of PolicyNames ?? []) await client.send(new iam.DeleteUserPolicyCommand({ UserName, PolicyName }));
+    await client.send(new iam.DeleteUserCommand({ UserName }));
+    return true;
+  } catch (error) {
+    if (isNoSuchEntity(error)) return false;
+    throw error;
+  }
 }
 
 /** Whether an ARN pattern from a policy (`*` and `?` wildcards, as IAM reads Resource) matches `arn`. */

@@ -332,21 +332,7 @@ export class DrillKit {
   }
 
   private async deleteCiUser(): Promise<boolean> {
-    const iam = await import('@aws-sdk/client-iam');
-    const client = await this.iam();
-    const UserName = DRILL_USER;
-    try {
-      const { AccessKeyMetadata } = await client.send(new iam.ListAccessKeysCommand({ UserName }));
-      for (const key of AccessKeyMetadata ?? []) await client.send(new iam.DeleteAccessKeyCommand({ UserName, AccessKeyId: key.AccessKeyId }));
-      const { PolicyNames } = await client.send(new iam.ListUserPoliciesCommand({ UserName }));
-      for (const PolicyName of PolicyNames ?? []) await client.send(new iam.DeleteUserPolicyCommand({ UserName, PolicyName }));
-      const { AttachedPolicies } = await client.send(new iam.ListAttachedUserPoliciesCommand({ UserName }));
-      for (const p of AttachedPolicies ?? []) await client.send(new iam.DetachUserPolicyCommand({ UserName, PolicyArn: p.PolicyArn }));
-      await client.send(new iam.DeleteUserCommand({ UserName }));
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'NoSuchEntityException' || (error as Error).name === 'NoSuchEntity') return false;
-      throw error;
-    }
+    const { deleteIamUser } = await import('../check/iam.js');
+    return deleteIamUser(await this.iam(), DRILL_USER);
   }
 }
