@@ -1,9 +1,8 @@
-import { findRepository, missingRepositoryResult, resultForError } from '../src/check/common.js';
+import { findRepository, missingRepositoryResult, registryLogin, resultForError } from '../src/check/common.js';
 import { diagnoses, iamDiagnoses } from '../src/check/diagnoses.js';
 import { deniedPrincipal, PUSH_ACTIONS, userArn } from '../src/check/iam.js';
 import { fail, pass, type Check, type CheckContext, type CheckResult } from '../src/check/types.js';
-import { storedCredential } from '../src/docker/config.js';
-import { probeRegistryLogin, registryRequest } from '../src/docker/registry.js';
+import { registryRequest } from '../src/docker/registry.js';
 import type { RegistryActivityOutput, RegistryLoginOutput } from '../src/sandbox/control-api/operations.js';
 
 interface Want {
@@ -27,24 +26,17 @@ const check: Check = async (ctx, params) => {
   const profile = String(params.profile);
   const account = typeof params.account === 'string' && /^\d{12}$/.test(params.account) ? params.account : ctx.accountId;
   const want: Want = { user, profile, arn: userArn(ctx.region, account, user), pushRefused: params.pushRefused === true };
-  const host = ctx.registryHost;
   try {
-    const stored = await storedCredential(host, ctx);
-    if (stored.kind === 'helper-error') return fail('the credential helper failed', diagnoses.credentialHelperBroken(ctx, stored.helper, stored.message, stored), [`${stored.source}: ${stored.message}`]);
-    if (stored.kind === 'none') return fail(`no login for ${host}`, iamDiagnoses.ciNotLoggedIn(ctx, user, profile), [`Looked in ${stored.source}`]);
-    if (stored.username !== 'AWS') return fail(`the login uses username '${stored.username}'`, diagnoses.usernameNotAws(ctx, stored.username));
-    const login = { username: stored.username, secret: stored.secret };
-    const probe = await probeRegistryLogin(host, login.username, login.secret);
-    const evidence = [`Login for ${host} stored in ${stored.source}`, `GET /v2/ with it: HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`];
-    if (probe.status === 403 && /expired/i.test(probe.message ?? '')) return fail('the login has expired', diagnoses.tokenExpired(ctx), evidence);
-    if (probe.status === 403 && /deleted or made Inactive|session is over/i.test(probe.message ?? '')) {
-      return fail("the login's key no longer works", iamDiagnoses.loginRevoked(ctx, user, profile), evidence);
-    }
-    if (probe.status !== 200) return fail('the registry rejects the login', diagnoses.loginRejected(ctx, `HTTP ${probe.status}${probe.message ? `: ${probe.message}` : ''}`), evidence);
+    const stored = await registryLogin(ctx, {
+      whenMissing: (_otherHosts, source) => fail(`no login for ${ctx.registryHost}`, iamDiagnoses.ciNotLoggedIn(ctx, user, profile), [`Looked in ${source}`]),
+      whenRevoked: () => iamDiagnoses.loginRevoked(ctx, user, profile),
+    });
+    if (!stored.ok) return stored.result;
+    const { login, evidence } = stored;
     if (!(await findRepository(await ctx.ecr(), ctx.repositoryName))) return await missingRepositoryResult(ctx);
     return ctx.sandboxControl ? await fromSandboxRecords(ctx, want, login.secret, evidence) : await fromRegistry(ctx, want, login, evidence);
   } catch (error) {
-    return resultForError(error, `the registry at ${host}`, ctx);
+    return resultForError(error, `the registry at ${ctx.registryHost}`, ctx);
   }
 };
 export default check;

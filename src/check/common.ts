@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DockerUnavailableError } from '../docker/cli.js';
+import { storedCredential } from '../docker/config.js';
+import { probeRegistryLogin } from '../docker/registry.js';
 import { attemptsOf, classifyAwsError, unknownRegionIn } from './aws-errors.js';
 import { diagnoses, type CredentialFixContext, type ProfileReport } from './diagnoses.js';
-import { fail, unable, type CheckContext, type CheckResult } from './types.js';
+import { fail, unable, type CheckContext, type CheckResult, type Diagnosis } from './types.js';
 
 /** What resultForError needs to word its fixes: the profile, lesson 02's commands, the learner's environment. */
 export type ErrorContext = CredentialFixContext & { env: NodeJS.ProcessEnv };
@@ -121,4 +123,46 @@ export async function missingRepositoryResult(ctx: CheckContext): Promise<CheckR
   return fail(`no repository '${ctx.repositoryName}' in ${ctx.region}`, diagnoses.repositoryMissing(ctx), [
     `DescribeRepositories in ${ctx.region}: RepositoryNotFoundException`,
   ]);
+}
+
+/** Docker's stored login for the registry, when the registry takes it now; else the failing result. */
+export type RegistryLoginOutcome = { ok: true; login: { username: string; secret: string }; evidence: string[] } | { ok: false; result: CheckResult };
+
+/**
+ * The login docker (or podman) stored for the course's registry host, tried with GET /v2/ as
+ * docker would: the login when the registry answers 200. Otherwise the result that says why: the
+ * credential helper failed, there is no login (`whenMissing` words it for the lesson), the
+ * username is not AWS, the token expired, the key behind it was deleted or made Inactive
+ * (`whenRevoked`, where the lesson names whose key; else a rejected login), the registry refuses
+ * it, or the registry could not be asked.
+ */
+export async function registryLogin(
+  ctx: CheckContext,
+  options: { whenMissing: (otherHosts: string[], source: string) => CheckResult; whenRevoked?: () => Diagnosis },
+): Promise<RegistryLoginOutcome> {
+  const host = ctx.registryHost;
+  const stored = await storedCredential(host, ctx);
+  if (stored.kind === 'helper-error') {
+    return { ok: false, result: fail('the credential helper failed', diagnoses.credentialHelperBroken(ctx, stored.helper, stored.message, stored), [`${stored.source}: ${stored.message}`]) };
+  }
+  if (stored.kind === 'none') return { ok: false, result: options.whenMissing(stored.otherHosts, stored.source) };
+  const evidence = [`Login for ${host} stored in ${stored.source}`, `Username: ${stored.username}`];
+  if (stored.username !== 'AWS') return { ok: false, result: fail(`the login uses username '${stored.username}'`, diagnoses.usernameNotAws(ctx, stored.username), evidence) };
+  let probe;
+  try {
+    probe = await probeRegistryLogin(host, stored.username, stored.secret);
+  } catch (error) {
+    return { ok: false, result: resultForError(error, `the registry at ${host}`, ctx) };
+  }
+  const answer = `HTTP ${probe.status}${probe.code ? ` ${probe.code}` : ''}${probe.message ? `: ${probe.message}` : ''}`;
+  evidence.push(`GET /v2/ with that login: ${answer}`);
+  if (probe.status === 200) return { ok: true, login: { username: stored.username, secret: stored.secret }, evidence };
+  const refused = probe.status === 401 || probe.status === 400 || probe.status === 403;
+  const message = probe.message ?? '';
+  if (probe.status === 403 && /expired/i.test(message)) return { ok: false, result: fail('the login has expired', diagnoses.tokenExpired(ctx), evidence) };
+  if (probe.status === 403 && options.whenRevoked && /deleted or made Inactive|session is over/i.test(message)) {
+    return { ok: false, result: fail("the login's key no longer works", options.whenRevoked(), evidence) };
+  }
+  if (refused) return { ok: false, result: fail('the registry rejects the login', diagnoses.loginRejected(ctx, answer), evidence) };
+  return { ok: false, result: unable(`the registry answered HTTP ${probe.status}`, diagnoses.unreachable(host, `HTTP ${probe.status}`), evidence) };
 }
