@@ -162,7 +162,7 @@ describe('lesson 14: the task execution role (task-execution-role)', () => {
     await executionRole('login-only', { policy: 'login-only' });
     const cannot = await check('task-execution-role', 'role-app', params('login-only'));
     expect(cannot.diagnosis?.id).toBe('execution-role-cannot-pull');
-    expect(cannot.diagnosis?.mistake).toContain('ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer, ecr:BatchGetImage are denied');
+    expect(cannot.diagnosis?.mistake).toContain('ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer are denied');
     await executionRole('ecsTaskExecutionRole');
     expect(await diagnosis('task-execution-role', 'role-app', params('ecsTaskExecutionRole'))).toBe('pass');
   });
