@@ -28,10 +28,13 @@ const NOT_INSTALLED: Record<ContainerClient, string> = {
   podman: 'The podman command is not installed (or not on PATH). Install Podman (`sudo apt-get install podman`, `sudo dnf install podman`, or Podman Desktop).',
 };
 
-/** Runs `<client> <args>` with `env`; never throws for a non-zero exit, only when the client is missing. */
-export function containerCli(on: ClientEnv, args: string[], input?: string): Promise<DockerResult> {
+/**
+ * Runs `<client> <args>` with `env`; never throws for a non-zero exit, only when the client is
+ * missing. Stopped after `timeoutMs` (a minute by default; a pull may need more).
+ */
+export function containerCli(on: ClientEnv, args: string[], input?: string, options: { timeoutMs?: number } = {}): Promise<DockerResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(on.client, args, { env: on.env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(on.client, args, { env: on.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(new DockerUnavailableError(NOT_INSTALLED[on.client]));
         return;

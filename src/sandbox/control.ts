@@ -169,7 +169,8 @@ export async function sandboxDown(dir: string = sandboxHome(), graceMs = 15_000)
 /** Removes registry containers of `dir` that no live sandbox owns; 0 when Docker is not there. */
 async function removeOrphans(dir: string): Promise<number> {
   if (await stateFolderInUse(dir)) return 0;
-  const { removeSandboxContainers, DockerUnavailableError } = await import('./registry/container.js');
+  const { removeSandboxContainers } = await import('./registry/container.js');
+  const { DockerUnavailableError } = await import('../docker/cli.js');
   try {
     return await removeSandboxContainers(path.join(dir, 'registry'));
   } catch (error) {

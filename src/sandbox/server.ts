@@ -280,14 +280,23 @@ export class SandboxServer {
       if (repositoryName) backend.noteSuccess(auth.region, repositoryName, operation);
       sendJson(res, id, output);
     } catch (error) {
-      // The client went (or was cut off for trickling its body): there is no one to answer.
-      if (req.destroyed && !req.complete) return;
-      const awsError = toAwsError(error);
-      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
-      // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
-      else if (repositoryName && signed) signed.backend.noteRefusal(signed.region, repositoryName, { operation: signed.operation, code: awsError.code, message: awsError.message });
-      sendJsonError(res, id, awsError);
+      this.answerJsonError(req, res, id, error, (awsError) => {
+        // What a check may later name as the learner's mistake (see EcrBackend.noteRefusal).
+        if (repositoryName && signed) signed.backend.noteRefusal(signed.region, repositoryName, { operation: signed.operation, code: awsError.code, message: awsError.message });
+      });
     }
+  }
+
+  /**
+   * A JSON API's failure, answered: to no one when the client went (or was cut off for trickling
+   * its body); logged when it is the sandbox's own (5xx); else first shown to `refused`.
+   */
+  private answerJsonError(req: IncomingMessage, res: ServerResponse, id: string, error: unknown, refused?: (awsError: AwsError) => void): void {
+    if (req.destroyed && !req.complete) return;
+    const awsError = toAwsError(error);
+    if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
+    else refused?.(awsError);
+    sendJsonError(res, id, awsError);
   }
 
   /** ECS over the same JSON 1.1 protocol as ECR, signed for the service `ecs`, each call authorized as `ecs:<Operation>`. */
@@ -307,9 +316,7 @@ export class SandboxServer {
       if (denial) throw ecsErrors.accessDenied(denial.message);
       sendJson(res, id, await handler({ ecs: this.options.ecs, region: auth.region, identity: auth.identity }, input));
     } catch (error) {
-      const awsError = toAwsError(error);
-      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
-      sendJsonError(res, id, awsError);
+      this.answerJsonError(req, res, id, error);
     }
   }
 
@@ -334,9 +341,7 @@ export class SandboxServer {
       const operation = controlOperation(String(req.headers['x-amz-target']).slice(CONTROL_TARGET_PREFIX.length + 1));
       sendJson(res, id, await operation.handler({ backend: this.options.backend, iam: this.options.iam, region: auth.region }, parseJsonBody(body)));
     } catch (error) {
-      const awsError = toAwsError(error);
-      if (awsError.status >= 500) console.error(`[sandbox] ${awsError.message}`, error);
-      sendJsonError(res, id, awsError);
+      this.answerJsonError(req, res, id, error);
     }
   }
 

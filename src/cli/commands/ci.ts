@@ -8,7 +8,8 @@ import { BuildspecError, parseBuildspec, PHASES } from '../../ci/buildspec.js';
 import { agentTime, runBuild, type BuildResult } from '../../ci/build.js';
 import { buildEnvironment } from '../../ci/environment.js';
 import { nextBuildNumber, saveLastBuild, type CiBuildRecord } from '../../ci/record.js';
-import type { ResolvedTarget } from '../../targets/index.js';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { clientFactory, type ResolvedTarget } from '../../targets/index.js';
 import { EXIT, ExitError } from '../errors.js';
 import { resolveWithSpinner, session, type GlobalOptions } from './course.js';
 
@@ -36,9 +37,8 @@ export function roleArnFor(role: string, accountId: string): string {
 }
 
 /** STS AssumeRole with the learner's own credentials, as CodeBuild assumes a project's service role. */
-async function assumeServiceRole(resolved: ResolvedTarget, roleArn: string, sessionName: string) {
-  const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region: resolved.region, credentials: resolved.learnerCredentials, maxAttempts: 3, ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}) });
+async function assumeServiceRole(sts: STSClient, roleArn: string, sessionName: string) {
+  const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   try {
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }));
     const c = out.Credentials!;
@@ -49,20 +49,16 @@ async function assumeServiceRole(resolved: ResolvedTarget, roleArn: string, sess
       `Could not assume the service role ${roleArn}: ${message}\nCodeBuild assumes its service role through STS, and so does ci run, with your own credentials: the role's trust policy must allow codebuild.amazonaws.com and (for ci run) your account, as lesson 15 sets it up. Check it with: aws iam get-role --role-name ${roleArn.split('/').pop()}`,
       EXIT.unable,
     );
-  } finally {
-    sts.destroy();
   }
 }
 
 /** The learner's identity name, CODEBUILD_INITIATOR (the user's name, as CodeBuild sets it for a user who starts a build). */
-async function initiator(resolved: ResolvedTarget): Promise<string | undefined> {
+async function initiator(resolved: ResolvedTarget, sts: STSClient): Promise<string | undefined> {
   let arn = resolved.callerArn;
   if (!arn) {
     try {
-      const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-      const sts = new STSClient({ region: resolved.region, credentials: resolved.learnerCredentials, maxAttempts: 1, ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}) });
+      const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
       arn = (await sts.send(new GetCallerIdentityCommand({}))).Arn;
-      sts.destroy();
     } catch {
       return undefined;
     }
@@ -111,6 +107,9 @@ export async function ciRun(buildspecArg: string | undefined, opts: CiRunOptions
   const write = (t: string) => (opts.json ? process.stderr : process.stdout).write(t);
   const line = (t: string) => write(`[Container] ${agentTime(new Date())} ${t}\n`);
 
+  // The learner's own STS (their credentials), as the target's clients make it.
+  const clients = clientFactory(resolved);
+  const sts = () => clients.sts();
   const project = opts.project ?? projectName(sourceDir);
   const uuid = crypto.randomUUID();
   const buildId = `${project}:${uuid}`;
@@ -118,7 +117,7 @@ export async function ciRun(buildspecArg: string | undefined, opts: CiRunOptions
   let roleArn: string | undefined;
   if (opts.role) {
     roleArn = roleArnFor(opts.role, resolved.accountId);
-    role = await assumeServiceRole(resolved, roleArn, `AWSCodeBuild-${uuid}`);
+    role = await assumeServiceRole(await sts(), roleArn, `AWSCodeBuild-${uuid}`);
   } else {
     process.stderr.write('warning: no --role: this build runs with your own credentials. CodeBuild always runs a build as its project\'s service role: pass --role <role name>.\n');
   }
@@ -126,7 +125,7 @@ export async function ciRun(buildspecArg: string | undefined, opts: CiRunOptions
     git(sourceDir, ['rev-parse', 'HEAD']),
     git(sourceDir, ['status', '--porcelain']),
     git(sourceDir, ['remote', 'get-url', 'origin']),
-    initiator(resolved),
+    sts().then((client) => initiator(resolved, client)),
   ]);
   const buildNumber = await nextBuildNumber(stateDir, project);
   const account = roleArn?.split(':')[4] ?? resolved.accountId;

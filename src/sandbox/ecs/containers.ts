@@ -4,11 +4,12 @@
  * container, read its published ports, wait for it to exit, stop and remove it. Every container
  * carries the sandbox's task label, so a sandbox finds (and removes) its own and nothing else.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { detectClient, isContainerClient, type ContainerClient } from '../../docker/client.js';
+import { containerCli, inspectImage, type DockerResult } from '../../docker/cli.js';
 
 export type { ContainerClient };
 
@@ -16,12 +17,6 @@ export type { ContainerClient };
 export const TASK_LABEL = 'io.ecr-workbook.task';
 /** The task a container belongs to (its ARN), for a person reading `docker ps`. */
 export const TASK_ARN_LABEL = 'io.ecr-workbook.task-arn';
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** Registry credentials for one pull: docker's `auths` entry for the host, never the learner's own config. */
 export interface PullAuth {
@@ -75,20 +70,8 @@ export async function taskEngine(env: NodeJS.ProcessEnv = process.env): Promise<
   return isContainerClient(chosen) ? chosen : detectClient(env);
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeout = 300_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error(`The ${file} command is not installed (or not on PATH): the sandbox runs ECS tasks with it.`));
-        return;
-      }
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
 /** The engine's error in one line: its last words, as `docker pull` prints them ("Error response from daemon: …"). */
-function errorLine(result: CliResult): string {
+function errorLine(result: DockerResult): string {
   const lines = `${result.stderr}\n${result.stdout}`
     .split('\n')
     .map((line) => line.trim())
@@ -115,8 +98,9 @@ export class ContainerCli implements TaskContainers {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  private cli(args: string[], env: NodeJS.ProcessEnv = this.env, timeout?: number): Promise<CliResult> {
-    return run(this.client, args, env, timeout);
+  /** The engine's CLI; five minutes at most (a pull of a large image on a slow network). */
+  private cli(args: string[], env: NodeJS.ProcessEnv = this.env, timeoutMs = 300_000): Promise<DockerResult> {
+    return containerCli({ client: this.client, env }, args, undefined, { timeoutMs });
   }
 
   async pull(image: string, auth?: PullAuth): Promise<{ ok: true; digest?: string } | { ok: false; message: string }> {
@@ -142,16 +126,10 @@ export class ContainerCli implements TaskContainers {
 
   /** The manifest digest the local image has for its repository (RepoDigests), after a pull. */
   private async repoDigest(image: string): Promise<string | undefined> {
-    const result = await this.cli(['image', 'inspect', '--format', '{{json .RepoDigests}}', image]);
-    if (result.code !== 0) return undefined;
-    try {
-      const digests = JSON.parse(result.stdout.trim().split('\n')[0] ?? '[]') as string[] | null;
-      const repository = repositoryOf(image);
-      const mine = (digests ?? []).find((d) => repositoryOf(d) === repository || repositoryOf(d) === `localhost/${repository}`);
-      return mine?.slice(mine.indexOf('@') + 1);
-    } catch {
-      return undefined;
-    }
+    const local = await inspectImage(image, { client: this.client, env: this.env }).catch(() => undefined);
+    const repository = repositoryOf(image);
+    const mine = local?.repoDigests.find((d) => repositoryOf(d) === repository || repositoryOf(d) === `localhost/${repository}`);
+    return mine?.slice(mine.indexOf('@') + 1);
   }
 
   async run(spec: RunSpec): Promise<{ ok: true; id: string; bindings: PortBinding[] } | { ok: false; message: string }> {

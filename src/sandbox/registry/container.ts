@@ -5,6 +5,7 @@ import path from 'node:path';
 import { hashSync } from 'bcryptjs';
 import type { StartedTestContainer } from 'testcontainers';
 import { proveRegistry, type UpstreamTarget } from './upstream.js';
+import { DockerUnavailableError } from '../../docker/cli.js';
 
 /** The registry container as the sandbox reaches it, and what only the sandbox knows about it. */
 export interface RegistryUpstream extends UpstreamTarget {
@@ -67,13 +68,13 @@ async function containerRuntime() {
   // A DOCKER_HOST that does not answer is the learner's Docker being down, as the docker CLI
   // will find too; testcontainers would quietly try the default socket instead.
   const refused = await dockerHostRefusal(process.env.DOCKER_HOST);
-  if (refused) throw new DockerUnavailableError(refused);
+  if (refused) throw dockerUnavailableForSandbox(refused);
   const testcontainers = await import('testcontainers');
   let client: Awaited<ReturnType<typeof testcontainers.getContainerRuntimeClient>>;
   try {
     client = await testcontainers.getContainerRuntimeClient();
   } catch (error) {
-    throw new DockerUnavailableError(error as Error);
+    throw dockerUnavailableForSandbox(error as Error);
   }
   return { testcontainers, client };
 }
@@ -273,27 +274,26 @@ async function bridgeAddress(started: StartedTestContainer, realm: string): Prom
   return undefined;
 }
 
-/** Docker does not answer: says what is missing and how to start it, whatever the platform. */
-export class DockerUnavailableError extends Error {
-  constructor(readonly causeError: Error) {
-    const dockerHost = process.env.DOCKER_HOST;
-    const where = dockerHost ? `at DOCKER_HOST=${dockerHost}` : 'on this machine (no Docker socket answered)';
-    super(
-      [
-        `The sandbox needs Docker to run its registry, but no Docker engine answered ${where}.`,
-        'Start one, check it with `docker info`, then run `ecr-workbook sandbox up` again:',
-        '  - Docker Desktop (macOS, Windows): open the Docker Desktop app and wait until it says it is running;',
-        '  - Colima (macOS): colima start;',
-        '  - Linux: sudo systemctl start docker (and add yourself to the docker group to use it without sudo);',
-        '  - Podman: systemctl --user start podman.socket, then export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock.',
-        dockerHost ? `If DOCKER_HOST is stale, unset it (unset DOCKER_HOST) to use the default socket.` : '',
-        `(${(causeError.message || String(causeError)).split('\n')[0]})`,
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    );
-    this.name = 'DockerUnavailableError';
-  }
+/**
+ * Docker does not answer the sandbox: the client's DockerUnavailableError, in words that say
+ * what is missing and how to start it, whatever the platform.
+ */
+export function dockerUnavailableForSandbox(causeError: Error): DockerUnavailableError {
+  const dockerHost = process.env.DOCKER_HOST;
+  const where = dockerHost ? `at DOCKER_HOST=${dockerHost}` : 'on this machine (no Docker socket answered)';
+  const reason = [
+    `The sandbox needs Docker to run its registry, but no Docker engine answered ${where}.`,
+    'Start one, check it with `docker info`, then run `ecr-workbook sandbox up` again:',
+    '  - Docker Desktop (macOS, Windows): open the Docker Desktop app and wait until it says it is running;',
+    '  - Colima (macOS): colima start;',
+    '  - Linux: sudo systemctl start docker (and add yourself to the docker group to use it without sudo);',
+    '  - Podman: systemctl --user start podman.socket, then export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock.',
+    dockerHost ? `If DOCKER_HOST is stale, unset it (unset DOCKER_HOST) to use the default socket.` : '',
+    `(${(causeError.message || String(causeError)).split('\n')[0]})`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return new DockerUnavailableError(reason, dockerHost ? 'unset DOCKER_HOST' : undefined);
 }
 
 /** The registry could not start: says which image and what to do. */
