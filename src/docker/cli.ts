@@ -161,21 +161,33 @@ export async function listImages(on: ClientEnv): Promise<ImageListEntry[]> {
  * Removes every local reference to `repository`: its tags, and its digest references
  * (`<repository>@sha256:…`), which keep an image alive after its last tag moved away, and with it
  * the manifest the client cached (a later pull of that digest would then not reach the
- * registry). By reference, never by image id: another process may share the image through the
- * build cache, or have named it elsewhere. Returns the references it removed.
+ * registry). By reference, never by force on an id: another process may share an image through
+ * the build cache, or have named it elsewhere. An image those references named that is left with
+ * no name at all (a parent untagged while a rebuild on top of it still stood) is removed last,
+ * unless something still uses it. Returns the references it removed.
  */
 export async function removeRepositoryImages(repository: string, on: ClientEnv): Promise<string[]> {
-  const listed = await containerCli(on, ['images', '--digests', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}']);
+  const listed = await containerCli(on, ['images', '--digests', '--no-trunc', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}']);
   if (listed.code !== 0) return [];
   const refs = new Set<string>();
+  const ids = new Set<string>();
   for (const line of listed.stdout.split('\n')) {
-    const [name, tag, digest] = line.split('\t');
+    const [name, tag, digest, id] = line.split('\t');
     if (name !== repository) continue;
     if (tag && tag !== '<none>') refs.add(`${name}:${tag}`);
     if (digest?.startsWith('sha256:')) refs.add(`${name}@${digest}`);
+    if (id) ids.add(imageId(id));
   }
   // One at a time: the image behind a tag may go with it, and a reference already gone is no failure.
   const removed: string[] = [];
   for (const ref of refs) if ((await containerCli(on, ['rmi', '--force', ref])).code === 0) removed.push(ref);
+  // Children first: each round removes the nameless images nothing stands on any more.
+  for (let round = 0; round < 3 && ids.size > 0; round++) {
+    for (const id of [...ids]) {
+      const left = await inspectImage(id, on).catch(() => undefined);
+      if (!left) ids.delete(id);
+      else if (left.repoTags.length === 0 && left.repoDigests.length === 0 && (await containerCli(on, ['rmi', id])).code === 0) ids.delete(id);
+    }
+  }
   return removed;
 }

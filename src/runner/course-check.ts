@@ -142,11 +142,15 @@ export async function replayCourse(options: ReplayOptions): Promise<ReplayStep[]
       onStep: options.onStep,
     });
   } finally {
-    await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
-    // The learner's images, and those the tasks pulled into their engine's store.
-    for (const store of new Set([client, engine])) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: store, env });
     removeRuntimeFile(sandboxDir, process.pid);
-    await sandbox.stop();
+    try {
+      // First: stopping removes the tasks' containers, which would keep their images.
+      await sandbox.stop();
+    } finally {
+      await run(`${client} rmi -f ${localImageFor(repo)} >/dev/null 2>&1 || true`, env, work);
+      // The learner's images, and those the tasks pulled into their engine's store.
+      for (const store of new Set([client, engine])) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: store, env });
+    }
   }
 }
 

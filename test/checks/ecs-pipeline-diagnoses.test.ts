@@ -143,10 +143,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!sandbox) return;
-  for (const repo of ['role-app', 'def-app', 'run-app', 'pipe-app', 'clean-app']) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: 'docker', env });
   removeRuntimeFile(sandbox.dir, process.pid);
   await sandbox.stop();
   expect(await taskContainers(sandbox.ecsLabel)).toEqual([]);
+  // Once the tasks' containers are gone: a container keeps its image, nameless, when its name goes.
+  for (const repo of ['role-app', 'def-app', 'run-app', 'pipe-app', 'clean-app']) await removeRepositoryImages(`${sandbox.registryHost}/${repo}`, { client: 'docker', env });
   await removeBuiltImages();
 }, TIMEOUT);
 
