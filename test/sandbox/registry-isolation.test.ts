@@ -155,8 +155,10 @@ describe('its container gone, nothing reaches another registry at its address', 
   });
 
   it('sandbox status says the registry is down, with exit 1', async () => {
+    // Noticed within a watch tick and a connect timeout of the container's death, whatever took its address.
+    await expect.poll(async () => (await status()).exitCode, { timeout: 5_000, interval: 250 }).toBe(1);
     const { exitCode, stdout, json } = await status();
-    expect(exitCode).toBe(1);
+    expect(exitCode, stdout).toBe(1);
     expect(stdout).toMatch(/Registry container: {3}DOWN: /);
     expect(stdout).toContain('Start a new one on the same storage with: ecr-workbook sandbox up');
     expect(json).toMatchObject({ running: true, registry: 'down' });

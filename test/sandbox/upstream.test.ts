@@ -222,6 +222,22 @@ describe('Upstream: a registry that is gone or silent never holds a request', ()
     expect(u.gone).toBeUndefined();
   });
 
+  it('another registry answering at the address is conclusive, even while a check of it still waits on Docker', async () => {
+    const port = await silentServer();
+    // Docker is slow to say whether the container runs: the check a failure starts waits on it.
+    const u = upstream(port, { running: () => new Promise<boolean>(() => undefined) }, { connectMs: 100, idleMs: 60_000, watchMs: 0 });
+    await expect(putManifest(u)).rejects.toThrow(/no answer within 100 ms/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(u.gone).toBeUndefined();
+    // Meanwhile another registry takes the address (as Docker hands a freed address out again).
+    silent.pop()!.close();
+    const open = http.createServer(openRegistry);
+    servers.push(open);
+    await new Promise<void>((resolve) => open.listen(port, '127.0.0.1', resolve));
+    await expect(putManifest(u)).rejects.toBeInstanceOf(UpstreamIdentityError);
+    expect(u.gone).toMatch(/answered by something other than this sandbox's registry container \(HTTP 200, no challenge\)/);
+  });
+
   it('without Docker to ask, a registry silent three checks in a row is gone', async () => {
     const port = await silentServer();
     const u = upstream(port, {}, { connectMs: 100, idleMs: 60_000, watchMs: 50 });

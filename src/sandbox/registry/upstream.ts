@@ -228,11 +228,13 @@ export class Upstream {
    * silent one is settled by asking Docker, else by a few failures in a row.
    */
   private noticeFailure(error?: UpstreamError): void {
-    if (this.goneReason !== undefined || this.checking) return;
+    if (this.goneReason !== undefined) return;
+    // Conclusive whenever it comes, also while a check still waits on Docker.
     if (error instanceof UpstreamIdentityError) {
       this.markGone(error.message);
       return;
     }
+    if (this.checking) return;
     this.checking = true;
     const socket = net.connect({ host: this.target.host, port: this.target.port });
     proveRegistry(socket, this.target, this.timeouts.connectMs)
