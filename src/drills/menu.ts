@@ -19,6 +19,8 @@ const MARK = { new: ' ', 'in-progress': '▶', solved: '✔', 'gave-up': '~' } a
 /** Runs the drills menu until the learner goes back (Ctrl-C propagates as the menu's own cancel). */
 export async function drillsMenu(rt: DrillRuntime, t: DrillsTerminal): Promise<void> {
   for (;;) {
+    // The learner's other shell may have checked, solved or given up the drill since (`drill check`).
+    await reread(rt, t);
     const progress = rt.store.progress;
     const current = progress.drills?.current;
     const { solved, total } = drillsSolved(rt.drills, progress);
@@ -44,6 +46,7 @@ export async function drillsMenu(rt: DrillRuntime, t: DrillsTerminal): Promise<v
       });
     }
     if (choice === 'back') return;
+    if (current && (await endedElsewhere(rt, t, current.id))) continue;
     try {
       await act(rt, t, choice);
     } catch (error) {
@@ -51,6 +54,21 @@ export async function drillsMenu(rt: DrillRuntime, t: DrillsTerminal): Promise<v
       t.write(t.p.red(error.message));
     }
   }
+}
+
+/** Reads the progress file again, saying so when it was corrupt (it was moved aside). */
+async function reread(rt: DrillRuntime, t: DrillsTerminal): Promise<void> {
+  const warning = await rt.store.reload();
+  if (warning) t.write(t.p.yellow(warning));
+}
+
+/** Whether the drill the menu showed ended while the menu waited (in the other shell); says how it ended. */
+async function endedElsewhere(rt: DrillRuntime, t: DrillsTerminal, id: string): Promise<boolean> {
+  await reread(rt, t);
+  const drills = rt.store.progress.drills;
+  if (drills?.current?.id === id) return false;
+  t.write(messages.endedElsewhere(id, drills?.results?.[id]?.outcome));
+  return true;
 }
 
 async function act(rt: DrillRuntime, t: DrillsTerminal, choice: string): Promise<void> {

@@ -50,6 +50,8 @@ export const menuHint = (next: number, total: number): string => (next <= total 
 export const menuShow = 'Show the drill again (story, failing command, environment)';
 export const menuGiveUp = 'Give up: show the fix and the post-mortem';
 export const menuBack = 'Back';
+export const endedElsewhere = (id: string, outcome: 'solved' | 'gave-up' | undefined): string =>
+  `The drill ${id} ended in your other shell${outcome === 'solved' ? ': solved' : outcome === 'gave-up' ? ': you gave up on it' : ''}. Pick the next one.`;
 export const menuSettingUp = 'Setting the drill up on the sandbox…';
 export const menuOtherShell = 'Run the commands in your own shell, in another terminal; come back here to check.';
 export const confirmGiveUp = 'Give up on this drill? You will see the fix, and the drill is cleaned up.';

@@ -35,6 +35,9 @@ export async function runMenu(session: Session, resolved: ResolvedTarget): Promi
   const p = painter();
   try {
     for (;;) {
+      // Steps checked in the learner's other shell (`ecr-workbook check`) since the menu was drawn.
+      const warning = await session.store.reload();
+      if (warning) write(p.yellow(warning));
       const step = currentStep(session);
       const choices = [
         ...(step ? [{ name: 'continue', message: `Continue: lesson ${lessonOf(session, step).number}, ${renderStep(step, ctx).title}` }] : []),

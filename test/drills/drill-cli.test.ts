@@ -280,6 +280,19 @@ describe('the drills in the interactive menu', () => {
     await waitOn(screen, 'The fix:');
     await waitOn(screen, 'Break-fix drills: 1 of 10 solved. Which one?');
     expect(await repositoryExists('drill/immutable-latest')).toBe(false);
+
+    // Started again; while the menu waits, the learner gives it up in their other shell.
+    const shown = (text: string) => screen().split(text).length - 1;
+    const before = shown('Drill in progress: immutable-latest');
+    for (let i = 0; i < ids.indexOf('immutable-latest'); i++) keys('Down');
+    keys('Enter');
+    await waitOn(() => String(shown('Drill in progress: immutable-latest') > before), 'true', 60_000);
+    const elsewhere = await lab.workbook(env, 'drill', 'give-up', '--json');
+    expect(elsewhere.status, elsewhere.stdout).toBe(0);
+    keys('Enter'); // Check my fix, on the menu drawn before
+    await waitOn(screen, 'The drill immutable-latest ended in your other shell: you gave up on it. Pick the next one.');
+    await waitOn(screen, 'Break-fix drills: 1 of 10 solved. Which one?');
+    expect(screen()).not.toContain('is gone or unreadable');
     keys('Escape');
     await waitOn(screen, '[exited');
   });
