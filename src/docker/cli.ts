@@ -164,7 +164,8 @@ export async function listImages(on: ClientEnv): Promise<ImageListEntry[]> {
  * registry). By reference, never by force on an id: another process may share an image through
  * the build cache, or have named it elsewhere. An image those references named that is left with
  * no name at all (a parent untagged while a rebuild on top of it still stood) is removed last,
- * unless something still uses it. Returns the references it removed.
+ * unless something still uses it (with podman, also those whose names history shows the
+ * repository: podman keeps no name of an image whose tag moved). Returns the references it removed.
  */
 export async function removeRepositoryImages(repository: string, on: ClientEnv): Promise<string[]> {
   const listed = await containerCli(on, ['images', '--digests', '--no-trunc', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}']);
@@ -177,6 +178,14 @@ export async function removeRepositoryImages(repository: string, on: ClientEnv):
     if (tag && tag !== '<none>') refs.add(`${name}:${tag}`);
     if (digest?.startsWith('sha256:')) refs.add(`${name}@${digest}`);
     if (id) ids.add(imageId(id));
+  }
+  if (on.client === 'podman') {
+    // Podman forgets every name of an image whose tag moved, but keeps them in its names history.
+    const dangling = await containerCli(on, ['images', '--filter', 'dangling=true', '--no-trunc', '--format', '{{.ID}}\t{{.History}}']);
+    for (const line of dangling.code === 0 ? dangling.stdout.split('\n') : []) {
+      const [id, history = ''] = line.split('\t');
+      if (id && history.split(/[\s,]+/).some((name) => name.startsWith(`${repository}:`) || name.startsWith(`${repository}@`))) ids.add(imageId(id));
+    }
   }
   // One at a time: the image behind a tag may go with it, and a reference already gone is no failure.
   const removed: string[] = [];

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasPodman, podmanLeftovers } from '../helpers/docker.js';
 import { removeRepositoryImages } from '../../src/docker/cli.js';
 import { localReferences, retryBuildRace, uniqueName } from '../helpers/docker.js';
 import { scratchBuildContext, tempDir } from '../helpers/sandbox.js';
@@ -51,5 +52,27 @@ describe('removeRepositoryImages', () => {
     expect(localReferences(repository)).toEqual([]);
     expect(exists(shared)).toBe(true);
     expect(docker('image', 'inspect', '--format', '{{json .RepoTags}}', shared).stdout.trim()).toBe(JSON.stringify([other]));
+  });
+});
+
+describe.runIf(hasPodman || process.env.CI)('removeRepositoryImages with podman', () => {
+  const podman = (...args: string[]) => spawnSync('podman', args, { encoding: 'utf8' });
+  const name = `localhost:1/ecrwb-test/${uniqueName('podman-remove')}`;
+  afterAll(() => {
+    podman('rmi', '-f', `${name}:v1`);
+  });
+
+  it('removes the builds a moved tag left without any name (podman keeps them only in their names history)', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const context = scratchBuildContext(path.join(tempDir('ecrwb-premove-'), 'ctx'), `podman remove ${n} ${crypto.randomUUID()}\n`);
+      const r = podman('build', '-q', '-t', `${name}:v1`, context);
+      expect(r.status, r.stderr).toBe(0);
+      ids.push(r.stdout.trim().split('\n').pop()!);
+    }
+    expect(podmanLeftovers(name)).toHaveLength(1);
+    await removeRepositoryImages(name, { client: 'podman', env: process.env });
+    expect(podmanLeftovers(name)).toEqual([]);
+    for (const id of ids) expect(podman('image', 'exists', id).status).not.toBe(0);
   });
 });

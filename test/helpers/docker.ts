@@ -67,6 +67,16 @@ export function localReferences(match: string | ((repository: string) => boolean
   return listed.stdout.split('\n').filter((line) => line && matches(line.split('\t')[0]!));
 }
 
+/** Whether podman is installed here (CI requires it). */
+export const hasPodman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Podman's nameless images that once were `repository`'s (its names history says so). */
+export function podmanLeftovers(repository: string | ((name: string) => boolean)): string[] {
+  const listed = spawnSync('podman', ['images', '--filter', 'dangling=true', '--format', '{{.ID}}\t{{.History}}'], { encoding: 'utf8' });
+  const was = typeof repository === 'string' ? (name: string) => name.startsWith(`${repository}:`) : repository;
+  return (listed.stdout ?? '').split('\n').filter((line) => line && (line.split('\t')[1] ?? '').split(/[\s,]+/).some(was));
+}
+
 const builtImages = new Set<string>();
 
 /** Builds a FROM-scratch image with unique content (so no layer was ever pushed before) and tags it `target`. */

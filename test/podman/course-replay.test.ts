@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { replayCourse } from '../../src/runner/course-check.js';
 import { replayTaskLabel, taskContainers } from '../helpers/ecs.js';
 import { BEFORE_EACH_STEP, shortfalls } from '../helpers/learner.js';
-import { localReferences } from '../helpers/docker.js';
+import { localReferences, podmanLeftovers } from '../helpers/docker.js';
 import { installedAwsClis, tempDir } from '../helpers/sandbox.js';
 
 // The whole course as a Podman learner does it: every lesson rendered for podman (its commands
@@ -23,6 +23,7 @@ describe('the course, replayed with podman', () => {
     const ofRun = (name: string) => name.endsWith(`/e2e-podman-${process.pid}`);
     expect(localReferences(ofRun, 'podman')).toEqual([]);
     expect(localReferences(ofRun, 'docker')).toEqual([]);
+    expect(podmanLeftovers((name) => name.includes(`/e2e-podman-${process.pid}:`))).toEqual([]);
     expect(steps.map((s) => s.step)).toEqual(Object.keys(BEFORE_EACH_STEP));
     const commands = steps.flatMap((s) => s.commands.map((c) => c.command));
     expect(commands.filter((c) => /(^|[|&;]\s*|\bdo\s+)(!\s+)?docker /.test(c))).toEqual([]);
