@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectClient } from '../../src/docker/client.js';
 import { podmanAuthFiles } from '../../src/docker/config.js';
 import { runShell } from '../../src/util/shell.js';
+import { removeRepositoryImages } from '../../src/docker/cli.js';
+import { podmanLeftovers } from '../helpers/docker.js';
 import { checkAs, followFixes, mistakeThenFix as fixFollowed, verdict, type TestLearner } from '../helpers/learner.js';
 import { BIN, installedAwsClis, isolatedCliEnv, learnerHome, scratchBuildContext, startTestSandbox, tempDir, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -56,7 +58,12 @@ describe.runIf(ready)('a Podman learner', () => {
 
   afterAll(async () => {
     if (images.length) spawnSync('podman', ['rmi', '-f', ...images], { encoding: 'utf8' });
+    // The first prebuilt:v1, which the rebuild left without a name, goes too.
+    for (const repo of ['pcopy', 'phub', 'prebuilt']) {
+      for (const name of [`localhost/${repo}`, `${sandbox.registryHost}/${repo}`]) await removeRepositoryImages(name, { client: 'podman', env: process.env });
+    }
     await sandbox?.stop();
+    expect(podmanLeftovers((name) => name.startsWith(`${sandbox.registryHost}/`))).toEqual([]);
   });
 
   it('logs in: podman login without --tls-verify=false fails on the sandbox, the check says why, and its printed fix works', async () => {
