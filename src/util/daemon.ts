@@ -86,7 +86,7 @@ export function processAlive(pid: number): boolean {
  */
 export const HEALTH_TIMEOUT_MS = 5_000;
 
-/** Whether the daemon's `/health` answers on loopback within a second. */
+/** Whether the daemon's `/health` answers on loopback within HEALTH_TIMEOUT_MS. */
 export async function healthAnswers(port: number): Promise<boolean> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
