@@ -54,6 +54,26 @@ export function containerCli(on: ClientEnv, args: string[], input?: string, opti
  */
 export const BUILD_CACHE_RACE = /unable to find image "sha256:[0-9a-f]{64}"/;
 
+/**
+ * Runs a build (or a command line or script with builds) again, twice at most, while it loses
+ * that race (BUILD_CACHE_RACE): found in what it printed, or in the message it threw. Any other
+ * failure is the attempt's own. `onRetry` hears of each retry before it runs.
+ */
+export async function retryBuildRace<R>(attempt: () => Promise<R>, output: (r: R) => string = String, onRetry?: (lost: string, retry: number) => void): Promise<R> {
+  for (let retry = 1; ; retry++) {
+    let lost: RegExpMatchArray | null;
+    try {
+      const r = await attempt();
+      lost = output(r).match(BUILD_CACHE_RACE);
+      if (retry === 3 || !lost) return r;
+    } catch (error) {
+      lost = String(error).match(BUILD_CACHE_RACE);
+      if (retry === 3 || !lost) throw error;
+    }
+    onRetry?.(lost[0], retry);
+  }
+}
+
 /** The variable that points each client at a remote engine. */
 const HOST_VARIABLE: Record<ContainerClient, string> = { docker: 'DOCKER_HOST', podman: 'CONTAINER_HOST' };
 

@@ -25,7 +25,7 @@ import { DEFAULT_REPO, DEFAULT_TAG } from '../course/vars.js';
 import { openSession, checkStep, lessonOf, templateVars, type Session } from './session.js';
 import type { ResolvedTarget } from '../targets/index.js';
 import type { ContainerClient } from '../docker/client.js';
-import { BUILD_CACHE_RACE, removeRepositoryImages } from '../docker/cli.js';
+import { removeRepositoryImages, retryBuildRace } from '../docker/cli.js';
 
 /**
  * Static problems: schema and cross-references, the question bank beside the lessons (its
@@ -257,13 +257,16 @@ export async function replaySteps(session: Session, resolved: ResolvedTarget, en
  * output says so, so a replay's log shows every retry.
  */
 export async function runReplayCommand(command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
-  let r = await run(command, env, cwd);
-  let output = r.output;
-  for (let retry = 1; retry <= 2 && BUILD_CACHE_RACE.test(r.output); retry++) {
-    const lost = r.output.match(BUILD_CACHE_RACE)![0];
-    r = await run(command, env, cwd);
-    output += `\n[replay: a build lost docker's cache race to another process (${lost}); ran it again, retry ${retry}]\n${r.output}`;
-  }
+  let output = '';
+  const r = await retryBuildRace(
+    async () => {
+      const attempt = await run(command, env, cwd);
+      output += attempt.output;
+      return attempt;
+    },
+    (attempt) => attempt.output,
+    (lost, retry) => (output += `\n[replay: a build lost docker's cache race to another process (${lost}); ran it again, retry ${retry}]\n`),
+  );
   return { code: r.code, output };
 }
 

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { execa } from 'execa';
-import { BUILD_CACHE_RACE } from '../../src/docker/cli.js';
+import { retryBuildRace } from '../../src/docker/cli.js';
+
+export { retryBuildRace };
 import { scratchBuildContext, tempDir } from './sandbox.js';
 
 /**
@@ -39,22 +41,6 @@ export function docker(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
-}
-
-/**
- * Runs a build (or a script with builds) again, twice at most, while it loses docker's
- * FROM-scratch build-cache race to another test on the shared daemon (BUILD_CACHE_RACE): found in
- * what it printed, or in the message it threw. Any other failure is the attempt's own.
- */
-export async function retryBuildRace<R>(attempt: () => Promise<R>, output: (r: R) => string = String): Promise<R> {
-  for (let retry = 0; ; retry++) {
-    try {
-      const r = await attempt();
-      if (retry === 2 || !BUILD_CACHE_RACE.test(output(r))) return r;
-    } catch (error) {
-      if (retry === 2 || !BUILD_CACHE_RACE.test(String(error))) throw error;
-    }
-  }
 }
 
 /**
